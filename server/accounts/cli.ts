@@ -1,0 +1,32 @@
+import { required, flag } from "../cli/args";
+import { CommandError, type Command } from "../cli/command";
+import { createAccessToken, createUser, getUserByUsername } from "./accounts";
+import { ROLES, type Role } from "./model";
+
+export const accountsCommands: Command[] = [
+  {
+    name: "user create",
+    usage: "user create --username U --password P --role admin|creator|viewer [--display-name N]",
+    async run(argv, { db }) {
+      const role = required(argv, "--role");
+      if (!ROLES.includes(role as Role)) throw new CommandError(`--role must be one of ${ROLES.join(", ")}`);
+      const r = await createUser(db, {
+        username: required(argv, "--username"), password: required(argv, "--password"),
+        displayName: flag(argv, "--display-name"), role: role as Role,
+      });
+      if (!r.ok) throw new CommandError(r.errors.map((e) => `--${e.field === "displayName" ? "display-name" : e.field}: ${e.message.replace("error.", "")}`).join("; "));
+      return { id: r.value.id, username: r.value.username, role: r.value.role };
+    },
+  },
+  {
+    name: "token create",
+    usage: "token create --username U [--name N]",
+    run(argv, { db }) {
+      const username = required(argv, "--username");
+      const user = getUserByUsername(db, username);
+      if (!user) throw new CommandError(`no user "${username}"`);
+      const { token, id } = createAccessToken(db, user.id, flag(argv, "--name") ?? "cli");
+      return { token, id, username: user.username };
+    },
+  },
+];

@@ -1,0 +1,144 @@
+// Thin HTTP adapters for the accounts domain: first-run setup, sign-up, login/logout, settings, admin users.
+import { Elysia, t } from "elysia";
+import { AdminPage, MessagePage, UserRow } from "../../views/pages/admin";
+import { AuthForm, AuthPage, type AuthFormProps } from "../../views/pages/auth";
+import { SettingsPage, TokenList } from "../../views/pages/settings";
+import { contextPlugin, LANG_COOKIE, SESSION_COOKIE, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { createRateLimiter } from "../http/rate-limit";
+import { fragment, html, redirect } from "../http/respond";
+import * as accounts from "./accounts";
+import { ROLES, type Role } from "./model";
+
+const credentials = t.Object({
+  username: t.String({ maxLength: 64 }),
+  password: t.String({ maxLength: 256 }),
+  displayName: t.Optional(t.String({ maxLength: 100 })),
+  _csrf: t.Optional(t.String()),
+});
+
+/** Renders the auth form alone for htmx, the whole page otherwise. */
+function authView(props: AuthFormProps, status: number): Response {
+  return props.ctx.isHtmx ? fragment(<AuthForm {...props} />, status) : html(<AuthPage {...props} />, status);
+}
+
+export function requireUser(ctx: ReqCtx): Response | null {
+  if (ctx.user) return null;
+  return redirect(`/login?next=${encodeURIComponent(ctx.path)}`, ctx.isHtmx);
+}
+
+export function forbidden(ctx: ReqCtx): Response {
+  return html(<MessagePage ctx={ctx} title={ctx.t("error.forbidden")} text={ctx.t("error.forbidden")} status={403} />, 403);
+}
+
+function safeNext(next: unknown): string {
+  return typeof next === "string" && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : "/";
+}
+
+export function accountsRoutes(deps: Deps) {
+  const { db } = deps;
+  // Per ip+username and per ip: slows guessing one account and spraying many.
+  const loginByAccount = createRateLimiter({ max: 5, windowMs: 60_000 });
+  const loginByIp = createRateLimiter({ max: 30, windowMs: 60_000 });
+
+  return new Elysia({ name: "livehouse.accounts" })
+    .use(contextPlugin(deps))
+    .get("/setup", ({ ctx }) => {
+      if (accounts.countUsers(db) > 0) return redirect("/login");
+      return html(<AuthPage ctx={ctx} kind="setup" />);
+    })
+    .post(
+      "/setup",
+      async ({ ctx, body, cookie }) => {
+        const r = await accounts.createFirstAdmin(db, body);
+        if (!r.ok) return authView({ ctx, kind: "setup", values: body, errors: r.errors }, 422);
+        const { id, session } = accounts.startSession(db, r.value.id, ctx.sessionId, deps.now());
+        cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: (session.expiresAt - session.createdAt) / 1000 });
+        return redirect("/admin", ctx.isHtmx);
+      },
+      { body: credentials },
+    )
+    .get("/login", ({ ctx }) => (ctx.user ? redirect("/") : html(<AuthPage ctx={ctx} kind="login" />)))
+    .post(
+      "/login",
+      async ({ ctx, body, cookie, request, server, query }) => {
+        const ip = server?.requestIP(request)?.address ?? "local";
+        const wait = Math.max(loginByIp.hit(ip), loginByAccount.hit(`${ip}|${body.username.toLowerCase()}`));
+        if (wait > 0) {
+          return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.rateLimited", { seconds: wait }) }, 429);
+        }
+        const user = await accounts.verifyLogin(db, body.username, body.password);
+        if (!user) return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.badLogin") }, 401);
+        loginByAccount.reset(`${ip}|${body.username.toLowerCase()}`);
+        const { id, session } = accounts.startSession(db, user.id, ctx.sessionId, deps.now());
+        cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: (session.expiresAt - session.createdAt) / 1000 });
+        return redirect(safeNext(query.next), ctx.isHtmx);
+      },
+      { body: credentials },
+    )
+    .get("/signup", ({ ctx }) => (ctx.user ? redirect("/") : html(<AuthPage ctx={ctx} kind="signup" />)))
+    .post(
+      "/signup",
+      async ({ ctx, body, cookie }) => {
+        if (accounts.countUsers(db) === 0) return redirect("/setup", ctx.isHtmx);
+        const r = await accounts.createUser(db, { ...body, role: "viewer" }, deps.now());
+        if (!r.ok) return authView({ ctx, kind: "signup", values: body, errors: r.errors }, 422);
+        deps.bus.emit("user.created", { userId: r.value.id, username: r.value.username });
+        const { id, session } = accounts.startSession(db, r.value.id, ctx.sessionId, deps.now());
+        cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: (session.expiresAt - session.createdAt) / 1000 });
+        return redirect("/", ctx.isHtmx);
+      },
+      { body: credentials },
+    )
+    .post("/logout", ({ ctx, cookie }) => {
+      if (ctx.sessionId) accounts.endSession(db, ctx.sessionId);
+      cookie[SESSION_COOKIE]!.remove();
+      return redirect("/", ctx.isHtmx);
+    })
+    .post(
+      "/lang",
+      ({ ctx, body, cookie }) => {
+        cookie[LANG_COOKIE]!.set({ value: body.lang, path: "/", sameSite: "lax", maxAge: 365 * 24 * 3600, secure: ctx.secure });
+        return redirect(safeNext(body.back), ctx.isHtmx);
+      },
+      { body: t.Object({ lang: t.Union([t.Literal("en"), t.Literal("zh")]), back: t.Optional(t.String({ maxLength: 500 })), _csrf: t.Optional(t.String()) }) },
+    )
+    .get("/settings", ({ ctx }) => {
+      if (!ctx.user) return requireUser(ctx);
+      return html(<SettingsPage ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} />);
+    })
+    .post(
+      "/settings/tokens",
+      ({ ctx, body }) => {
+        if (!ctx.user) return requireUser(ctx);
+        const { token } = accounts.createAccessToken(db, ctx.user.id, body.name, deps.now());
+        const list = <TokenList ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} created={token} />;
+        return ctx.isHtmx ? fragment(list) : html(<SettingsPage ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} />);
+      },
+      { body: t.Object({ name: t.String({ maxLength: 60 }), _csrf: t.Optional(t.String()) }) },
+    )
+    .post(
+      "/settings/tokens/:id/revoke",
+      ({ ctx, params }) => {
+        if (!ctx.user) return requireUser(ctx);
+        accounts.deleteToken(db, ctx.user.id, params.id);
+        return ctx.isHtmx ? fragment(<TokenList ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} />) : redirect("/settings");
+      },
+      { params: t.Object({ id: t.Numeric() }) },
+    )
+    .get("/admin", ({ ctx }) => {
+      if (!ctx.user) return requireUser(ctx);
+      if (ctx.user.role !== "admin") return forbidden(ctx);
+      return html(<AdminPage ctx={ctx} users={accounts.listUsers(db)} />);
+    })
+    .post(
+      "/admin/users/:id/role",
+      ({ ctx, params, body }) => {
+        if (!ctx.user) return requireUser(ctx);
+        if (!accounts.changeRole(db, ctx.user, params.id, body.role as Role)) return forbidden(ctx);
+        const user = accounts.getUserById(db, params.id)!;
+        return ctx.isHtmx ? fragment(<UserRow ctx={ctx} user={user} />) : redirect("/admin");
+      },
+      { params: t.Object({ id: t.Numeric() }), body: t.Object({ role: t.Union(ROLES.map((r) => t.Literal(r))), _csrf: t.Optional(t.String()) }) },
+    );
+}

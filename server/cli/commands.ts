@@ -1,0 +1,16 @@
+// The table of admin subcommands; each domain contributes its own list.
+import { accountsCommands } from "../accounts/cli";
+import { backupTo } from "../db/backup";
+import { roomsCommands } from "../rooms/cli";
+import { required } from "./args";
+import type { Command } from "./command";
+
+const backupCommand: Command = {
+  name: "backup",
+  usage: "backup --to FILE",
+  run(argv, { db }) {
+    return backupTo(db, required(argv, "--to"));
+  },
+};
+
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, backupCommand];

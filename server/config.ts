@@ -1,0 +1,105 @@
+// One options table: every setting's flag, env var, default and validator live in one row.
+// Precedence: CLI flag > LIVEHOUSE_* env > default. loadConfig is pure; the frozen result is passed down.
+import { resolve } from "node:path";
+
+export interface Config {
+  readonly httpPort: number;
+  readonly rtmpPort: number;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly host: string;
+  /** Segment length of the live HLS ladder in seconds. */
+  readonly segmentSeconds: number;
+  /** How long a dropped publisher may take to reconnect into the same broadcast. */
+  readonly publishGraceMs: number;
+  /** Creator share of a gift in percent; the platform keeps the rest. */
+  readonly giftCreatorSharePercent: number;
+  /** Unpaid orders release their stock after this long. */
+  readonly orderReservationMs: number;
+  /** Days replays are kept; 0 keeps them forever. */
+  readonly replayRetentionDays: number;
+  /** Days chat messages are kept; 0 keeps them forever. */
+  readonly chatRetentionDays: number;
+  readonly stripeSecretKey: string;
+  readonly stripeWebhookSecret: string;
+}
+
+type Key = keyof Config;
+
+interface Option<K extends Key> {
+  key: K;
+  flag: string;
+  env: string;
+  default: Config[K];
+  parse: (raw: string) => Config[K] | undefined;
+  /** Returns a problem description, or null when the value is fine. */
+  validate?: (value: Config[K]) => string | null;
+  secret?: boolean;
+  help: string;
+}
+
+const int = (raw: string): number | undefined => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : undefined);
+const str = (raw: string): string => raw;
+const port = (v: number): string | null => (v >= 1 && v <= 65535 ? null : "must be a port between 1 and 65535");
+const nonNegative = (v: number): string | null => (v >= 0 ? null : "must be 0 or more");
+
+function opt<K extends Key>(o: Option<K>): Option<K> {
+  return o;
+}
+
+export const OPTIONS = [
+  opt({ key: "httpPort", flag: "--http-port", env: "LIVEHOUSE_HTTP_PORT", default: 8080, parse: int, validate: port, help: "HTTP port" }),
+  opt({ key: "rtmpPort", flag: "--rtmp-port", env: "LIVEHOUSE_RTMP_PORT", default: 1935, parse: int, validate: port, help: "RTMP ingest port" }),
+  opt({ key: "dataDir", flag: "--data-dir", env: "LIVEHOUSE_DATA_DIR", default: "./data", parse: str, validate: (v) => (v.trim() ? null : "must not be empty"), help: "directory for the database and media" }),
+  opt({ key: "publicUrl", flag: "--public-url", env: "LIVEHOUSE_PUBLIC_URL", default: "", parse: str, validate: (v) => (v === "" || /^https?:\/\/[^\s]+$/.test(v) ? null : "must be an http(s) URL"), help: "public base URL, e.g. https://live.example.com" }),
+  opt({ key: "host", flag: "--host", env: "LIVEHOUSE_HOST", default: "0.0.0.0", parse: str, help: "address to listen on" }),
+  opt({ key: "segmentSeconds", flag: "--segment-seconds", env: "LIVEHOUSE_SEGMENT_SECONDS", default: 2, parse: int, validate: (v) => (v >= 1 && v <= 10 ? null : "must be between 1 and 10"), help: "HLS segment length in seconds" }),
+  opt({ key: "publishGraceMs", flag: "--publish-grace-ms", env: "LIVEHOUSE_PUBLISH_GRACE_MS", default: 5000, parse: int, validate: nonNegative, help: "reconnect grace for a dropped publisher" }),
+  opt({ key: "giftCreatorSharePercent", flag: "--gift-creator-share", env: "LIVEHOUSE_GIFT_CREATOR_SHARE", default: 70, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of gifts in percent" }),
+  opt({ key: "orderReservationMs", flag: "--order-reservation-ms", env: "LIVEHOUSE_ORDER_RESERVATION_MS", default: 15 * 60_000, parse: int, validate: nonNegative, help: "how long an unpaid order holds stock" }),
+  opt({ key: "replayRetentionDays", flag: "--replay-retention-days", env: "LIVEHOUSE_REPLAY_RETENTION_DAYS", default: 30, parse: int, validate: nonNegative, help: "days to keep replays (0 = forever)" }),
+  opt({ key: "chatRetentionDays", flag: "--chat-retention-days", env: "LIVEHOUSE_CHAT_RETENTION_DAYS", default: 90, parse: int, validate: nonNegative, help: "days to keep chat (0 = forever)" }),
+  opt({ key: "stripeSecretKey", flag: "--stripe-secret-key", env: "LIVEHOUSE_STRIPE_SECRET_KEY", default: "", parse: str, secret: true, help: "Stripe secret key (enables Stripe)" }),
+  opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
+] as const;
+
+export class ConfigError extends Error {}
+
+/** Reads only the flags named in OPTIONS; other argv entries are left to the caller. */
+export function loadConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
+  const out: Record<string, unknown> = {};
+  for (const o of OPTIONS as readonly Option<Key>[]) {
+    let raw: string | undefined;
+    let source = "";
+    const i = argv.findIndex((a) => a === o.flag || a.startsWith(o.flag + "="));
+    if (i >= 0) {
+      const a = argv[i]!;
+      raw = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[i + 1];
+      source = o.flag;
+      if (raw === undefined) throw new ConfigError(`${o.flag}: missing value`);
+    } else if (env[o.env] !== undefined && env[o.env] !== "") {
+      raw = env[o.env];
+      source = o.env;
+    }
+    let value: unknown = o.default;
+    if (raw !== undefined) {
+      value = o.parse(raw);
+      if (value === undefined) throw new ConfigError(`${source}: "${o.secret ? "***" : raw}" is not a valid value (${o.help})`);
+    }
+    const problem = o.validate?.(value as never);
+    if (problem) throw new ConfigError(`${source || o.flag}: ${o.secret ? "value" : String(value)} ${problem}`);
+    out[o.key] = value;
+  }
+  out.dataDir = resolve(String(out.dataDir));
+  return Object.freeze(out as unknown as Config);
+}
+
+/** The base URL links and OBS settings should use when none is configured. */
+export function baseUrl(config: Config): string {
+  return config.publicUrl.replace(/\/$/, "") || `http://localhost:${config.httpPort}`;
+}
+
+export function rtmpServerUrl(config: Config): string {
+  const host = config.publicUrl ? new URL(config.publicUrl).hostname : "localhost";
+  return `rtmp://${host}${config.rtmpPort === 1935 ? "" : ":" + config.rtmpPort}/live`;
+}

@@ -1,0 +1,15 @@
+// The one place that sets SQLite pragmas. Each connection states its purpose:
+// "app" favours throughput (synchronous=NORMAL is crash-safe in WAL, may lose the last commits on power loss);
+// "money" is for wallet, orders and stock: synchronous=FULL so a commit that answered 200 survives a crash.
+import { Database } from "bun:sqlite";
+
+export type DbPurpose = "app" | "money" | "readonly";
+
+export function openDb(path: string, purpose: DbPurpose = "app"): Database {
+  const db = new Database(path, { create: purpose !== "readonly", readonly: purpose === "readonly", strict: true });
+  db.exec("PRAGMA busy_timeout = 5000");
+  if (purpose !== "readonly") db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec(`PRAGMA synchronous = ${purpose === "money" ? "FULL" : "NORMAL"}`);
+  return db;
+}

@@ -1,0 +1,55 @@
+// Static assets embedded with `with { type: "file" }` so they also ship inside a `bun build --compile` binary.
+// Each is served under a content-hash URL with immutable caching; views ask assetUrl() for the current URL.
+import htmxJs from "../../node_modules/htmx.org/dist/htmx.min.js" with { type: "file" };
+import hxWsJs from "../../node_modules/htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
+import hlsJs from "../../node_modules/hls.js/dist/hls.light.min.js" with { type: "file" };
+import appCss from "../../public/css/app.css" with { type: "file" };
+import appJs from "../../public/js/app.js" with { type: "file" };
+import { Elysia } from "elysia";
+
+const SOURCES: Record<string, string> = {
+  "htmx.js": htmxJs,
+  "hx-ws.js": hxWsJs,
+  "hls.js": hlsJs,
+  "app.css": appCss,
+  "app.js": appJs,
+};
+
+interface Asset {
+  url: string;
+  bytes: Uint8Array<ArrayBuffer>;
+  type: string;
+}
+
+const byUrl = new Map<string, Asset>();
+const byName = new Map<string, Asset>();
+
+/** Registers another embedded file (other domains add their own small scripts this way). */
+export async function registerAsset(name: string, path: string): Promise<void> {
+  const bytes = new Uint8Array(await Bun.file(path).arrayBuffer());
+  const hash = new Bun.CryptoHasher("sha256").update(bytes).digest("hex").slice(0, 10);
+  const dot = name.lastIndexOf(".");
+  const url = `/assets/${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
+  const type = name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+  const asset = { url, bytes, type };
+  byUrl.set(url, asset);
+  byName.set(name, asset);
+}
+
+export async function loadAssets(): Promise<void> {
+  for (const [name, path] of Object.entries(SOURCES)) await registerAsset(name, path);
+}
+
+export function assetUrl(name: string): string {
+  const a = byName.get(name);
+  if (!a) throw new Error(`assets: ${name} is not registered`);
+  return a.url;
+}
+
+export function assetRoutes() {
+  return new Elysia({ name: "livehouse.assets" }).get("/assets/:file", ({ params }) => {
+    const a = byUrl.get(`/assets/${params.file}`);
+    if (!a) return new Response("not found", { status: 404 });
+    return new Response(a.bytes, { headers: { "content-type": a.type, "cache-control": "public, max-age=31536000, immutable" } });
+  });
+}

@@ -1,0 +1,134 @@
+// Thin HTTP adapters for rooms: home, room page, Studio (create/edit/cover/stream key), covers, room API.
+import { Elysia, t } from "elysia";
+import { join } from "node:path";
+import { MessagePage } from "../../views/pages/admin";
+import { HomePage } from "../../views/pages/home";
+import { RoomPage } from "../../views/pages/room";
+import { RoomForm, StreamKeyBox, StudioPage, StudioRoomPage, type RoomFormValues } from "../../views/pages/studio";
+import { forbidden, requireUser } from "../accounts/routes";
+import { isCreator } from "../accounts/accounts";
+import { countUsers } from "../accounts/storage";
+import { rtmpServerUrl } from "../config";
+import { contextPlugin, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { fragment, html, json, jsonError, redirect } from "../http/respond";
+import { roomJson } from "./api";
+import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
+import type { Room } from "./model";
+import * as rooms from "./rooms";
+
+const roomBody = t.Object({
+  title: t.String({ maxLength: 200 }),
+  description: t.Optional(t.String({ maxLength: 5000 })),
+  category: t.Optional(t.String({ maxLength: 40 })),
+  tags: t.Optional(t.String({ maxLength: 1000 })),
+  cover: t.Optional(t.Any()),
+  _csrf: t.Optional(t.String()),
+});
+
+type RoomBody = typeof roomBody.static;
+
+function formValues(body: RoomBody): RoomFormValues {
+  return { title: body.title, description: body.description ?? "", category: body.category ?? "other", tags: body.tags ?? "" };
+}
+
+export function notFoundPage(ctx: ReqCtx): Response {
+  return html(<MessagePage ctx={ctx} title={ctx.t("room.notFound")} text={ctx.t("room.notFoundText")} status={404} />, 404);
+}
+
+export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }) {
+  const { db, config } = deps;
+
+  /** The room when the signed-in user may manage it, else the response to send instead. */
+  function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
+    const denied = requireUser(ctx);
+    if (denied) return denied;
+    const room = rooms.getRoomBySlug(db, slug);
+    if (!room) return notFoundPage(ctx);
+    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
+  }
+
+  /** A real uploaded file, or null when the form had an empty file input. */
+  function uploaded(v: unknown): Blob | null {
+    return v instanceof Blob && v.size > 0 ? v : null;
+  }
+
+  return new Elysia({ name: "livehouse.rooms" })
+    .use(contextPlugin(deps))
+    .get("/", ({ ctx }) => {
+      if (countUsers(db) === 0) return redirect("/setup");
+      return html(<HomePage ctx={ctx} rooms={rooms.listRooms(db, 100)} />);
+    })
+    .get("/r/:slug", ({ ctx, params }) => {
+      const room = rooms.getRoomBySlug(db, params.slug);
+      return room ? html(<RoomPage ctx={ctx} room={room} />) : notFoundPage(ctx);
+    })
+    .get("/covers/:file", ({ params }) => {
+      if (!COVER_NAME.test(params.file)) return new Response("not found", { status: 404 });
+      const f = Bun.file(join(coversDir(config.dataDir), params.file));
+      return f.size > 0 ? new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable" } }) : new Response("not found", { status: 404 });
+    })
+    .get("/studio", ({ ctx }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      if (!isCreator(ctx.user)) return html(<MessagePage ctx={ctx} title={ctx.t("studio.title")} text={ctx.t("studio.notCreator")} status={403} />, 403);
+      return html(<StudioPage ctx={ctx} rooms={rooms.listRoomsByOwner(db, ctx.user.id)} />);
+    })
+    .post(
+      "/studio/rooms",
+      async ({ ctx, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        if (!isCreator(ctx.user)) return forbidden(ctx);
+        const values = formValues(body);
+        const file = uploaded(body.cover);
+        const cover = file ? await checkCover(file) : null;
+        const errors = rooms.validateRoomInput(values);
+        if (cover && !cover.ok) errors.push({ field: "cover", message: cover.message });
+        const r = errors.length ? null : rooms.createRoom(db, ctx.user, values, deps.now());
+        if (!r?.ok) {
+          const all = r && !r.ok ? r.errors : errors;
+          return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} values={values} errors={all} />, 422) : html(<StudioPage ctx={ctx} rooms={rooms.listRoomsByOwner(db, ctx.user.id)} />, 422);
+        }
+        if (cover?.ok) rooms.setCover(db, r.value.id, await saveCover(config.dataDir, r.value.id, cover), deps.now());
+        return redirect(`/studio/rooms/${r.value.slug}`, ctx.isHtmx);
+      },
+      { body: roomBody },
+    )
+    .get("/studio/rooms/:slug", ({ ctx, params }) => {
+      const room = managedRoom(ctx, params.slug);
+      if (room instanceof Response) return room;
+      const key = rooms.getStreamKey(db, room.id)!;
+      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} />);
+    })
+    .post(
+      "/studio/rooms/:slug",
+      async ({ ctx, params, body }) => {
+        const room = managedRoom(ctx, params.slug);
+        if (room instanceof Response) return room;
+        const values = formValues(body);
+        const file = uploaded(body.cover);
+        const cover = file ? await checkCover(file) : null;
+        const errors = rooms.validateRoomInput(values);
+        if (cover && !cover.ok) errors.push({ field: "cover", message: cover.message });
+        if (errors.length) return fragment(<RoomForm ctx={ctx} room={room} values={values} errors={errors} />, 422);
+        const r = rooms.editRoom(db, room, values, deps.now());
+        if (!r.ok) return fragment(<RoomForm ctx={ctx} room={room} values={values} errors={r.errors} />, 422);
+        if (cover?.ok) rooms.setCover(db, room.id, await saveCover(config.dataDir, room.id, cover), deps.now());
+        deps.bus.emit("room.updated", { roomId: room.id, slug: room.slug });
+        const updated = rooms.getRoomById(db, room.id)!;
+        return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} room={updated} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: roomBody },
+    )
+    .post("/studio/rooms/:slug/key/rotate", ({ ctx, params }) => {
+      const room = managedRoom(ctx, params.slug);
+      if (room instanceof Response) return room;
+      const key = rooms.rotateStreamKey(db, room.id, deps.now());
+      return ctx.isHtmx ? fragment(<StreamKeyBox ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} rotated />) : redirect(`/studio/rooms/${room.slug}`);
+    })
+    .get("/api/v1/rooms/:slug", ({ params }) => {
+      const room = rooms.getRoomBySlug(db, params.slug);
+      return room ? json(roomJson(room, deps.viewers(room.id))) : jsonError(404, `no room "${params.slug}"`);
+    });
+}

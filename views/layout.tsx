@@ -1,0 +1,71 @@
+import type { ReqCtx } from "../server/http/context";
+import { assetUrl } from "../server/http/assets";
+
+export interface LayoutProps {
+  ctx: ReqCtx;
+  title: string;
+  children?: JSX.Element | JSX.Element[] | string;
+  /** Extra tags for <head> (page-specific scripts), already trusted markup. */
+  head?: string;
+}
+
+export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element {
+  const { t, user } = ctx;
+  return (
+    <html lang={ctx.lang === "zh" ? "zh-CN" : "en"}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="csrf-token" content={ctx.csrf} />
+        <title safe>{title} · Livehouse</title>
+        <link rel="stylesheet" href={assetUrl("app.css")} />
+        <script src={assetUrl("htmx.js")} defer></script>
+        <script src={assetUrl("app.js")} defer></script>
+        {head ?? ""}
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/">Livehouse</a>
+          <nav>
+            <a href="/" safe>{t("nav.home")}</a>
+            {user && (user.role === "creator" || user.role === "admin") ? <a href="/studio" safe>{t("nav.studio")}</a> : ""}
+            {user?.role === "admin" ? <a href="/admin" safe>{t("nav.admin")}</a> : ""}
+            {user ? (
+              <>
+                <a href="/settings" safe>{t("nav.settings")}</a>
+                <span class="muted" safe>{user.displayName}</span>
+                <form method="post" action="/logout" style="display:inline">
+                  <input type="hidden" name="_csrf" value={ctx.csrf} />
+                  <button class="link" type="submit" safe>{t("nav.logout")}</button>
+                </form>
+              </>
+            ) : (
+              <>
+                <a href="/login" safe>{t("nav.login")}</a>
+                <a href="/signup" safe>{t("nav.signup")}</a>
+              </>
+            )}
+            <form method="post" action="/lang" style="display:inline" aria-label={t("nav.language")}>
+              <input type="hidden" name="_csrf" value={ctx.csrf} />
+              <input type="hidden" name="back" value={ctx.path} />
+              <button class="link" type="submit" name="lang" value={ctx.lang === "zh" ? "en" : "zh"}>
+                {ctx.lang === "zh" ? "English" : "中文"}
+              </button>
+            </form>
+          </nav>
+        </header>
+        <main>{children ?? ""}</main>
+      </body>
+    </html>
+  );
+}
+
+/** Hidden CSRF input for plain forms (htmx requests also get the header from app.js). */
+export function Csrf({ ctx }: { ctx: ReqCtx }): JSX.Element {
+  return <input type="hidden" name="_csrf" value={ctx.csrf} />;
+}
+
+export function FieldError({ ctx, errors, field }: { ctx: ReqCtx; errors: { field: string; message: string }[]; field: string }): JSX.Element {
+  const e = errors.find((x) => x.field === field);
+  return e ? <p class="field-error" role="alert" id={`err-${field}`} safe>{ctx.t(e.message)}</p> : "";
+}

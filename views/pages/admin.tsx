@@ -1,0 +1,54 @@
+import { ROLES, type User } from "../../server/accounts/model";
+import type { ReqCtx } from "../../server/http/context";
+import { Csrf, Layout } from "../layout";
+
+export function UserRow({ ctx, user }: { ctx: ReqCtx; user: User }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <tr id={`user-${user.id}`}>
+      <td safe>{user.username}</td>
+      <td safe>{user.displayName}</td>
+      <td>
+        <form class="row" method="post" action={`/admin/users/${user.id}/role`} hx-post={`/admin/users/${user.id}/role`} hx-target={`#user-${user.id}`} hx-swap="outerHTML">
+          <Csrf ctx={ctx} />
+          <select name="role" aria-label={t("admin.role")}>
+            {ROLES.map((r) => (
+              <option value={r} selected={r === user.role} safe>{t(`role.${r}`)}</option>
+            ))}
+          </select>
+          <button type="submit" safe>{t("admin.setRole")}</button>
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+export function AdminPage({ ctx, users, extra }: { ctx: ReqCtx; users: User[]; extra?: string }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t("admin.title")}>
+      <h1 safe>{t("admin.title")}</h1>
+      <section class="card">
+        <h2 safe>{t("admin.users")}</h2>
+        <table>
+          <tbody>
+            {users.map((u) => <UserRow ctx={ctx} user={u} />)}
+          </tbody>
+        </table>
+      </section>
+      {extra ?? ""}
+    </Layout>
+  );
+}
+
+export function MessagePage({ ctx, title, text, status }: { ctx: ReqCtx; title: string; text: string; status?: number }): JSX.Element {
+  return (
+    <Layout ctx={ctx} title={title}>
+      <div class="card" data-status={String(status ?? 200)}>
+        <h1 safe>{title}</h1>
+        <p safe>{text}</p>
+        <p><a href="/" safe>{ctx.t("nav.home")}</a></p>
+      </div>
+    </Layout>
+  );
+}

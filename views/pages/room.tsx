@@ -1,0 +1,33 @@
+import type { Room } from "../../server/rooms/model";
+import type { ReqCtx } from "../../server/http/context";
+import { Layout } from "../layout";
+
+export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={room.title}>
+      <div class="room-layout" data-room={room.slug}>
+        <section>
+          <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
+            <div class="offline" id="offline" hidden={!!room.liveSince}>
+              <strong safe>{t("room.offline")}</strong>
+              <span safe>{t("room.offlineText")}</span>
+            </div>
+          </div>
+          <div class="card" style="margin-top:1rem">
+            <div class="row">
+              {room.liveSince ? <span class="badge live" id="live-badge" safe>{t("room.live")}</span> : <span class="badge" id="live-badge" safe>{t("room.offline")}</span>}
+              <h1 style="margin:0" safe>{room.title}</h1>
+            </div>
+            <p class="muted">
+              {t("room.by")} <span safe>{room.ownerName}</span> · <span safe>{t(`category.${room.category}`)}</span>
+            </p>
+            {room.description ? <p style="white-space:pre-wrap" safe>{room.description}</p> : ""}
+            {room.tags.length ? <div class="tags">{room.tags.map((tag) => <span class="tag" safe>#{tag}</span>)}</div> : ""}
+          </div>
+        </section>
+        <aside id="side"></aside>
+      </div>
+    </Layout>
+  );
+}

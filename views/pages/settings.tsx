@@ -1,0 +1,53 @@
+import type { AccessToken } from "../../server/accounts/model";
+import type { ReqCtx } from "../../server/http/context";
+import { Csrf, Layout } from "../layout";
+
+export function TokenList({ ctx, tokens, created }: { ctx: ReqCtx; tokens: AccessToken[]; created?: string }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <div id="tokens">
+      {created ? (
+        <div class="card">
+          <p safe>{t("settings.newToken")}</p>
+          <p class="secret" id="new-token" safe>{created}</p>
+        </div>
+      ) : ""}
+      {tokens.length === 0 ? <p class="muted" safe>{t("settings.noTokens")}</p> : (
+        <table>
+          <tbody>
+            {tokens.map((tok) => (
+              <tr>
+                <td safe>{tok.name}</td>
+                <td class="muted">
+                  {t("settings.lastUsed")}: {tok.lastUsedAt ? new Date(tok.lastUsedAt).toISOString().slice(0, 16).replace("T", " ") : t("settings.never")}
+                </td>
+                <td>
+                  <button hx-post={`/settings/tokens/${tok.id}/revoke`} hx-target="#tokens" hx-swap="outerHTML" safe>{t("settings.revoke")}</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function SettingsPage({ ctx, tokens }: { ctx: ReqCtx; tokens: AccessToken[] }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t("settings.title")}>
+      <h1 safe>{t("settings.title")}</h1>
+      <section class="card">
+        <h2 safe>{t("settings.tokens")}</h2>
+        <p class="muted" safe>{t("settings.tokensIntro")}</p>
+        <form class="row" method="post" action="/settings/tokens" hx-post="/settings/tokens" hx-target="#tokens" hx-swap="outerHTML">
+          <Csrf ctx={ctx} />
+          <input name="name" maxlength="60" placeholder={t("settings.tokenName")} required />
+          <button class="primary" type="submit" safe>{t("settings.createToken")}</button>
+        </form>
+        <TokenList ctx={ctx} tokens={tokens} />
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,122 @@
+import type { FieldError } from "../../server/accounts/model";
+import { CATEGORIES, type Room } from "../../server/rooms/model";
+import type { ReqCtx } from "../../server/http/context";
+import { Csrf, FieldError as FieldErr, Layout } from "../layout";
+
+export interface RoomFormValues {
+  title: string;
+  description: string;
+  category: string;
+  tags: string;
+}
+
+export function RoomForm({ ctx, room, values, errors = [], saved }: { ctx: ReqCtx; room?: Room; values?: RoomFormValues; errors?: FieldError[]; saved?: boolean }): JSX.Element {
+  const { t } = ctx;
+  const v: RoomFormValues = values ?? (room ? { title: room.title, description: room.description, category: room.category, tags: room.tags.join(", ") } : { title: "", description: "", category: "just-chatting", tags: "" });
+  const action = room ? `/studio/rooms/${room.slug}` : "/studio/rooms";
+  return (
+    <form class="stack" id={room ? "room-form" : "new-room-form"} method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" enctype="multipart/form-data" hx-encoding="multipart/form-data">
+      <Csrf ctx={ctx} />
+      {saved ? <p class="notice" role="status" safe>{t("studio.saved")}</p> : ""}
+      <label>
+        {t("room.form.title")}
+        <input name="title" required maxlength="100" value={v.title} />
+        <FieldErr ctx={ctx} errors={errors} field="title" />
+      </label>
+      <label>
+        {t("room.form.description")}
+        <textarea name="description" maxlength="2000" safe>{v.description}</textarea>
+        <FieldErr ctx={ctx} errors={errors} field="description" />
+      </label>
+      <label>
+        {t("room.form.category")}
+        <select name="category">
+          {CATEGORIES.map((c) => <option value={c} selected={c === v.category} safe>{t(`category.${c}`)}</option>)}
+        </select>
+        <FieldErr ctx={ctx} errors={errors} field="category" />
+      </label>
+      <label>
+        {t("room.form.tags")}
+        <input name="tags" maxlength="300" value={v.tags} />
+        <FieldErr ctx={ctx} errors={errors} field="tags" />
+      </label>
+      <label>
+        {t("room.form.cover")}
+        <input name="cover" type="file" accept="image/jpeg,image/png,image/webp" />
+        <FieldErr ctx={ctx} errors={errors} field="cover" />
+      </label>
+      <button class="primary" type="submit" safe>{room ? t("room.form.save") : t("room.form.create")}</button>
+    </form>
+  );
+}
+
+export function StreamKeyBox({ ctx, room, streamKey, masked, rotated }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; rotated?: boolean }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <div id="stream-key-box">
+      {rotated ? <p class="notice" role="status" safe>{t("studio.rotated")}</p> : ""}
+      <div class="row">
+        <span class="secret" id="stream-key" data-secret={streamKey} data-masked={masked} data-shown="0" safe>{masked}</span>
+        <button type="button" data-reveal="stream-key" data-label-reveal={t("studio.reveal")} data-label-hide={t("studio.hide")} safe>{t("studio.reveal")}</button>
+        <button type="button" data-copy="stream-key" data-label-done={t("studio.copied")} safe>{t("studio.copy")}</button>
+        <button type="button" id="rotate-key" hx-post={`/studio/rooms/${room.slug}/key/rotate`} hx-target="#stream-key-box" hx-swap="outerHTML" hx-confirm={t("studio.rotateConfirm")} safe>{t("studio.rotate")}</button>
+      </div>
+    </div>
+  );
+}
+
+export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t("studio.title")}>
+      <h1 safe>{t("studio.title")}</h1>
+      <section class="card">
+        <h2 safe>{t("studio.yourRooms")}</h2>
+        {rooms.length ? (
+          <ul>
+            {rooms.map((r) => (
+              <li>
+                <a href={`/studio/rooms/${r.slug}`} safe>{r.title}</a> {r.liveSince ? <span class="badge live" safe>{t("room.live")}</span> : ""}
+              </li>
+            ))}
+          </ul>
+        ) : <p class="muted" safe>{t("studio.noRooms")}</p>}
+      </section>
+      <section class="card">
+        <h2 safe>{t("studio.newRoom")}</h2>
+        <RoomForm ctx={ctx} />
+      </section>
+    </Layout>
+  );
+}
+
+export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={room.title}>
+      <p><a href="/studio" safe>← {t("studio.title")}</a></p>
+      <h1 safe>{room.title}</h1>
+      <p><a href={`/r/${room.slug}`} safe>{t("studio.openRoom")}</a></p>
+      <section class="card" id="obs">
+        <h2 safe>{t("studio.obs")}</h2>
+        <p>
+          {t("studio.server")}: <span class="secret" id="server-url" safe>{serverUrl}</span>{" "}
+          <button type="button" data-copy="server-url" data-label-done={t("studio.copied")} safe>{t("studio.copy")}</button>
+        </p>
+        <p safe>{t("studio.streamKey")}:</p>
+        <StreamKeyBox ctx={ctx} room={room} streamKey={streamKey} masked={masked} />
+        <h2 safe>{t("studio.checklist")}</h2>
+        <ol class="checklist">
+          <li safe>{t("studio.check1")}</li>
+          <li safe>{t("studio.check2")}</li>
+          <li safe>{t("studio.check3")}</li>
+          <li safe>{t("studio.check4")}</li>
+        </ol>
+      </section>
+      <section class="card">
+        <h2 safe>{t("studio.edit")}</h2>
+        <RoomForm ctx={ctx} room={room} />
+      </section>
+    </Layout>
+  );
+}
