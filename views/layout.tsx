@@ -1,12 +1,13 @@
+import type { Children } from "@kitajs/html";
 import type { ReqCtx } from "../server/http/context";
 import { assetUrl } from "../server/http/assets";
 
 export interface LayoutProps {
   ctx: ReqCtx;
   title: string;
-  children?: JSX.Element | JSX.Element[] | string;
+  children?: Children;
   /** Extra tags for <head> (page-specific scripts), already trusted markup. */
-  head?: string;
+  head?: Children;
 }
 
 export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element {
@@ -21,7 +22,7 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
         <link rel="stylesheet" href={assetUrl("app.css")} />
         <script src={assetUrl("htmx.js")} defer></script>
         <script src={assetUrl("app.js")} defer></script>
-        {head ?? ""}
+        {head}
       </head>
       <body>
         <header class="top">
@@ -54,7 +55,7 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
             </form>
           </nav>
         </header>
-        <main>{children ?? ""}</main>
+        <main>{children}</main>
       </body>
     </html>
   );

@@ -23,7 +23,7 @@ export function UserRow({ ctx, user }: { ctx: ReqCtx; user: User }): JSX.Element
   );
 }
 
-export function AdminPage({ ctx, users, extra }: { ctx: ReqCtx; users: User[]; extra?: string }): JSX.Element {
+export function AdminPage({ ctx, users }: { ctx: ReqCtx; users: User[] }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t("admin.title")}>
@@ -36,7 +36,6 @@ export function AdminPage({ ctx, users, extra }: { ctx: ReqCtx; users: User[]; e
           </tbody>
         </table>
       </section>
-      {extra ?? ""}
     </Layout>
   );
 }

@@ -22,19 +22,19 @@ export function AuthForm({ ctx, kind, values = {}, errors = [], message }: AuthF
       <Csrf ctx={ctx} />
       {message ? <p class="error" role="alert" safe>{message}</p> : ""}
       <label>
-        {t("auth.username")}
+        <span safe>{t("auth.username")}</span>
         <input name="username" autocomplete="username" required maxlength="32" value={values.username ?? ""} />
         <FieldError ctx={ctx} errors={errors} field="username" />
       </label>
       {kind === "signup" ? (
         <label>
-          {t("auth.displayName")}
+          <span safe>{t("auth.displayName")}</span>
           <input name="displayName" maxlength="50" value={values.displayName ?? ""} />
           <FieldError ctx={ctx} errors={errors} field="displayName" />
         </label>
       ) : ""}
       <label>
-        {t("auth.password")}
+        <span safe>{t("auth.password")}</span>
         <input name="password" type="password" autocomplete={kind === "login" ? "current-password" : "new-password"} required maxlength="256" />
         <FieldError ctx={ctx} errors={errors} field="password" />
       </label>
@@ -54,11 +54,11 @@ export function AuthPage(props: AuthFormProps): JSX.Element {
         <AuthForm {...props} />
         {props.kind === "login" ? (
           <p class="muted">
-            {t("auth.noAccount")} <a href="/signup" safe>{t("nav.signup")}</a>
+            <span safe>{t("auth.noAccount")}</span> <a href="/signup" safe>{t("nav.signup")}</a>
           </p>
         ) : props.kind === "signup" ? (
           <p class="muted">
-            {t("auth.haveAccount")} <a href="/login" safe>{t("nav.login")}</a>
+            <span safe>{t("auth.haveAccount")}</span> <a href="/login" safe>{t("nav.login")}</a>
           </p>
         ) : ""}
       </div>

@@ -20,7 +20,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
               <h1 style="margin:0" safe>{room.title}</h1>
             </div>
             <p class="muted">
-              {t("room.by")} <span safe>{room.ownerName}</span> · <span safe>{t(`category.${room.category}`)}</span>
+              <span safe>{t("room.by")}</span> <span safe>{room.ownerName}</span> · <span safe>{t(`category.${room.category}`)}</span>
             </p>
             {room.description ? <p style="white-space:pre-wrap" safe>{room.description}</p> : ""}
             {room.tags.length ? <div class="tags">{room.tags.map((tag) => <span class="tag" safe>#{tag}</span>)}</div> : ""}

@@ -19,7 +19,7 @@ export function TokenList({ ctx, tokens, created }: { ctx: ReqCtx; tokens: Acces
               <tr>
                 <td safe>{tok.name}</td>
                 <td class="muted">
-                  {t("settings.lastUsed")}: {tok.lastUsedAt ? new Date(tok.lastUsedAt).toISOString().slice(0, 16).replace("T", " ") : t("settings.never")}
+                  <span safe>{`${t("settings.lastUsed")}: ${tok.lastUsedAt ? new Date(tok.lastUsedAt).toISOString().slice(0, 16).replace("T", " ") : t("settings.never")}`}</span>
                 </td>
                 <td>
                   <button hx-post={`/settings/tokens/${tok.id}/revoke`} hx-target="#tokens" hx-swap="outerHTML" safe>{t("settings.revoke")}</button>

@@ -19,29 +19,29 @@ export function RoomForm({ ctx, room, values, errors = [], saved }: { ctx: ReqCt
       <Csrf ctx={ctx} />
       {saved ? <p class="notice" role="status" safe>{t("studio.saved")}</p> : ""}
       <label>
-        {t("room.form.title")}
+        <span safe>{t("room.form.title")}</span>
         <input name="title" required maxlength="100" value={v.title} />
         <FieldErr ctx={ctx} errors={errors} field="title" />
       </label>
       <label>
-        {t("room.form.description")}
+        <span safe>{t("room.form.description")}</span>
         <textarea name="description" maxlength="2000" safe>{v.description}</textarea>
         <FieldErr ctx={ctx} errors={errors} field="description" />
       </label>
       <label>
-        {t("room.form.category")}
+        <span safe>{t("room.form.category")}</span>
         <select name="category">
           {CATEGORIES.map((c) => <option value={c} selected={c === v.category} safe>{t(`category.${c}`)}</option>)}
         </select>
         <FieldErr ctx={ctx} errors={errors} field="category" />
       </label>
       <label>
-        {t("room.form.tags")}
+        <span safe>{t("room.form.tags")}</span>
         <input name="tags" maxlength="300" value={v.tags} />
         <FieldErr ctx={ctx} errors={errors} field="tags" />
       </label>
       <label>
-        {t("room.form.cover")}
+        <span safe>{t("room.form.cover")}</span>
         <input name="cover" type="file" accept="image/jpeg,image/png,image/webp" />
         <FieldErr ctx={ctx} errors={errors} field="cover" />
       </label>
@@ -100,7 +100,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl }: { ct
       <section class="card" id="obs">
         <h2 safe>{t("studio.obs")}</h2>
         <p>
-          {t("studio.server")}: <span class="secret" id="server-url" safe>{serverUrl}</span>{" "}
+          <span safe>{t("studio.server")}</span>: <span class="secret" id="server-url" safe>{serverUrl}</span>{" "}
           <button type="button" data-copy="server-url" data-label-done={t("studio.copied")} safe>{t("studio.copy")}</button>
         </p>
         <p safe>{t("studio.streamKey")}:</p>
