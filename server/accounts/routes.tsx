@@ -1,5 +1,5 @@
 // Thin HTTP adapters for the accounts domain: first-run setup, sign-up, login/logout, settings, admin users.
-import { Elysia, t } from "elysia";
+import { Elysia, t, type Cookie } from "elysia";
 import { AdminPage, MessagePage, UserRow } from "../../views/pages/admin";
 import { AuthForm, AuthPage, type AuthFormProps } from "../../views/pages/auth";
 import { SettingsPage, TokenList } from "../../views/pages/settings";
@@ -41,6 +41,12 @@ export function accountsRoutes(deps: Deps) {
   const loginByAccount = createRateLimiter({ max: 5, windowMs: 60_000 });
   const loginByIp = createRateLimiter({ max: 30, windowMs: 60_000 });
 
+  /** Starts a new session (killing the visitor's previous one, so the id rotates) and sets its cookie. */
+  function signIn(ctx: ReqCtx, cookie: Record<string, Cookie<unknown>>, userId: number): void {
+    const { id } = accounts.startSession(db, userId, ctx.sessionId, deps.now());
+    cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: accounts.SESSION_TTL_MS / 1000 });
+  }
+
   return new Elysia({ name: "livehouse.accounts" })
     .use(contextPlugin(deps))
     .get("/setup", ({ ctx }) => {
@@ -52,8 +58,7 @@ export function accountsRoutes(deps: Deps) {
       async ({ ctx, body, cookie }) => {
         const r = await accounts.createFirstAdmin(db, body);
         if (!r.ok) return authView({ ctx, kind: "setup", values: body, errors: r.errors }, 422);
-        const { id, session } = accounts.startSession(db, r.value.id, ctx.sessionId, deps.now());
-        cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: (session.expiresAt - session.createdAt) / 1000 });
+        signIn(ctx, cookie, r.value.id);
         return redirect("/admin", ctx.isHtmx);
       },
       { body: credentials },
@@ -70,8 +75,7 @@ export function accountsRoutes(deps: Deps) {
         const user = await accounts.verifyLogin(db, body.username, body.password);
         if (!user) return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.badLogin") }, 401);
         loginByAccount.reset(`${ip}|${body.username.toLowerCase()}`);
-        const { id, session } = accounts.startSession(db, user.id, ctx.sessionId, deps.now());
-        cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: (session.expiresAt - session.createdAt) / 1000 });
+        signIn(ctx, cookie, user.id);
         return redirect(safeNext(query.next), ctx.isHtmx);
       },
       { body: credentials },
@@ -84,8 +88,7 @@ export function accountsRoutes(deps: Deps) {
         const r = await accounts.createUser(db, { ...body, role: "viewer" }, deps.now());
         if (!r.ok) return authView({ ctx, kind: "signup", values: body, errors: r.errors }, 422);
         deps.bus.emit("user.created", { userId: r.value.id, username: r.value.username });
-        const { id, session } = accounts.startSession(db, r.value.id, ctx.sessionId, deps.now());
-        cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: (session.expiresAt - session.createdAt) / 1000 });
+        signIn(ctx, cookie, r.value.id);
         return redirect("/", ctx.isHtmx);
       },
       { body: credentials },

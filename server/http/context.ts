@@ -90,7 +90,3 @@ export function contextPlugin(deps: Deps) {
       return fragment(`<p class="error" role="alert">${ctx.t("error.csrf")}</p>`, 403);
     });
 }
-
-export function setSessionCookie(cookie: Record<string, { set(o: object): unknown; remove(): unknown }>, id: string, secure: boolean, maxAgeSec: number): void {
-  cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: maxAgeSec });
-}
