@@ -6,7 +6,7 @@ import { SettingsPage, TokenList } from "../../views/pages/settings";
 import { contextPlugin, LANG_COOKIE, SESSION_COOKIE, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
-import { fragment, html, redirect } from "../http/respond";
+import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import * as accounts from "./accounts";
 import { ROLES, type Role } from "./model";
 
@@ -129,6 +129,11 @@ export function accountsRoutes(deps: Deps) {
       },
       { params: t.Object({ id: t.Numeric() }) },
     )
+    .get("/api/v1/me", ({ ctx }) => {
+      if (!ctx.user) return jsonError(401, "a valid bearer token (or session) is required");
+      const { id, username, displayName, role } = ctx.user;
+      return json({ id, username, displayName, role });
+    })
     .get("/admin", ({ ctx }) => {
       if (!ctx.user) return requireUser(ctx);
       if (ctx.user.role !== "admin") return forbidden(ctx);

@@ -1,8 +1,14 @@
 // A cookie-keeping HTTP client that behaves like one browser session (for route tests over real HTTP).
+export type Fetcher = (req: Request) => Promise<Response> | Response;
+
+/** Works over real HTTP (base = server URL) or in-process (fetcher = app.handle, base = http://localhost). */
 export class WebSession {
   cookies = new Map<string, string>();
   csrf = "";
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly fetcher: Fetcher = (req) => fetch(req, { redirect: "manual" }),
+  ) {}
 
   private store(res: Response): void {
     for (const c of res.headers.getSetCookie()) {
@@ -23,7 +29,7 @@ export class WebSession {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", this.cookieHeader());
     if (this.csrf && init.method && init.method !== "GET" && !headers.has("x-csrf-token")) headers.set("x-csrf-token", this.csrf);
-    const res = await fetch(this.base + path, { ...init, headers, redirect: "manual" });
+    const res = await this.fetcher(new Request(this.base + path, { ...init, headers, redirect: "manual" }));
     this.store(res);
     return res;
   }
