@@ -42,7 +42,10 @@ async function serve(argv: readonly string[]): Promise<void> {
 async function runCommand(argv: readonly string[]): Promise<void> {
   const two = argv.slice(0, 2).join(" ");
   const cmd = COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === argv[0]);
-  if (!cmd) throw new UsageError(`unknown command "${argv.slice(0, 2).join(" ")}"\n${usage()}`);
+  if (!cmd) {
+    const words = argv.slice(0, 2).filter((a) => !a.startsWith("--")).join(" ");
+    throw new UsageError(`unknown command "${words}"\n${usage()}`);
+  }
   const rest = argv.slice(cmd.name.split(" ").length);
   const config = loadConfig(rest, process.env);
   checkDataDir(config.dataDir);
