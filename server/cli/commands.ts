@@ -2,6 +2,7 @@
 import { accountsCommands } from "../accounts/cli";
 import { backupTo } from "../db/backup";
 import { roomsCommands } from "../rooms/cli";
+import { walletCommands } from "../wallet/cli";
 import { required } from "./args";
 import type { Command } from "./command";
 
@@ -13,4 +14,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...walletCommands, backupCommand];

@@ -1,6 +1,7 @@
 // Every domain's migrations, in dependency order (a domain may reference tables of the ones above it).
 import { accountsSchema } from "../accounts/schema";
 import { roomsSchema } from "../rooms/schema";
+import { walletSchema } from "../wallet/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, walletSchema];
