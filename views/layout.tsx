@@ -18,6 +18,7 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="csrf-token" content={ctx.csrf} />
+        <link rel="icon" href="data:," />
         <title safe>{title} · Livehouse</title>
         <link rel="stylesheet" href={assetUrl("app.css")} />
         <script src={assetUrl("htmx.js")} defer></script>
