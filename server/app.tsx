@@ -18,6 +18,7 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
+import { createLive } from "./media";
 
 export interface Service {
   name: string;
@@ -46,6 +47,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   await loadAssets();
   const deps: Deps = { config, db, moneyDb, bus: createBus(log), now: opts.now ?? Date.now, log };
   const services: Service[] = [];
+  const live = createLive(deps);
+  services.push(...live.services);
   const viewers = (_roomId: number) => 0;
 
   const app = new Elysia()
@@ -71,6 +74,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(assetRoutes())
     .use(healthRoutes(deps))
     .use(accountsRoutes(deps))
+    .use(live.routes())
     .use(roomsRoutes({ ...deps, viewers }));
 
   async function start(): Promise<void> {

@@ -1,6 +1,7 @@
 // One options table: every setting's flag, env var, default and validator live in one row.
 // Precedence: CLI flag > LIVEHOUSE_* env > default. loadConfig is pure; the frozen result is passed down.
 import { resolve } from "node:path";
+import { parseLadder } from "./media/ffmpeg-args";
 
 export interface Config {
   readonly httpPort: number;
@@ -12,6 +13,8 @@ export interface Config {
   readonly segmentSeconds: number;
   /** How long a dropped publisher may take to reconnect into the same broadcast. */
   readonly publishGraceMs: number;
+  /** Default HLS ladder: rung heights, e.g. "1080,720,480,360" (never above the source). */
+  readonly ladder: string;
   /** Creator share of a gift in percent; the platform keeps the rest. */
   readonly giftCreatorSharePercent: number;
   /** Unpaid orders release their stock after this long. */
@@ -54,7 +57,8 @@ export const OPTIONS = [
   opt({ key: "publicUrl", flag: "--public-url", env: "LIVEHOUSE_PUBLIC_URL", default: "", parse: str, validate: (v) => (v === "" || /^https?:\/\/[^\s]+$/.test(v) ? null : "must be an http(s) URL"), help: "public base URL, e.g. https://live.example.com" }),
   opt({ key: "host", flag: "--host", env: "LIVEHOUSE_HOST", default: "0.0.0.0", parse: str, help: "address to listen on" }),
   opt({ key: "segmentSeconds", flag: "--segment-seconds", env: "LIVEHOUSE_SEGMENT_SECONDS", default: 2, parse: int, validate: (v) => (v >= 1 && v <= 10 ? null : "must be between 1 and 10"), help: "HLS segment length in seconds" }),
-  opt({ key: "publishGraceMs", flag: "--publish-grace-ms", env: "LIVEHOUSE_PUBLISH_GRACE_MS", default: 5000, parse: int, validate: nonNegative, help: "reconnect grace for a dropped publisher" }),
+  opt({ key: "publishGraceMs", flag: "--publish-grace-ms", env: "LIVEHOUSE_PUBLISH_GRACE_MS", default: 3000, parse: int, validate: nonNegative, help: "reconnect grace for a dropped publisher" }),
+  opt({ key: "ladder", flag: "--ladder", env: "LIVEHOUSE_LADDER", default: "1080,720,480,360", parse: str, validate: (v) => (parseLadder(v) ? null : "must list rung heights like 1080,720,480,360 (144-2160, even)"), help: "HLS ladder rung heights" }),
   opt({ key: "giftCreatorSharePercent", flag: "--gift-creator-share", env: "LIVEHOUSE_GIFT_CREATOR_SHARE", default: 70, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of gifts in percent" }),
   opt({ key: "orderReservationMs", flag: "--order-reservation-ms", env: "LIVEHOUSE_ORDER_RESERVATION_MS", default: 15 * 60_000, parse: int, validate: nonNegative, help: "how long an unpaid order holds stock" }),
   opt({ key: "replayRetentionDays", flag: "--replay-retention-days", env: "LIVEHOUSE_REPLAY_RETENTION_DAYS", default: 30, parse: int, validate: nonNegative, help: "days to keep replays (0 = forever)" }),

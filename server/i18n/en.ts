@@ -114,6 +114,15 @@ export const en = {
   "error.loginRequired": "Log in to continue.",
   "error.generic": "Something went wrong. Nothing was changed.",
   "error.invalid": "Some fields are not valid.",
+  // live pipeline (player, replays)
+  "player.quality": "Quality",
+  "player.auto": "Auto",
+  "player.goLive": "Go to live",
+  "replays.title": "Replays",
+  "replays.none": "No replays yet.",
+  "replays.notFound": "Replay not found",
+  "replays.recorded": "Recorded",
+  "replays.backToRoom": "Back to the room",
 };
 
 export type MessageKey = keyof typeof en;

@@ -116,4 +116,13 @@ export const zh: Record<MessageKey, string> = {
   "error.loginRequired": "请先登录。",
   "error.generic": "出错了，没有做任何更改。",
   "error.invalid": "有些字段不正确。",
+  // live pipeline (player, replays)
+  "player.quality": "画质",
+  "player.auto": "自动",
+  "player.goLive": "回到直播",
+  "replays.title": "回放",
+  "replays.none": "还没有回放。",
+  "replays.notFound": "找不到回放",
+  "replays.recorded": "录制于",
+  "replays.backToRoom": "返回直播间",
 };

@@ -1,6 +1,7 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
+import { Player, PlayerScripts } from "../partials/player";
 
 export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
   const { t } = ctx;
@@ -13,6 +14,8 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
+            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} />
+            <PlayerScripts />
           </div>
           <div class="card" style="margin-top:1rem">
             <div class="row">
@@ -25,6 +28,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
             {room.description ? <p style="white-space:pre-wrap" safe>{room.description}</p> : ""}
             {room.tags.length ? <div class="tags">{room.tags.map((tag) => <span class="tag" safe>#{tag}</span>)}</div> : ""}
           </div>
+          <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
         <aside id="side"></aside>
       </div>

@@ -1,0 +1,134 @@
+// Livehouse player: hls.js light (native HLS on Safari), quality picker, live badge, offline/online switch
+// without a reload (room API poll + the realtime badge), "go to live edge", low-latency tuning.
+(function () {
+  var box = document.getElementById("player");
+  var video = document.getElementById("video");
+  if (!box || !video) return;
+  var mode = box.getAttribute("data-mode");
+  var src = box.getAttribute("data-src");
+  var slug = box.getAttribute("data-slug");
+  var quality = document.getElementById("quality");
+  var goLive = document.getElementById("go-live");
+  var hls = null;
+  var live = box.getAttribute("data-live") === "1";
+  var native = !window.Hls || !window.Hls.isSupported();
+  var canNative = video.canPlayType("application/vnd.apple.mpegurl") !== "";
+
+  function setQualities(levels) {
+    if (!quality) return;
+    while (quality.options.length > 1) quality.remove(1);
+    levels.forEach(function (l, i) {
+      var o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = (l.height ? l.height + "p" : "#" + (i + 1)) + (l.bitrate ? " · " + Math.round(l.bitrate / 1000) + " kbps" : "");
+      quality.appendChild(o);
+    });
+    quality.value = "-1";
+  }
+
+  function detach() {
+    if (hls) {
+      hls.destroy();
+      hls = null;
+    }
+    video.removeAttribute("src");
+    video.load();
+  }
+
+  function attach() {
+    detach();
+    if (!native) {
+      hls = new window.Hls(mode === "live" ? {
+        lowLatencyMode: true,
+        // Our segments are 1-2 s: stay two segments behind the edge, catch up by playing a little faster.
+        liveSyncDurationCount: 2,
+        liveMaxLatencyDurationCount: 5,
+        maxLiveSyncPlaybackRate: 1.2,
+        backBufferLength: 30,
+        manifestLoadingMaxRetry: 6,
+        levelLoadingMaxRetry: 6,
+      } : { backBufferLength: 60 });
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function (_e, data) {
+        setQualities(data.levels);
+        play();
+      });
+      hls.on(window.Hls.Events.ERROR, function (_e, data) {
+        if (!data.fatal) return;
+        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+        else if (mode === "live") check();
+      });
+      hls.loadSource(src);
+      hls.attachMedia(video);
+    } else if (canNative) {
+      video.src = src;
+      play();
+    }
+  }
+
+  function play() {
+    var p = video.play();
+    if (p && p.catch) p.catch(function () {});
+  }
+
+  function setBadge(on) {
+    var badge = document.getElementById("live-badge");
+    if (badge) {
+      badge.textContent = box.getAttribute(on ? "data-text-live" : "data-text-offline");
+      badge.className = on ? "badge live" : "badge";
+    }
+  }
+
+  function setLive(on) {
+    if (on === live && (on ? hls || video.src : true)) return;
+    live = on;
+    box.setAttribute("data-live", on ? "1" : "0");
+    box.hidden = !on;
+    var offline = document.getElementById("offline");
+    if (offline) offline.hidden = on;
+    setBadge(on);
+    if (on) attach();
+    else detach();
+  }
+
+  var checking = false;
+  function check() {
+    if (checking || !slug) return;
+    checking = true;
+    fetch("/api/v1/rooms/" + encodeURIComponent(slug), { headers: { accept: "application/json" }, cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) { if (j && typeof j.live === "boolean") setLive(j.live); })
+      .catch(function () {})
+      .then(function () { checking = false; });
+  }
+
+  if (quality) {
+    quality.addEventListener("change", function () {
+      var level = Number(quality.value);
+      if (hls) hls.nextLevel = level;
+    });
+  }
+  if (goLive) {
+    goLive.addEventListener("click", function () {
+      if (hls && hls.liveSyncPosition) video.currentTime = hls.liveSyncPosition;
+      else if (video.seekable.length) video.currentTime = video.seekable.end(video.seekable.length - 1) - 1;
+      play();
+    });
+  }
+
+  if (mode === "live") {
+    // The realtime layer swaps #live-badge when the room goes live or offline: follow it at once.
+    var side = document.body;
+    new MutationObserver(function () {
+      var badge = document.getElementById("live-badge");
+      if (!badge) return;
+      var on = badge.classList.contains("live");
+      if (on !== live) setLive(on);
+    }).observe(side, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
+    // Works without the realtime layer too: ask the room API every few seconds.
+    setInterval(check, 2000);
+    video.addEventListener("ended", check);
+    if (live) attach();
+  } else {
+    attach();
+  }
+})();

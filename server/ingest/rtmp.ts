@@ -1,0 +1,191 @@
+// RTMP ingest: node-media-server v4's RTMP session and broadcast pieces on our own TCP listener (its server
+// class would process.exit() on a bind error). The stream key is checked on every publish before NMS answers,
+// a live room takes one publisher, and the media layer sees only IngestStream: FLV bytes in, kick out.
+import { createServer, type Server, type Socket } from "node:net";
+import Context from "node-media-server/src/core/context.js";
+import nmsLogger from "node-media-server/src/core/logger.js";
+import BaseSession from "node-media-server/src/session/base_session.js";
+import RtmpSession from "node-media-server/src/session/rtmp_session.js";
+
+/** A live publish as the media layer sees it. */
+export interface IngestStream {
+  roomId: number;
+  slug: string;
+  remote: string;
+  /** Subscribes to the FLV stream: header, cached codec headers and GOP first, then every tag as it arrives. */
+  attach(sink: (buf: Uint8Array) => void): () => void;
+  /** Ends the publish (the publisher's connection is closed); onUnpublish follows. */
+  kick(reason: string): void;
+}
+
+export interface IngestOptions {
+  port: number;
+  host: string;
+  /** How long a dropped publisher may take to reconnect into the same broadcast. */
+  graceMs: number;
+  log: (msg: string) => void;
+  /** Looked up on every publish, so a rotated key is refused at once. */
+  authorize(streamKey: string): { roomId: number; slug: string } | null;
+  onPublish(stream: IngestStream): void;
+  onUnpublish(roomId: number): void;
+}
+
+const APP = "live";
+/** Unauthenticated sockets that never publish are dropped after this long. */
+const IDLE_MS = 15_000;
+
+// NMS logs stream paths, which would carry stream keys; our own log lines say what matters.
+nmsLogger.log = () => {};
+
+class FlvSink extends BaseSession {
+  constructor(sink: (buf: Uint8Array) => void) {
+    super();
+    this.protocol = "flv";
+    this.sendBuffer = (buf) => sink(buf);
+  }
+}
+
+export interface RtmpIngest {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Rooms with a publisher (or one inside its reconnect grace). */
+  liveRooms(): number[];
+}
+
+export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
+  const sockets = new Set<Socket>();
+  const active = new Map<string, { roomId: number; session: RtmpSession }>();
+  /** Room of each authorized publishing session, by NMS session id. */
+  const roomIds = new Map<string, number>();
+  let server: Server | null = null;
+
+  function refuse(session: RtmpSession, code: string, description: string, why: string): void {
+    opts.log(`rtmp: refused publish from ${session.socket.remoteAddress ?? "?"}: ${why}`);
+    session.rtmp.sendStatusMessage(session.rtmp.streamId, "error", code, description);
+    session.socket.end();
+    setTimeout(() => session.socket.destroy(), 1000).unref();
+  }
+
+  function onPublish(session: RtmpSession, original: NmsRtmp["onPublish"], msg: { streamName: string }): void {
+    const key = String(msg.streamName ?? "").split("?")[0] ?? "";
+    const app = (session.rtmp as unknown as { streamApp?: string }).streamApp;
+    const room = app === APP ? opts.authorize(key) : null;
+    if (!room) return refuse(session, "NetStream.Publish.BadName", "invalid stream key", app === APP ? "unknown or rotated stream key" : `unknown app "${app}"`);
+    const path = `/${APP}/${room.slug}`;
+    const existing = Context.broadcasts.get(path);
+    if (existing?.getPublishStatus() === "publishing") {
+      return refuse(session, "NetStream.Publish.BadName", "this room is already live", `room ${room.slug} already has a publisher`);
+    }
+    roomIds.set(session.id, room.roomId);
+    // NMS keys broadcasts by stream path: use the slug so the key never lives in NMS state or logs.
+    original.call(session.rtmp, { ...msg, streamName: room.slug });
+    session.broadcast.publishGraceMs = opts.graceMs;
+    session.socket.setTimeout(0);
+  }
+
+  const onPostPublish = (session: RtmpSession) => {
+    if (!session.streamPath?.startsWith(`/${APP}/`)) return;
+    const slug = session.streamPath.slice(APP.length + 2);
+    const prev = active.get(slug);
+    if (prev) {
+      // The same encoder came back inside the grace window: NMS continues its timeline, the broadcast goes on.
+      prev.session = session;
+      opts.log(`rtmp: ${slug} publisher reconnected from ${session.socket.remoteAddress}`);
+      return;
+    }
+    const roomId = roomIds.get(session.id);
+    if (roomId === undefined) return;
+    const entry = { roomId, session };
+    active.set(slug, entry);
+    opts.log(`rtmp: ${slug} publishing from ${session.socket.remoteAddress}`);
+    const broadcast = session.broadcast;
+    opts.onPublish({
+      roomId, slug, remote: session.socket.remoteAddress ?? "",
+      attach(sink) {
+        const sub = new FlvSink(sink);
+        broadcast.postPlay(sub);
+        return () => broadcast.donePlay(sub);
+      },
+      kick(reason) {
+        opts.log(`rtmp: ${slug} publisher dropped: ${reason}`);
+        (broadcast as unknown as { publishGraceMs: number }).publishGraceMs = 0;
+        entry.session.socket.destroy();
+      },
+    });
+  };
+
+  const onDonePublish = (session: RtmpSession) => {
+    const slug = session.streamPath?.slice(APP.length + 2);
+    const entry = slug ? active.get(slug) : undefined;
+    if (!slug || !entry) return;
+    active.delete(slug);
+    opts.log(`rtmp: ${slug} publish ended`);
+    opts.onUnpublish(entry.roomId);
+  };
+
+  function handle(socket: Socket): void {
+    sockets.add(socket);
+    socket.setTimeout(IDLE_MS, () => socket.destroy());
+    const session = new RtmpSession(socket);
+    const rtmp = session.rtmp;
+    const originalPublish = rtmp.onPublish;
+    rtmp.onPublish = (msg) => onPublish(session, originalPublish, msg);
+    // Only publishers are served: playback is HLS over HTTP.
+    rtmp.onPlay = () => refuse(session, "NetStream.Play.Failed", "playback over RTMP is not offered", "RTMP play request");
+    // A clean stop (OBS "Stop Streaming", ffmpeg exiting) ends the broadcast at once; only a dropped
+    // connection waits out the reconnect grace.
+    rtmp.onDeleteStream = () => {
+      if (session.isPublisher) session.broadcast.publishGraceMs = 0;
+    };
+    rtmp.onConnectCallback = session.onConnect;
+    rtmp.onPlayCallback = session.onPlay;
+    rtmp.onPushCallback = session.onPush;
+    rtmp.onOutputCallback = session.onOutput;
+    rtmp.onPacketCallback = session.onPacket;
+    socket.on("data", (data: Buffer) => {
+      try {
+        session.onData(data);
+      } catch (err) {
+        // Garbage on the port must never take the process down.
+        opts.log(`rtmp: dropping ${socket.remoteAddress}: bad data (${err instanceof Error ? err.message : String(err)})`);
+        socket.destroy();
+      }
+    });
+    socket.on("close", () => {
+      sockets.delete(socket);
+      roomIds.delete(session.id);
+      try {
+        session.onClose();
+      } catch (err) {
+        opts.log(`rtmp: close: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    socket.on("error", () => {});
+  }
+
+  return {
+    start() {
+      return new Promise((resolve, reject) => {
+        const srv = createServer(handle);
+        srv.once("error", (err: NodeJS.ErrnoException) => reject(new Error(`--rtmp-port: cannot listen on ${opts.host}:${opts.port} (${err.code ?? err.message})`)));
+        srv.listen(opts.port, opts.host, () => {
+          server = srv;
+          Context.eventEmitter.on("postPublish", onPostPublish);
+          Context.eventEmitter.on("donePublish", onDonePublish);
+          srv.on("error", (err) => opts.log(`rtmp: ${err.message}`));
+          resolve();
+        });
+      });
+    },
+    async stop() {
+      const srv = server;
+      server = null;
+      for (const entry of active.values()) (entry.session.broadcast as unknown as { publishGraceMs: number }).publishGraceMs = 0;
+      for (const s of sockets) s.destroy();
+      Context.eventEmitter.off("postPublish", onPostPublish);
+      Context.eventEmitter.off("donePublish", onDonePublish);
+      if (srv) await new Promise<void>((r) => srv.close(() => r()));
+    },
+    liveRooms: () => [...active.values()].map((e) => e.roomId),
+  };
+}

@@ -1,0 +1,39 @@
+// The live pipeline's public surface for app.tsx: RTMP ingest + media lifecycle as services, and the HLS routes.
+import type { Service } from "../app";
+import type { Deps } from "../http/deps";
+import { createRtmpIngest } from "../ingest/rtmp";
+import { roomForStreamKey } from "../rooms/rooms";
+import { createMedia } from "./lifecycle";
+import { mediaRoutes } from "./routes";
+
+const SWEEP_MS = 60 * 60_000;
+
+export function createLive(deps: Deps) {
+  const media = createMedia(deps);
+  const ingest = createRtmpIngest({
+    port: deps.config.rtmpPort, host: deps.config.host, graceMs: deps.config.publishGraceMs, log: deps.log,
+    authorize(key) {
+      const room = roomForStreamKey(deps.db, key);
+      return room ? { roomId: room.id, slug: room.slug } : null;
+    },
+    onPublish: media.onPublish,
+    onUnpublish: media.onUnpublish,
+  });
+  let sweepTimer: ReturnType<typeof setInterval> | null = null;
+  // Started before ingest and stopped after it: recovery runs before any publish, replays are finalized last.
+  const mediaService: Service = {
+    name: "media",
+    start() {
+      media.recover();
+      media.sweep();
+      sweepTimer = setInterval(() => media.sweep(), SWEEP_MS);
+      sweepTimer.unref?.();
+    },
+    async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      await media.stopAll();
+    },
+  };
+  const ingestService: Service = { name: "rtmp-ingest", start: () => ingest.start(), stop: () => ingest.stop() };
+  return { media, services: [mediaService, ingestService], routes: () => mediaRoutes(deps, media) };
+}

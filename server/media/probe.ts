@@ -1,0 +1,88 @@
+// Watches the first tags of a publish until it knows enough to plan the ladder: video codec and size, frame
+// rate, whether keyframes line up with the segment length, and the audio codec. Pure: feed tags, read the verdict.
+import { aacCodecString, avcCodecString, avcDimensions, type FlvTag } from "./flv";
+
+export interface SourceInfo {
+  videoCodec: NonNullable<FlvTag["videoCodec"]>;
+  width: number;
+  height: number;
+  fps: number;
+  /** Spacing of the first two keyframes in seconds, null when a second one did not come in time. */
+  gopSeconds: number | null;
+  /** RFC 6381 string of the source video when it is H.264. */
+  videoCodecs: string | null;
+  audio: { codec: NonNullable<FlvTag["audioCodec"]>; codecs: string } | null;
+}
+
+export type ProbeResult = { state: "waiting" } | { state: "ready"; info: SourceInfo } | { state: "refused"; reason: string };
+
+/** ffmpeg 5.1's FLV demuxer knows no enhanced-RTMP codecs. */
+const UNSUPPORTED = new Set(["hevc", "av1", "vp9"]);
+
+export class SourceProbe {
+  private firstKey: number | null = null;
+  private secondKey: number | null = null;
+  private frames = 0;
+  private lastVideoTs = 0;
+  private firstAudioTs: number | null = null;
+  private lastAudioTs = 0;
+  private codec: FlvTag["videoCodec"];
+  private avcRecord: Uint8Array | null = null;
+  private audio: SourceInfo["audio"] = null;
+  private metaSize: { width: number; height: number; fps: number } = { width: 0, height: 0, fps: 0 };
+
+  constructor(private segmentSeconds: number) {}
+
+  /** Optional hints from onMetaData (used when the SPS cannot be read). */
+  setMetadata(width: number, height: number, fps: number): void {
+    this.metaSize = { width, height, fps };
+  }
+
+  push(tag: FlvTag): ProbeResult {
+    if (tag.type === "audio") {
+      this.firstAudioTs ??= tag.ts;
+      this.lastAudioTs = tag.ts;
+      if (!this.audio && tag.audioCodec) {
+        this.audio = { codec: tag.audioCodec, codecs: tag.audioCodec === "aac" && tag.config ? aacCodecString(tag.payload) : "mp4a.40.2" };
+      }
+    } else if (tag.type === "video") {
+      this.codec ??= tag.videoCodec;
+      if (this.codec && UNSUPPORTED.has(this.codec)) return { state: "refused", reason: `video codec ${this.codec} (enhanced RTMP) is not supported; publish H.264` };
+      if (tag.config) {
+        if (tag.videoCodec === "h264") this.avcRecord = tag.payload;
+      } else {
+        if (tag.keyframe && this.firstKey === null) this.firstKey = tag.ts;
+        else if (tag.keyframe && this.secondKey === null && this.firstKey !== null && tag.ts > this.firstKey) this.secondKey = tag.ts;
+        if (this.firstKey !== null && this.secondKey === null) this.frames++;
+        this.lastVideoTs = tag.ts;
+      }
+    }
+    return this.verdict();
+  }
+
+  private verdict(): ProbeResult {
+    if (this.firstKey === null) {
+      if (this.firstAudioTs !== null && this.lastAudioTs - this.firstAudioTs > 3000) return { state: "refused", reason: "no video in the first 3 s (audio-only streams are not supported)" };
+      return { state: "waiting" };
+    }
+    const limit = this.segmentSeconds * 1000 + 500;
+    const done = this.secondKey !== null || this.lastVideoTs - this.firstKey > limit;
+    // Give audio a moment to show up: encoders start both tracks together.
+    if (!done) return { state: "waiting" };
+    const span = ((this.secondKey ?? this.lastVideoTs) - this.firstKey) / 1000;
+    const measuredFps = span > 0 ? this.frames / span : 0;
+    const fps = Math.max(1, Math.min(60, Math.round(this.metaSize.fps || measuredFps || 30)));
+    const dims = this.avcRecord ? avcDimensions(this.avcRecord) : null;
+    const width = dims?.width || this.metaSize.width;
+    const height = dims?.height || this.metaSize.height;
+    if (!width || !height) return { state: "refused", reason: "could not read the video size" };
+    return {
+      state: "ready",
+      info: {
+        videoCodec: this.codec ?? "other", width, height, fps,
+        gopSeconds: this.secondKey !== null ? (this.secondKey - this.firstKey) / 1000 : null,
+        videoCodecs: this.avcRecord ? avcCodecString(this.avcRecord) : null, audio: this.audio,
+      },
+    };
+  }
+}

@@ -1,0 +1,110 @@
+// Supervises the one ffmpeg of a live room: spawns it on the FLV feed, restarts it with backoff while the
+// publisher stays, and stops it for real (stdin closed, then SIGKILL if it lingers). Nothing else.
+import type { Subprocess } from "bun";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { buildLadderArgs, type Plan } from "./ffmpeg-args";
+import { parseTag } from "./flv";
+
+export interface TranscoderOptions {
+  dir: string;
+  plan: Plan;
+  /** Subscribes to the publisher's FLV stream; returns the unsubscribe. */
+  attach(sink: (buf: Uint8Array) => void): () => void;
+  /** Called when a run starts feeding, with its number and the publisher timestamp (ms) of its first frame. */
+  onRun(run: number, firstTs: number): void;
+  log(msg: string): void;
+  ffmpeg?: string;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
+/** A run that lasted this long resets the backoff. */
+const STABLE_MS = 30_000;
+
+export class Transcoder {
+  private proc: Subprocess<"pipe", "ignore", "pipe"> | null = null;
+  private detach: (() => void) | null = null;
+  private run = -1;
+  private failures = 0;
+  private stopping = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private exited: Promise<unknown> = Promise.resolve();
+
+  constructor(private opts: TranscoderOptions) {}
+
+  get pid(): number | null {
+    return this.proc?.pid ?? null;
+  }
+
+  get runs(): number {
+    return this.run + 1;
+  }
+
+  start(): void {
+    for (const r of this.opts.plan.rungs) mkdirSync(join(this.opts.dir, r.name), { recursive: true });
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const run = ++this.run;
+    const args = buildLadderArgs(this.opts.plan, { dir: this.opts.dir, run });
+    const proc = Bun.spawn([this.opts.ffmpeg ?? "ffmpeg", ...args], { stdin: "pipe", stdout: "ignore", stderr: "pipe" });
+    this.proc = proc;
+    const began = Date.now();
+    let firstSeen = false;
+    let stderrTail = "";
+    void (async () => {
+      const dec = new TextDecoder();
+      const reader = proc.stderr.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        stderrTail = (stderrTail + dec.decode(value)).slice(-2000);
+      }
+    })().catch(() => {});
+    this.detach = this.opts.attach((buf) => {
+      if (!firstSeen) {
+        const tag = parseTag(buf);
+        if (tag?.type === "video" && !tag.config) {
+          firstSeen = true;
+          this.opts.onRun(run, tag.ts);
+        }
+      }
+      // Writes to a dead ffmpeg do not throw; proc.exited tells us it died.
+      if (this.proc !== proc) return;
+      proc.stdin.write(buf);
+      // FileSink buffers; flushing per tag keeps ingest → segment lag at ffmpeg's own.
+      void proc.stdin.flush();
+    });
+    this.exited = proc.exited.then((code) => {
+      if (this.proc !== proc) return;
+      this.detach?.();
+      this.detach = null;
+      this.proc = null;
+      if (this.stopping) return;
+      this.failures = Date.now() - began > STABLE_MS ? 0 : this.failures + 1;
+      const wait = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0]!;
+      const last = stderrTail.trim().split("\n").slice(-2).join(" | ");
+      this.opts.log(`transcoder: ffmpeg run ${run} exited (${code ?? proc.signalCode}); restarting in ${wait} ms${last ? `: ${last}` : ""}`);
+      this.timer = setTimeout(() => this.spawn(), wait);
+    });
+  }
+
+  /** Ends ffmpeg cleanly (it flushes its last segment) and waits for it; kills it after `graceMs`. */
+  async stop(graceMs = 3000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    const proc = this.proc;
+    this.detach?.();
+    this.detach = null;
+    if (!proc) return;
+    try {
+      proc.stdin.end();
+    } catch {}
+    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+    await proc.exited;
+    clearTimeout(kill);
+    this.proc = null;
+    await this.exited;
+  }
+}

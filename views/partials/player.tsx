@@ -1,0 +1,84 @@
+// The hls.js light player (native HLS on Safari) used on the room page (live) and the replay page (VOD).
+import type { Broadcast } from "../../server/media/storage";
+import type { ReqCtx } from "../../server/http/context";
+import { assetUrl } from "../../server/http/assets";
+import type { Room } from "../../server/rooms/model";
+import { Layout } from "../layout";
+
+export function PlayerScripts(): JSX.Element {
+  return (
+    <>
+      <script src={assetUrl("hls.js")} defer></script>
+      <script src={assetUrl("player.js")} defer></script>
+    </>
+  );
+}
+
+/** mode "live": follows the room's live state (API poll + realtime badge) and reloads the stream on/offline. */
+export function Player({ ctx, src, mode, slug, live, poster }: { ctx: ReqCtx; src: string; mode: "live" | "vod"; slug?: string; live: boolean; poster?: string }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <div class="player" id="player" data-mode={mode} data-src={src} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
+      <video id="video" {...{ playsinline: true }} muted autoplay controls poster={poster} style="width:100%;aspect-ratio:16/9;background:#000;display:block"></video>
+      <div class="row player-bar" style="gap:.5rem;margin-top:.5rem">
+        <label>
+          <span class="muted" safe>{t("player.quality")}</span>{" "}
+          <select id="quality" aria-label={t("player.quality")}>
+            <option value="-1" safe>{t("player.auto")}</option>
+          </select>
+        </label>
+        {mode === "live" ? <button type="button" id="go-live" safe>{t("player.goLive")}</button> : ""}
+      </div>
+    </div>
+  );
+}
+
+export function ReplayList({ ctx, replays }: { ctx: ReqCtx; replays: Broadcast[] }): JSX.Element {
+  const { t } = ctx;
+  const fmt = (ms: number) => {
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  };
+  return (
+    <div id="replays" class="card" style="margin-top:1rem">
+      <h2 style="margin-top:0" safe>{t("replays.title")}</h2>
+      {replays.length === 0 ? (
+        <p class="muted" safe>{t("replays.none")}</p>
+      ) : (
+        <ul class="replays">
+          {replays.map((b) => (
+            <li>
+              <a href={`/replays/${b.id}`} safe>{new Date(b.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</a>{" "}
+              <span class="muted" safe>{fmt(b.durationMs)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room | null; broadcast: Broadcast | null }): JSX.Element {
+  const { t } = ctx;
+  if (!room || !broadcast) {
+    return (
+      <Layout ctx={ctx} title={t("replays.notFound")}>
+        <h1 safe>{t("replays.notFound")}</h1>
+      </Layout>
+    );
+  }
+  return (
+    <Layout ctx={ctx} title={room.title} head={<PlayerScripts />}>
+      <div class="stage" id="stage">
+        <Player ctx={ctx} src={`/replays/${broadcast.id}/index.m3u8`} mode="vod" live={true} poster={`/replays/${broadcast.id}/poster.jpg`} />
+      </div>
+      <div class="card" style="margin-top:1rem">
+        <h1 style="margin:0" safe>{room.title}</h1>
+        <p class="muted">
+          <span safe>{t("replays.recorded")}</span> <span safe>{new Date(broadcast.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</span> ·{" "}
+          <a href={`/r/${room.slug}`} safe>{t("replays.backToRoom")}</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
