@@ -18,6 +18,7 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
+import { createRealtime } from "./realtime";
 import { createLive } from "./media";
 
 export interface Service {
@@ -49,7 +50,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const services: Service[] = [];
   const live = createLive(deps);
   services.push(...live.services);
-  const viewers = (_roomId: number) => 0;
+  const realtime = createRealtime(deps);
+  services.push(realtime.service);
+  const viewers = realtime.viewerCount;
 
   const app = new Elysia()
     .use(contextPlugin(deps))
@@ -75,7 +78,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(healthRoutes(deps))
     .use(accountsRoutes(deps))
     .use(live.routes())
-    .use(roomsRoutes({ ...deps, viewers }));
+    .use(roomsRoutes({ ...deps, viewers }))
+    .use(realtime.routes());
 
   async function start(): Promise<void> {
     for (const s of services) await s.start();

@@ -23,6 +23,8 @@ export interface Config {
   readonly replayRetentionDays: number;
   /** Days chat messages are kept; 0 keeps them forever. */
   readonly chatRetentionDays: number;
+  /** Chat messages one user may send per 10 seconds. */
+  readonly chatRateLimit: number;
   readonly stripeSecretKey: string;
   readonly stripeWebhookSecret: string;
 }
@@ -63,6 +65,7 @@ export const OPTIONS = [
   opt({ key: "orderReservationMs", flag: "--order-reservation-ms", env: "LIVEHOUSE_ORDER_RESERVATION_MS", default: 15 * 60_000, parse: int, validate: nonNegative, help: "how long an unpaid order holds stock" }),
   opt({ key: "replayRetentionDays", flag: "--replay-retention-days", env: "LIVEHOUSE_REPLAY_RETENTION_DAYS", default: 30, parse: int, validate: nonNegative, help: "days to keep replays (0 = forever)" }),
   opt({ key: "chatRetentionDays", flag: "--chat-retention-days", env: "LIVEHOUSE_CHAT_RETENTION_DAYS", default: 90, parse: int, validate: nonNegative, help: "days to keep chat (0 = forever)" }),
+  opt({ key: "chatRateLimit", flag: "--chat-rate-limit", env: "LIVEHOUSE_CHAT_RATE_LIMIT", default: 10, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "chat messages per user per 10 seconds" }),
   opt({ key: "stripeSecretKey", flag: "--stripe-secret-key", env: "LIVEHOUSE_STRIPE_SECRET_KEY", default: "", parse: str, secret: true, help: "Stripe secret key (enables Stripe)" }),
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
 ] as const;

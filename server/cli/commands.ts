@@ -1,5 +1,6 @@
 // The table of admin subcommands; each domain contributes its own list.
 import { accountsCommands } from "../accounts/cli";
+import { chatCommands } from "../chat/cli";
 import { backupTo } from "../db/backup";
 import { roomsCommands } from "../rooms/cli";
 import { walletCommands } from "../wallet/cli";
@@ -14,4 +15,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...walletCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...walletCommands, ...chatCommands, backupCommand];

@@ -3,6 +3,7 @@ import { accountsSchema } from "../accounts/schema";
 import { roomsSchema } from "../rooms/schema";
 import { walletSchema } from "../wallet/schema";
 import { mediaSchema } from "../media/schema";
+import { chatSchema } from "../chat/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, chatSchema];

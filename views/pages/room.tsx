@@ -1,15 +1,17 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
+import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { Player, PlayerScripts } from "../partials/player";
 
 export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={room.title}>
+    <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
       <div class="room-layout" data-room={room.slug}>
         <section>
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
+            <StageOverlays />
             <div class="offline" id="offline" hidden={!!room.liveSince}>
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
@@ -30,7 +32,9 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
           </div>
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
-        <aside id="side"></aside>
+        <aside id="side">
+          <ChatMount room={room} />
+        </aside>
       </div>
     </Layout>
   );

@@ -1,0 +1,74 @@
+// Chat domain types. A message's `parts` are the tokenized text (emotes, mentions, links) so every rendering
+// (room page, overlays, replay, bots) shows the same thing without re-parsing.
+export type Part =
+  | { t: "text"; v: string }
+  | { t: "emote"; name: string; url: string }
+  | { t: "mention"; v: string }
+  | { t: "link"; v: string };
+
+export interface ChatMessage {
+  id: number;
+  roomId: number;
+  userId: number | null;
+  username: string;
+  displayName: string;
+  text: string;
+  parts: Part[];
+  kind: "user" | "bot";
+  visibility: "all" | "sender";
+  deleted: boolean;
+  broadcastId: number | null;
+  offsetMs: number | null;
+  createdAt: number;
+}
+
+/** The JSON event of a chat message (DESIGN.md §2 type "chat"). */
+export interface ChatEvent {
+  type: "chat";
+  id: number;
+  user: { username: string; displayName: string } | null;
+  text: string;
+  parts: Part[];
+  bot: boolean;
+  at: number;
+  offsetMs: number | null;
+  [k: string]: unknown;
+}
+
+export interface ChatSettings {
+  slowSeconds: number;
+  followersOnly: boolean;
+}
+
+export interface Ban {
+  userId: number;
+  ip: string | null;
+  /** null: banned until lifted; otherwise timed out until then. */
+  until: number | null;
+}
+
+export type ModAction =
+  | { action: "delete"; messageId: number }
+  | { action: "timeout"; username: string; minutes: number }
+  | { action: "ban"; username: string; ip?: boolean }
+  | { action: "unban"; username: string }
+  | { action: "slow"; seconds: number }
+  | { action: "followers"; enabled: boolean }
+  | { action: "mod"; username: string }
+  | { action: "unmod"; username: string };
+
+/** Why a message was refused; each code is answered to the sender with a notice. */
+export type RefusalCode =
+  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "unknownCommand" | "badCommand";
+
+export interface Refusal {
+  ok: false;
+  code: RefusalCode;
+  status: number;
+  vars?: Record<string, string | number>;
+}
+
+export const MAX_MESSAGE_LENGTH = 300;
+export const HISTORY_SIZE = 50;
+export const EMOTE_NAME = /^[a-z0-9_]{2,24}$/;
+export const COMMAND_NAME = /^[a-z0-9_]{1,24}$/;

@@ -1,0 +1,183 @@
+// The realtime hub: who is connected to which room, and the fan-out of room events.
+// Every event is published twice: as JSON on roomTopic(roomId) (bots, overlays), and as HTML rendered once per
+// language on htmlTopic(roomId, lang) (room pages via hx-ws). With Bun's server attached the fan-out is Bun's
+// native pub/sub; without it (unit tests with fake sockets) the hub loops over its own members.
+// HTML frames are coalesced per event-loop tick: several events become one frame, which is what keeps a busy room
+// cheap to serve (one write per socket per tick instead of one per event). JSON stays one event per frame.
+import type { Bus } from "../events/bus";
+import { LANGS, translator, type Lang, type Translate } from "../i18n";
+import { renderEvent, roomTopic, type RoomEventJson } from "./contract";
+
+export interface HubSocket {
+  send(s: string): void;
+  close(): void;
+  /** Real Bun sockets subscribe to their topics; fakes may leave this out. */
+  subscribe?(topic: string): void;
+}
+
+export interface Publisher {
+  publish(topic: string, data: string): unknown;
+}
+
+export type MemberKind = "page" | "json";
+
+export interface Member {
+  readonly roomId: number;
+  readonly socket: HubSocket;
+  readonly kind: MemberKind;
+  readonly lang: Lang;
+  readonly userId: number | null;
+  /** Distinct viewer id (one per page load); null for bots and overlays, which are not viewers. */
+  readonly viewerId: string | null;
+}
+
+export function htmlTopic(roomId: number, lang: Lang): string {
+  return `${roomTopic(roomId)}:html:${lang}`;
+}
+
+function topicOf(m: Member): string {
+  return m.kind === "page" ? htmlTopic(m.roomId, m.lang) : roomTopic(m.roomId);
+}
+
+const translators: Record<Lang, Translate> = Object.fromEntries(LANGS.map((l) => [l, translator(l)])) as Record<Lang, Translate>;
+
+export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
+  const rooms = new Map<number, Set<Member>>();
+  const byTopic = new Map<string, Set<Member>>();
+  const byUser = new Map<number, Set<Member>>();
+  const pending = new Map<string, string[]>();
+  let native: Publisher | null = null;
+  let scheduled = false;
+
+  function add<K>(map: Map<K, Set<Member>>, key: K, m: Member): void {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(m);
+  }
+
+  function remove<K>(map: Map<K, Set<Member>>, key: K, m: Member): void {
+    const set = map.get(key);
+    if (set?.delete(m) && set.size === 0) map.delete(key);
+  }
+
+  function safeSend(m: Member, data: string): void {
+    try {
+      m.socket.send(data);
+    } catch (err) {
+      deps.log(`realtime: send failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  function fanout(topic: string, data: string): void {
+    if (native) {
+      native.publish(topic, data);
+      return;
+    }
+    for (const m of byTopic.get(topic) ?? []) safeSend(m, data);
+  }
+
+  function flush(): void {
+    scheduled = false;
+    const frames = [...pending];
+    pending.clear();
+    for (const [topic, parts] of frames) fanout(topic, parts.join(""));
+  }
+
+  function queueHtml(topic: string, html: string): void {
+    let q = pending.get(topic);
+    if (!q) pending.set(topic, (q = []));
+    q.push(html);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  function langsIn(roomId: number): Set<Lang> {
+    const langs = new Set<Lang>();
+    for (const lang of LANGS) if (byTopic.has(htmlTopic(roomId, lang))) langs.add(lang);
+    return langs;
+  }
+
+  function publish(roomId: number, event: RoomEventJson): void {
+    fanout(roomTopic(roomId), JSON.stringify(event));
+    for (const lang of langsIn(roomId)) {
+      const html = renderEvent(event, translators[lang]);
+      if (html) queueHtml(htmlTopic(roomId, lang), html);
+    }
+  }
+
+  /** Renders an event for one member: JSON for bots and overlays, HTML for pages ("" means nothing to send). */
+  function render(m: Member, event: RoomEventJson): string {
+    return m.kind === "json" ? JSON.stringify(event) : renderEvent(event, translators[m.lang]);
+  }
+
+  const off = deps.bus.on("room.event", ({ roomId, event }) => publish(roomId, event));
+
+  return {
+    attach(publisher: Publisher): void {
+      native = publisher;
+    },
+    get attached(): boolean {
+      return native !== null;
+    },
+    join(roomId: number, socket: HubSocket, opts: { kind: MemberKind; lang: Lang; userId: number | null; viewerId?: string | null }): Member {
+      const m: Member = { roomId, socket, kind: opts.kind, lang: opts.lang, userId: opts.userId, viewerId: opts.kind === "page" ? opts.viewerId ?? null : null };
+      add(rooms, roomId, m);
+      add(byTopic, topicOf(m), m);
+      if (m.userId !== null) add(byUser, m.userId, m);
+      socket.subscribe?.(topicOf(m));
+      return m;
+    },
+    leave(m: Member): void {
+      remove(rooms, m.roomId, m);
+      remove(byTopic, topicOf(m), m);
+      if (m.userId !== null) remove(byUser, m.userId, m);
+    },
+    publish,
+    /** Sends an event to one member only, rendered for its kind and language. */
+    send(m: Member, event: RoomEventJson): void {
+      const data = render(m, event);
+      if (data) safeSend(m, data);
+    },
+    toUser(roomId: number, userId: number, event: RoomEventJson): void {
+      for (const m of byUser.get(userId) ?? []) {
+        if (m.roomId !== roomId) continue;
+        const data = render(m, event);
+        if (data) safeSend(m, data);
+      }
+    },
+    disconnectUser(userId: number): void {
+      for (const m of [...(byUser.get(userId) ?? [])]) {
+        try {
+          m.socket.close();
+        } catch {}
+      }
+    },
+    /** Distinct page viewers connected to the room right now. */
+    viewerIds(roomId: number): string[] {
+      const ids: string[] = [];
+      for (const m of rooms.get(roomId) ?? []) if (m.viewerId) ids.push(m.viewerId);
+      return ids;
+    },
+    roomIds(): number[] {
+      return [...rooms.keys()];
+    },
+    members(roomId: number): number {
+      return rooms.get(roomId)?.size ?? 0;
+    },
+    /** Sends anything still queued (tests and shutdown). */
+    flush,
+    stop(): void {
+      off();
+      flush();
+      for (const set of rooms.values()) for (const m of set) {
+        try {
+          m.socket.close();
+        } catch {}
+      }
+    },
+  };
+}
+
+export type Hub = ReturnType<typeof createHub>;

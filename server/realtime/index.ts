@@ -1,0 +1,40 @@
+// The realtime layer's public surface: builds the hub, chat service and viewer counter once, and the routes.
+import { Elysia } from "elysia";
+import { chatRoutes } from "../chat/routes";
+import { createChat } from "../chat/chat";
+import type { Deps } from "../http/deps";
+import { createHub } from "./hub";
+import { registerRealtimeRenderers } from "./renderers";
+import { realtimeRoutes } from "./routes";
+import { createViewerCounter } from "./viewers";
+
+export function createRealtime(deps: Deps) {
+  registerRealtimeRenderers();
+  const hub = createHub(deps);
+  const chat = createChat(deps, hub);
+  const viewers = createViewerCounter({
+    now: deps.now,
+    socketViewers: hub.viewerIds,
+    socketRooms: hub.roomIds,
+    emit: (roomId, event) => deps.bus.emit("room.event", { roomId, event }),
+    record: chat.recordViewers,
+  });
+  return {
+    hub,
+    chat,
+    viewerCount: (roomId: number) => viewers.count(roomId),
+    service: {
+      name: "realtime",
+      start() {
+        chat.start();
+        viewers.start();
+      },
+      stop() {
+        viewers.stop();
+        chat.stop();
+        hub.stop();
+      },
+    },
+    routes: () => new Elysia({ name: "livehouse.realtime-all" }).use(realtimeRoutes({ ...deps, hub, chat, viewers })).use(chatRoutes({ ...deps, chat, viewerCount: viewers.count })),
+  };
+}

@@ -1,0 +1,164 @@
+// The two room sockets (one source of events, two renderings) and the viewer ping.
+//   /r/<slug>/ws                  room pages (htmx hx-ws): receives HTML fragments with hx-swap-oob; sends the
+//                                 chat form as JSON ({ text, _csrf, headers }) or { action: "like" }.
+//   /api/v1/rooms/<slug>/events   bots and tools: receives JSON events; may send { type: "chat", text } or
+//                                 { type: "like" }. Token as bearer header or ?token=.
+// Refusals are answered to the sender only, as a "notice" event. Unknown rooms get 404 before the upgrade.
+import { Elysia, t } from "elysia";
+import { loadSession, userForToken } from "../accounts/accounts";
+import type { User } from "../accounts/model";
+import type { Chat } from "../chat/chat";
+import type { Refusal } from "../chat/model";
+import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { createRateLimiter } from "../http/rate-limit";
+import { jsonError } from "../http/respond";
+import { HistoryFragment } from "../../views/partials/chat";
+import { translator, type Lang } from "../i18n";
+import * as rooms from "../rooms/rooms";
+import type { Room } from "../rooms/model";
+import type { Hub, Member } from "./hub";
+import { VIEWER_ID, type ViewerCounter } from "./viewers";
+
+interface Conn {
+  member: Member;
+  room: Room;
+  ip: string | null;
+  /** Re-reads the user on every message, so a logout or a ban takes effect on an open socket. */
+  user(): User | null;
+  csrf: string;
+}
+
+type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unknown };
+
+const MAX_FRAME = 16 * 1024;
+
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter }) {
+  const { db, hub, chat } = deps;
+  const conns = new WeakMap<object, Conn>();
+  const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
+  const historyCache = new Map<string, string>();
+  deps.bus.on("room.event", ({ roomId, event }) => {
+    if (event.type === "chat" || event.type === "moderation") for (const l of ["en", "zh"]) historyCache.delete(`${roomId}:${l}`);
+  });
+
+  function historyHtml(roomId: number, lang: Lang): string {
+    const key = `${roomId}:${lang}`;
+    let html = historyCache.get(key);
+    if (html === undefined) historyCache.set(key, (html = HistoryFragment({ events: chat.history(roomId), t: translator(lang) }) as string));
+    return html;
+  }
+
+  function authOf(ctx: ReqCtx, request: Request): () => User | null {
+    if (ctx.sessionId) {
+      const sid = ctx.sessionId;
+      return () => loadSession(db, sid, deps.now())?.user ?? null;
+    }
+    const token = bearerToken(request) ?? new URL(request.url).searchParams.get("token");
+    if (token) return () => userForToken(db, token, deps.now());
+    return () => null;
+  }
+
+  function notice(conn: Conn, r: Refusal | { code: string; status: number; vars?: Record<string, string | number> }): void {
+    const message = translator(conn.member.lang)(`chat.notice.${r.code}`, r.vars);
+    hub.send(conn.member, { type: "notice", code: r.code, status: r.status, message });
+  }
+
+  function handle(conn: Conn, raw: unknown): void {
+    const msg: Incoming = typeof raw === "object" && raw !== null ? (raw as Incoming) : {};
+    const user = conn.user();
+    const isLike = msg.action === "like" || msg.type === "like";
+    if (isLike) {
+      chat.like(conn.room.id, user ? `u${user.id}` : `v${conn.member.viewerId ?? conn.ip}`);
+      return;
+    }
+    if (typeof msg.text !== "string" || (conn.member.kind === "json" && msg.type !== "chat")) return notice(conn, { code: "invalid", status: 400 });
+    // Pages send the form's CSRF token; an Origin check already ran at the upgrade, this is belt and braces.
+    if (conn.member.kind === "page" && msg._csrf !== conn.csrf) return notice(conn, { code: "invalid", status: 403 });
+    const r = chat.post(conn.room, { user, ip: conn.ip }, msg.text);
+    if (!r.ok) notice(conn, r);
+    else if (conn.member.kind === "page") hub.send(conn.member, { type: "notice", code: "ok", status: 201, message: "" });
+  }
+
+  /** Pages only connect from our own origin (cross-site WebSocket hijacking); bots send no Origin. */
+  function sameOrigin(request: Request): boolean {
+    const origin = request.headers.get("origin");
+    if (!origin) return true;
+    try {
+      return new URL(origin).host === request.headers.get("host");
+    } catch {
+      return false;
+    }
+  }
+
+  const socketOpts = { maxPayloadLength: MAX_FRAME, idleTimeout: 120, backpressureLimit: 1024 * 1024, closeOnBackpressureLimit: true };
+
+  return new Elysia({ name: "livehouse.realtime" })
+    .use(contextPlugin(deps))
+    .onStart(({ server }) => {
+      if (server) hub.attach(server);
+    })
+    .ws("/r/:slug/ws", {
+      ...socketOpts,
+      query: t.Object({ v: t.Optional(t.String({ maxLength: 40 })) }),
+      beforeHandle({ params, request }) {
+        if (!sameOrigin(request)) return jsonError(403, "cross-origin socket refused");
+        if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
+      },
+      open(ws) {
+        const { ctx, params, query, request } = ws.data;
+        const room = rooms.getRoomBySlug(db, params.slug);
+        if (!room) return ws.close();
+        const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${ws.id}`;
+        const member = hub.join(room.id, ws.raw, { kind: "page", lang: ctx.lang, userId: ctx.user?.id ?? null, viewerId });
+        conns.set(ws.raw, { member, room, ip: ws.raw.remoteAddress || null, user: authOf(ctx, request), csrf: ctx.csrf });
+        ws.raw.send(historyHtml(room.id, ctx.lang));
+      },
+      message(ws, raw) {
+        const conn = conns.get(ws.raw);
+        if (conn) handle(conn, raw);
+      },
+      close(ws) {
+        const conn = conns.get(ws.raw);
+        if (conn) hub.leave(conn.member);
+      },
+    })
+    .ws("/api/v1/rooms/:slug/events", {
+      ...socketOpts,
+      query: t.Object({ token: t.Optional(t.String({ maxLength: 200 })) }),
+      beforeHandle({ params, ctx }) {
+        if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
+        if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
+      },
+      open(ws) {
+        const { ctx, params, request } = ws.data;
+        const room = rooms.getRoomBySlug(db, params.slug);
+        if (!room) return ws.close();
+        const member = hub.join(room.id, ws.raw, { kind: "json", lang: ctx.lang, userId: ctx.user?.id ?? null });
+        conns.set(ws.raw, { member, room, ip: ws.raw.remoteAddress || null, user: authOf(ctx, request), csrf: "" });
+        for (const e of chat.history(room.id)) ws.raw.send(JSON.stringify({ ...e, history: true }));
+      },
+      message(ws, raw) {
+        const conn = conns.get(ws.raw);
+        if (conn) handle(conn, raw);
+      },
+      close(ws) {
+        const conn = conns.get(ws.raw);
+        if (conn) hub.leave(conn.member);
+      },
+    })
+    .get(
+      "/api/v1/rooms/:slug/ping",
+      ({ params, query, request, server }) => {
+        const room = rooms.getRoomBySlug(db, params.slug);
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (!VIEWER_ID.test(query.v)) return jsonError(422, "v must be 8-40 letters, digits, _ or -");
+        const wait = pingsByIp.hit(server?.requestIP(request)?.address ?? "unknown", deps.now());
+        if (wait > 0) return jsonError(429, `too many pings; retry in ${wait} s`);
+        deps.viewers.ping(room.id, query.v);
+        return new Response(null, { status: 204 });
+      },
+      { query: t.Object({ v: t.String({ maxLength: 40 }) }) },
+    );
+}
+
