@@ -18,6 +18,10 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
+import { paymentRoutes } from "./payments/routes";
+import { shopApi } from "./shop/api";
+import { shopRoutes } from "./shop/routes";
+import { createShop } from "./shop/service";
 import { createRealtime } from "./realtime";
 import { createLive } from "./media";
 
@@ -53,6 +57,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const realtime = createRealtime(deps);
   services.push(realtime.service);
   const viewers = realtime.viewerCount;
+  const shop = createShop(deps);
+  services.push(...shop.services);
 
   const app = new Elysia()
     .use(contextPlugin(deps))
@@ -79,6 +85,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(accountsRoutes(deps))
     .use(live.routes())
     .use(roomsRoutes({ ...deps, viewers }))
+    .use(shopApi(deps, shop))
+    .use(shopRoutes(deps, shop))
+    .use(paymentRoutes(deps, shop))
     .use(realtime.routes());
 
   async function start(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
+import { ShopMount } from "../partials/shop";
 import { Player, PlayerScripts } from "../partials/player";
 
 export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
@@ -34,6 +35,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
         </section>
         <aside id="side">
           <ChatMount room={room} />
+          <ShopMount slug={room.slug} />
         </aside>
       </div>
     </Layout>

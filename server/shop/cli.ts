@@ -1,0 +1,25 @@
+import { flag, intFlag, required } from "../cli/args";
+import { CommandError, type Command } from "../cli/command";
+import { getUserByUsername } from "../accounts/accounts";
+import { createProduct } from "./products";
+
+export const shopCommands: Command[] = [
+  {
+    name: "product create",
+    usage: "product create --owner U --title T --price MINOR --currency CUR --stock N [--kind physical|digital] [--description D]",
+    run(argv, { moneyDb }) {
+      const username = required(argv, "--owner");
+      const owner = getUserByUsername(moneyDb, username);
+      if (!owner) throw new CommandError(`no user "${username}"`);
+      const kind = flag(argv, "--kind") ?? "physical";
+      if (kind !== "physical" && kind !== "digital") throw new CommandError("--kind must be physical or digital");
+      const r = createProduct(moneyDb, owner, {
+        title: required(argv, "--title"), description: flag(argv, "--description") ?? "", priceMinor: intFlag(argv, "--price"),
+        currency: required(argv, "--currency"), stock: intFlag(argv, "--stock"), kind, variants: [],
+      }, Date.now());
+      if (!r.ok) throw new CommandError(r.errors.map((e) => `--${e.field}: ${e.message.replace("shop.error.", "").replace("error.", "")}`).join("; "));
+      const p = r.value;
+      return { id: p.id, title: p.title, price: { minor: p.priceMinor, currency: p.currency }, stock: p.stock, kind: p.kind, owner: p.ownerUsername, url: `/shop/p/${p.id}` };
+    },
+  },
+];

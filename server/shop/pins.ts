@@ -1,0 +1,119 @@
+// The shop inside a live room: up to 3 pinned products and "X just bought Y" notices, delivered through the
+// realtime contract (room.event). Pins are stored with their offset into the current broadcast so a replay can
+// show what was pinned at each moment (shoppable replay).
+import type { Database } from "bun:sqlite";
+import type { Bus } from "../events/bus";
+import type { RoomEventJson } from "../realtime/contract";
+import type { Room } from "../rooms/model";
+import { currentFlashSale } from "./flash-sales";
+import { formatMoney } from "./money";
+import type { Pin, Product } from "./model";
+import { stockOf } from "./products";
+import * as store from "./storage";
+
+export const MAX_PINS = 3;
+
+/** Which broadcast each room is in right now, learned from the media pipeline's facts. */
+export interface LiveBroadcasts {
+  current(roomId: number): { broadcastId: number; startedAt: number } | null;
+  stop(): void;
+}
+
+export function trackBroadcasts(bus: Bus, db: Database, now: () => number): LiveBroadcasts {
+  const live = new Map<number, { broadcastId: number; startedAt: number }>();
+  const offs = [
+    bus.on("broadcast.started", (f) => live.set(f.roomId, { broadcastId: f.broadcastId, startedAt: f.at })),
+    bus.on("broadcast.ended", (f) => {
+      const b = live.get(f.roomId);
+      if (b) store.endBroadcastPins(db, f.roomId, now(), f.at - b.startedAt);
+      live.delete(f.roomId);
+      bus.emit("room.event", { roomId: f.roomId, event: pinEvent(db, f.roomId, now(), "clear", null) });
+    }),
+  ];
+  return { current: (roomId) => live.get(roomId) ?? null, stop: () => offs.forEach((off) => off()) };
+}
+
+export interface PinCard {
+  productId: number;
+  title: string;
+  price: string;
+  priceMinor: number;
+  currency: string;
+  salePrice: string | null;
+  saleEndsAt: number | null;
+  stock: number;
+  image: string | null;
+  url: string;
+}
+
+export function pinCard(db: Database, p: Product, now: number): PinCard {
+  const sale = currentFlashSale(db, p.id, now);
+  const live = sale && sale.startsAt <= now && sale.remaining > 0 ? sale : null;
+  return {
+    productId: p.id, title: p.title, price: formatMoney(p.priceMinor, p.currency), priceMinor: p.priceMinor, currency: p.currency,
+    salePrice: live ? formatMoney(live.priceMinor, p.currency) : null, saleEndsAt: live?.endsAt ?? null, stock: stockOf(p),
+    image: p.images[0] ? `/shop/images/${thumbName(p.images[0])}` : null, url: `/shop/p/${p.id}`,
+  };
+}
+
+export function thumbName(image: string): string {
+  return image.replace(/\.(jpg|png|webp)$/, "-t.jpg");
+}
+
+/** The room event carrying the whole current pin list, so a late page or overlay needs no other state. */
+export function pinEvent(db: Database, roomId: number, now: number, action: "pin" | "unpin" | "clear", productId: number | null): RoomEventJson {
+  const pins = store.activePins(db, roomId)
+    .map((pin) => store.getProduct(db, pin.productId))
+    .filter((p): p is Product => p !== null && p.active)
+    .map((p) => pinCard(db, p, now));
+  return { type: "pin", action, productId, pins };
+}
+
+export function activePinCards(db: Database, roomId: number, now: number): PinCard[] {
+  return (pinEvent(db, roomId, now, "pin", null).pins as PinCard[]);
+}
+
+export type PinResult = { ok: true; event: RoomEventJson } | { ok: false; status: 404 | 409; message: string };
+
+export function pinProduct(db: Database, bus: Bus, live: LiveBroadcasts, room: Room, productId: number, now: number): PinResult {
+  const p = store.getProduct(db, productId);
+  if (!p || !p.active || p.ownerId !== room.ownerId) return { ok: false, status: 404, message: `no product ${productId} in this room's shop` };
+  const b = live.current(room.id);
+  const r = db.transaction((): PinResult | null => {
+    const pins = store.activePins(db, room.id);
+    if (pins.some((x) => x.productId === productId)) return null;
+    if (pins.length >= MAX_PINS) return { ok: false, status: 409, message: `at most ${MAX_PINS} products can be pinned; unpin one first` };
+    store.insertPin(db, { roomId: room.id, productId, broadcastId: b?.broadcastId ?? null, offsetMs: b ? now - b.startedAt : null, now });
+    return null;
+  }).immediate();
+  if (r) return r;
+  const event = pinEvent(db, room.id, now, "pin", productId);
+  bus.emit("room.event", { roomId: room.id, event });
+  return { ok: true, event };
+}
+
+export function unpinProduct(db: Database, bus: Bus, live: LiveBroadcasts, room: Room, productId: number, now: number): PinResult {
+  const b = live.current(room.id);
+  if (!store.endPin(db, room.id, productId, now, b ? now - b.startedAt : null)) return { ok: false, status: 404, message: `product ${productId} is not pinned` };
+  const event = pinEvent(db, room.id, now, "unpin", productId);
+  bus.emit("room.event", { roomId: room.id, event });
+  return { ok: true, event };
+}
+
+/** Shoppable replay: every pin of a broadcast with when it appeared and went away (ms into the broadcast). */
+export function replayPins(db: Database, broadcastId: number): (Pin & { title: string })[] {
+  return store.pinsOfBroadcast(db, broadcastId).map((pin) => ({ ...pin, title: store.getProduct(db, pin.productId)?.title ?? "" }));
+}
+
+/** Products pinned at one moment of a replay. */
+export function pinnedAt(pins: readonly Pin[], offsetMs: number): number[] {
+  return pins.filter((p) => p.offsetMs !== null && p.offsetMs <= offsetMs && (p.unpinOffsetMs === null || p.unpinOffsetMs > offsetMs)).map((p) => p.productId);
+}
+
+/** "X just bought Y" for paid orders placed from a room (display names only). */
+export function announcePurchases(bus: Bus): () => void {
+  return bus.on("order.paid", (f) => {
+    if (f.roomId === null) return;
+    bus.emit("room.event", { roomId: f.roomId, event: { type: "purchase", buyer: f.buyerName, product: f.title, productId: f.productId, quantity: f.quantity } });
+  });
+}

@@ -1,0 +1,440 @@
+// Thin HTTP adapters for the shop pages: catalogue, product, buy, cart/checkout, orders, the room's shop bag and
+// pins, and the creator's back office. Domain rules live in products.ts / orders.ts / pins.ts.
+import { Elysia, t } from "elysia";
+import { join } from "node:path";
+import { MessagePage } from "../../views/pages/admin";
+import { CartPage, CataloguePage, MyOrdersPage, OrderPage, ProductPage, type CartLine } from "../../views/pages/shop";
+import { OrderActions, ProductEditPage, StudioOrdersPage, StudioShopPage, type ProductFormValues } from "../../views/pages/shop-studio";
+import { BuyForm, ShopBag } from "../../views/partials/shop";
+import { getUserByUsername } from "../accounts/accounts";
+import { forbidden, requireUser } from "../accounts/routes";
+import { contextPlugin, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { createRateLimiter } from "../http/rate-limit";
+import { fragment, html, redirect } from "../http/respond";
+import { canManage, getRoomBySlug } from "../rooms/rooms";
+import { orderBody, refusalStatus, toOrderInput } from "./api";
+import { ordersCsv } from "./csv";
+import { createFlashSale, currentFlashSale, endFlashSale } from "./flash-sales";
+import { checkImage, IMAGE_NAME, imagesDir, MAX_IMAGES, saveImage } from "./images";
+import { parseAmount } from "./money";
+import { ORDER_STATUSES, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput } from "./model";
+import { canSeeOrder, canSellOrder, getOrder, listOrderEvents, listOrdersByBuyer, listOrdersBySeller, markCompleted, markPaid, markShipped, releaseOrder } from "./orders";
+import { activePinCards, pinProduct, unpinProduct } from "./pins";
+import * as products from "./products";
+import type { Shop } from "./service";
+import * as store from "./storage";
+import { validateTracking } from "./validate";
+
+const form = { _csrf: t.Optional(t.String()) };
+const int = (s: string | undefined): number | null => (s !== undefined && /^-?\d{1,15}$/.test(s.trim()) ? Number(s) : null);
+
+function notFound(ctx: ReqCtx): Response {
+  return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("shop.notFound")} status={404} />, 404);
+}
+
+function productInput(v: ProductFormValues): { input: ProductInput; errors: FieldError[] } {
+  const currency = v.currency.trim().toUpperCase();
+  const priceMinor = parseAmount(v.price, currency);
+  const variants = products.parseVariantLines(v.variants, (s) => parseAmount(s, currency));
+  const errors: FieldError[] = [];
+  if (priceMinor === null) errors.push({ field: "price", message: "shop.error.price" });
+  if (variants === null) errors.push({ field: "variants", message: "shop.error.variants" });
+  const stock = int(v.stock);
+  return {
+    input: { title: v.title, description: v.description, priceMinor: priceMinor ?? -1, currency, stock: stock ?? -1, kind: v.kind === "digital" ? "digital" : "physical", variants: variants ?? [] },
+    errors,
+  };
+}
+
+const productBody = t.Object({
+  title: t.String({ maxLength: 200 }), description: t.Optional(t.String({ maxLength: 6000 })), price: t.String({ maxLength: 30 }),
+  currency: t.String({ maxLength: 10 }), stock: t.Optional(t.String({ maxLength: 10 })), kind: t.Optional(t.String({ maxLength: 10 })),
+  variants: t.Optional(t.String({ maxLength: 4000 })), images: t.Optional(t.Any()), ...form,
+});
+
+function formValues(b: typeof productBody.static): ProductFormValues {
+  return { title: b.title, description: b.description ?? "", price: b.price, currency: b.currency, stock: b.stock || "0", kind: b.kind ?? "physical", variants: b.variants ?? "" };
+}
+
+function files(v: unknown): Blob[] {
+  const list = Array.isArray(v) ? v : [v];
+  return list.filter((f): f is Blob => f instanceof Blob && f.size > 0);
+}
+
+export function shopRoutes(deps: Deps, shop: Shop) {
+  const { db, config } = deps;
+  const checkoutLimit = createRateLimiter({ max: 60, windowMs: 60_000 });
+  const label = (ctx: ReqCtx) => (name: string) => ({ name, label: ctx.t("shop.provider." + name) });
+  const saleOf = (p: Product): FlashSale | null => currentFlashSale(db, p.id, deps.now());
+
+  function ownProduct(ctx: ReqCtx, id: number): Product | Response {
+    const denied = requireUser(ctx);
+    if (denied) return denied;
+    const p = products.getProduct(db, id);
+    if (!p) return notFound(ctx);
+    return products.canManageProduct(ctx.user, p) ? p : forbidden(ctx);
+  }
+
+  function sellerOrder(ctx: ReqCtx, id: number) {
+    const denied = requireUser(ctx);
+    if (denied) return denied;
+    const o = getOrder(shop.env.db, id);
+    if (!o || !canSellOrder(ctx.user, o)) return notFound(ctx);
+    return o;
+  }
+
+  async function addImages(ctx: ReqCtx, p: Product, upload: unknown): Promise<FieldError | null> {
+    const list = files(upload);
+    if (p.images.length + list.length > MAX_IMAGES) return { field: "images", message: "shop.error.imageCount" };
+    const names = [...p.images];
+    for (const f of list) {
+      const c = await checkImage(f);
+      if (!c.ok) return { field: "images", message: c.message };
+      const name = await saveImage(config.dataDir, p.id, c);
+      if (!name) return { field: "images", message: "shop.error.imageType" };
+      names.push(name);
+    }
+    if (list.length) products.setProductImages(db, p.id, names, deps.now());
+    return null;
+  }
+
+  function bag(ctx: ReqCtx, slug: string): Response {
+    const room = getRoomBySlug(db, slug);
+    if (!room) return notFound(ctx);
+    const now = deps.now();
+    const list = products.listProductsByOwner(db, room.ownerId, { activeOnly: true });
+    return fragment(
+      <ShopBag ctx={ctx} slug={slug} pins={activePinCards(db, room.id, now)} products={list} sales={new Map(list.map((p) => [p.id, saleOf(p)]))}
+        now={now} providers={(p) => shop.choices(p).map(label(ctx))} host={canManage(ctx.user, room)} />,
+    );
+  }
+
+  function studioFilter(q: Record<string, string | undefined>) {
+    const day = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(s + "T00:00:00Z") : null);
+    const to = day(q.to);
+    return {
+      status: ORDER_STATUSES.includes(q.status as OrderStatus) ? (q.status as OrderStatus) : null, productId: int(q.product),
+      from: day(q.from), to: to === null ? null : to + 86_400_000, q: q.q?.trim().slice(0, 100) || null,
+    };
+  }
+
+  return new Elysia({ name: "livehouse.shop" })
+    .use(contextPlugin(deps))
+    .get("/shop/images/:file", ({ params }) => {
+      if (!IMAGE_NAME.test(params.file)) return new Response("not found", { status: 404 });
+      const f = Bun.file(join(imagesDir(config.dataDir), params.file));
+      return f.size > 0 ? new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" } }) : new Response("not found", { status: 404 });
+    })
+    .get("/shop/u/:username", ({ ctx, params }) => {
+      const owner = getUserByUsername(db, params.username);
+      if (!owner || !products.canSell(owner)) return notFound(ctx);
+      return html(<CataloguePage ctx={ctx} owner={owner} products={products.listProductsByOwner(db, owner.id, { activeOnly: true })} />);
+    })
+    .get(
+      "/shop/p/:id",
+      ({ ctx, params }) => {
+        const p = products.getProduct(db, params.id);
+        if (!p || (!p.active && !products.canManageProduct(ctx.user, p))) return notFound(ctx);
+        return html(<ProductPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} />);
+      },
+      { params: t.Object({ id: t.Numeric() }) },
+    )
+    .post(
+      "/shop/buy",
+      ({ ctx, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        const productId = int(body.productId) ?? 0;
+        const p = products.getProduct(db, productId);
+        if (!p) return notFound(ctx);
+        const render = (status: number, message: { ok: boolean; text: string; orderId?: number }) =>
+          fragment(<BuyForm ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} room={body.room} compact={body.quantity === "1" && !!body.room} message={message} />, status);
+        if (checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return render(429, { ok: false, text: ctx.t("shop.error.rateLimited") });
+        const fields = {
+          productId, variantId: body.variantId ? int(body.variantId) : null, quantity: int(body.quantity) ?? 0, provider: body.provider,
+          idempotencyKey: body.idempotencyKey, flashSaleId: body.flashSaleId ? int(body.flashSaleId) : null,
+          unitPrice: body.unitPrice ? int(body.unitPrice) : null, currency: body.currency, shippingAddress: body.shippingAddress, room: body.room || undefined,
+        } satisfies Partial<typeof orderBody.static>;
+        const input = toOrderInput(deps, ctx.user!.id, fields);
+        const r = "kind" in input ? { ok: false as const, refusal: input } : shop.checkout(input);
+        if (!r.ok) return render(refusalStatus(r.refusal), { ok: false, text: r.refusal.message });
+        const next = shop.providers[r.order.provider].payUrl(r.order);
+        if (!ctx.isHtmx) return redirect(next ?? `/shop/orders/${r.order.id}?placed=1`);
+        if (next) return redirect(next, true);
+        return render(201, { ok: true, text: ctx.t(r.order.status === "paid" ? "shop.boughtPaid" : "shop.boughtPending", { id: r.order.id }), orderId: r.order.id });
+      },
+      {
+        body: t.Object({
+          productId: t.String({ maxLength: 20 }), variantId: t.Optional(t.String({ maxLength: 20 })), quantity: t.String({ maxLength: 10 }),
+          provider: t.String({ maxLength: 20 }), idempotencyKey: t.String({ maxLength: 200 }), flashSaleId: t.Optional(t.String({ maxLength: 20 })),
+          unitPrice: t.Optional(t.String({ maxLength: 20 })), currency: t.Optional(t.String({ maxLength: 10 })),
+          shippingAddress: t.Optional(t.String({ maxLength: 1000 })), room: t.Optional(t.String({ maxLength: 100 })), ...form,
+        }),
+      },
+    )
+    .get("/shop/cart", ({ ctx }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} />);
+    })
+    .post(
+      "/shop/cart",
+      ({ ctx, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        const p = products.getProduct(db, int(body.productId) ?? 0);
+        const q = int(body.quantity ?? "1");
+        const variantId = body.variantId ? int(body.variantId) : null;
+        if (!p || !p.active || q === null || q < 1 || q > 100 || (p.variants.length > 0) !== (variantId !== null) || (variantId !== null && !p.variants.some((v) => v.id === variantId))) {
+          return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("shop.error.cartItem")} status={422} />, 422);
+        }
+        store.upsertCartItem(db, ctx.user!.id, p.id, variantId, q, deps.now());
+        return redirect("/shop/cart", ctx.isHtmx);
+      },
+      { body: t.Object({ productId: t.String({ maxLength: 20 }), variantId: t.Optional(t.String({ maxLength: 20 })), quantity: t.Optional(t.String({ maxLength: 10 })), ...form }) },
+    )
+    .post(
+      "/shop/cart/remove",
+      ({ ctx, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        store.removeCartItem(db, ctx.user!.id, int(body.productId) ?? 0, body.variantId ? int(body.variantId) : null);
+        return redirect("/shop/cart", ctx.isHtmx);
+      },
+      { body: t.Object({ productId: t.String({ maxLength: 20 }), variantId: t.Optional(t.String({ maxLength: 20 })), ...form }) },
+    )
+    .post(
+      "/shop/checkout",
+      ({ ctx, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        if (checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={[ctx.t("shop.error.rateLimited")]} />, 429);
+        const lines = cartLines(ctx.user!.id);
+        const placed: number[] = [];
+        const errors: string[] = [];
+        // One order per line; each line's key derives from the form's key so a resubmitted form repeats nothing.
+        for (const [i, l] of lines.entries()) {
+          const r = shop.checkout({
+            buyerId: ctx.user!.id, productId: l.product.id, variantId: l.variantId, quantity: l.quantity, provider: body.provider as "manual",
+            idempotencyKey: `${body.idempotencyKey}.${i}`, flashSaleId: null, expectedUnitPriceMinor: null, currency: l.product.currency,
+            shippingAddress: body.shippingAddress ?? null, roomId: null,
+          });
+          if (r.ok) {
+            placed.push(r.order.id);
+            store.removeCartItem(db, ctx.user!.id, l.product.id, l.variantId);
+          } else errors.push(`${l.product.title}: ${r.refusal.message}`);
+        }
+        if (errors.length) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={errors} />, 409);
+        return redirect(placed.length === 1 ? `/shop/orders/${placed[0]}?placed=1` : "/shop/orders", ctx.isHtmx);
+      },
+      { body: t.Object({ provider: t.Union([t.Literal("wallet"), t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ minLength: 8, maxLength: 90 }), shippingAddress: t.Optional(t.String({ maxLength: 1000 })), ...form }) },
+    )
+    .get("/shop/orders", ({ ctx }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      return html(<MyOrdersPage ctx={ctx} orders={listOrdersByBuyer(shop.env.db, ctx.user!.id)} />);
+    })
+    .get(
+      "/shop/orders/:id",
+      ({ ctx, params, query }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        const o = getOrder(shop.env.db, params.id);
+        if (!o || !canSeeOrder(ctx.user, o)) return notFound(ctx);
+        const buyer = o.buyerId === ctx.user!.id;
+        return html(<OrderPage ctx={ctx} order={o} events={listOrderEvents(shop.env.db, o.id)} payUrl={buyer ? shop.providers[o.provider].payUrl(o) : null} seller={!buyer} justPlaced={query.placed === "1" || query.paid === "1"} />);
+      },
+      { params: t.Object({ id: t.Numeric() }) },
+    )
+    .post(
+      "/shop/orders/:id/cancel",
+      ({ ctx, params }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        const o = getOrder(shop.env.db, params.id);
+        if (!o || o.buyerId !== ctx.user!.id) return notFound(ctx);
+        releaseOrder(shop.env, o.id, "cancelled", "buyer");
+        return redirect(`/shop/orders/${o.id}`, ctx.isHtmx);
+      },
+      { params: t.Object({ id: t.Numeric() }), body: t.Object(form) },
+    )
+    .post(
+      "/shop/orders/:id/received",
+      ({ ctx, params }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        const o = getOrder(shop.env.db, params.id);
+        if (!o || o.buyerId !== ctx.user!.id) return notFound(ctx);
+        if (o.status === "shipped") markCompleted(shop.env, o, "buyer");
+        return redirect(`/shop/orders/${o.id}`, ctx.isHtmx);
+      },
+      { params: t.Object({ id: t.Numeric() }), body: t.Object(form) },
+    )
+    .get("/shop/rooms/:slug/bag", ({ ctx, params }) => bag(ctx, params.slug))
+    .post(
+      "/shop/rooms/:slug/pins",
+      ({ ctx, params, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        const room = getRoomBySlug(db, params.slug);
+        if (!room) return notFound(ctx);
+        if (!canManage(ctx.user, room)) return forbidden(ctx);
+        const id = int(body.productId) ?? 0;
+        const r = body.action === "unpin" ? unpinProduct(db, deps.bus, shop.live, room, id, deps.now()) : pinProduct(db, deps.bus, shop.live, room, id, deps.now());
+        if (!r.ok) return fragment(<p class="error" role="alert" safe>{r.message}</p>, r.status);
+        return ctx.isHtmx ? bag(ctx, room.slug) : redirect(`/r/${room.slug}`);
+      },
+      { body: t.Object({ productId: t.String({ maxLength: 20 }), action: t.Optional(t.Union([t.Literal("pin"), t.Literal("unpin")])), ...form }) },
+    )
+    // ---- back office
+    .get("/studio/shop", ({ ctx }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      if (!products.canSell(ctx.user)) return forbidden(ctx);
+      return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} />);
+    })
+    .post(
+      "/studio/shop/products",
+      async ({ ctx, body }) => {
+        const denied = requireUser(ctx);
+        if (denied) return denied;
+        if (!products.canSell(ctx.user)) return forbidden(ctx);
+        const values = formValues(body);
+        const { input, errors } = productInput(values);
+        const r = errors.length ? null : products.createProduct(db, ctx.user, input, deps.now());
+        if (!r?.ok) {
+          const all = [...errors, ...(r && !r.ok ? r.errors : [])];
+          return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} values={values} errors={all} status={422} />, 422);
+        }
+        const imgErr = await addImages(ctx, r.value, body.images);
+        if (imgErr) return html(<ProductEditPage ctx={ctx} product={products.getProduct(db, r.value.id)!} sale={null} now={deps.now()} errors={[imgErr]} />, 422);
+        return redirect(`/studio/shop/products/${r.value.id}`, ctx.isHtmx);
+      },
+      { body: productBody },
+    )
+    .get(
+      "/studio/shop/products/:id",
+      ({ ctx, params }) => {
+        const p = ownProduct(ctx, params.id);
+        if (p instanceof Response) return p;
+        return html(<ProductEditPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} />);
+      },
+      { params: t.Object({ id: t.Numeric() }) },
+    )
+    .post(
+      "/studio/shop/products/:id",
+      async ({ ctx, params, body }) => {
+        const p = ownProduct(ctx, params.id);
+        if (p instanceof Response) return p;
+        const values = formValues(body);
+        const { input, errors } = productInput(values);
+        const r = errors.length ? null : products.editProduct(db, p, input, deps.now());
+        if (!r?.ok) return html(<ProductEditPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} values={values} errors={[...errors, ...(r && !r.ok ? r.errors : [])]} />, 422);
+        const imgErr = await addImages(ctx, r.value, body.images);
+        const fresh = products.getProduct(db, p.id)!;
+        return html(<ProductEditPage ctx={ctx} product={fresh} sale={saleOf(fresh)} now={deps.now()} errors={imgErr ? [imgErr] : []} saved={!imgErr} />, imgErr ? 422 : 200);
+      },
+      { params: t.Object({ id: t.Numeric() }), body: productBody },
+    )
+    .post(
+      "/studio/shop/products/:id/active",
+      ({ ctx, params, body }) => {
+        const p = ownProduct(ctx, params.id);
+        if (p instanceof Response) return p;
+        products.setProductActive(db, p.id, body.active === "1", deps.now());
+        return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
+      },
+      { params: t.Object({ id: t.Numeric() }), body: t.Object({ active: t.String({ maxLength: 1 }), ...form }) },
+    )
+    .post(
+      "/studio/shop/products/:id/flash-sale",
+      ({ ctx, params, body }) => {
+        const p = ownProduct(ctx, params.id);
+        if (p instanceof Response) return p;
+        const now = deps.now();
+        const start = now + (int(body.startsInMinutes) ?? 0) * 60_000;
+        const r = createFlashSale(db, p, {
+          priceMinor: parseAmount(body.salePrice, p.currency) ?? -1, quantity: int(body.quantity) ?? 0, perBuyerLimit: int(body.perBuyerLimit) ?? 0,
+          startsAt: start, endsAt: start + (int(body.minutes) ?? 0) * 60_000,
+        }, now);
+        if (!r.ok) return html(<ProductEditPage ctx={ctx} product={p} sale={saleOf(p)} now={now} saleErrors={r.errors} />, 422);
+        return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
+      },
+      {
+        params: t.Object({ id: t.Numeric() }),
+        body: t.Object({ salePrice: t.String({ maxLength: 30 }), quantity: t.String({ maxLength: 10 }), perBuyerLimit: t.String({ maxLength: 10 }), startsInMinutes: t.String({ maxLength: 10 }), minutes: t.String({ maxLength: 10 }), ...form }),
+      },
+    )
+    .post(
+      "/studio/shop/products/:id/flash-sale/end",
+      ({ ctx, params }) => {
+        const p = ownProduct(ctx, params.id);
+        if (p instanceof Response) return p;
+        const sale = saleOf(p);
+        if (sale) endFlashSale(db, sale.id, deps.now());
+        return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
+      },
+      { params: t.Object({ id: t.Numeric() }), body: t.Object(form) },
+    )
+    .get("/studio/shop/orders", ({ ctx, query, request }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      if (!products.canSell(ctx.user)) return forbidden(ctx);
+      const filter = studioFilter(query);
+      return html(<StudioOrdersPage ctx={ctx} orders={listOrdersBySeller(shop.env.db, ctx.user.id, filter, 500)} filter={filter} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} query={new URL(request.url).search} />);
+    })
+    .get("/studio/shop/orders.csv", ({ ctx, query }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      if (!products.canSell(ctx.user)) return forbidden(ctx);
+      const csv = ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, studioFilter(query), 100_000));
+      return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"` } });
+    })
+    .post(
+      "/studio/shop/orders/:id/:action",
+      async ({ ctx, params, body }) => {
+        const o = sellerOrder(ctx, params.id);
+        if (o instanceof Response) return o;
+        let problem: string | null = null;
+        if (params.action === "confirm") {
+          if (o.provider !== "manual") problem = ctx.t("shop.error.notManual");
+          else {
+            const r = markPaid(shop.env, o.id, { by: "creator" });
+            if (!r.ok || !r.changed) problem = ctx.t("shop.error.notPending");
+          }
+        } else if (params.action === "ship") {
+          if (validateTracking(body.tracking ?? "")) problem = ctx.t("shop.error.tracking");
+          else if (!markShipped(shop.env, o, body.tracking!)) problem = ctx.t("shop.error.notPaid");
+        } else if (params.action === "complete") {
+          if (!markCompleted(shop.env, o, "creator")) problem = ctx.t("shop.error.notPaid");
+        } else if (params.action === "cancel") {
+          if (!releaseOrder(shop.env, o.id, "cancelled", "creator")) problem = ctx.t("shop.error.notPending");
+        } else {
+          const r = await shop.refund(o);
+          if (!r.ok) problem = r.message;
+        }
+        const fresh = getOrder(shop.env.db, o.id)!;
+        const message = { ok: problem === null, text: problem ?? ctx.t("shop.done") };
+        if (ctx.isHtmx) return fragment(<OrderActions ctx={ctx} order={fresh} message={message} />, problem ? 409 : 200);
+        return problem ? html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={problem} status={409} />, 409) : redirect("/studio/shop/orders");
+      },
+      {
+        params: t.Object({ id: t.Numeric(), action: t.Union(["confirm", "ship", "complete", "cancel", "refund"].map((a) => t.Literal(a))) }),
+        body: t.Object({ tracking: t.Optional(t.String({ maxLength: 100 })), ...form }),
+      },
+    );
+
+  function cartLines(userId: number): CartLine[] {
+    return store.listCart(db, userId).flatMap((l) => {
+      const product = products.getProduct(db, l.productId);
+      return product && product.active ? [{ product, variantId: l.variantId, quantity: l.quantity }] : [];
+    });
+  }
+
+  function cartProviders(ctx: ReqCtx) {
+    const lines = cartLines(ctx.user!.id);
+    const names = (["wallet", "manual", "stripe"] as const).filter((n) => lines.every((l) => shop.choices(l.product).includes(n)));
+    return names.map(label(ctx));
+  }
+}

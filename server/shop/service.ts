@@ -1,0 +1,70 @@
+// Builds the shop once per app: the order environment on the money connection, the payment providers, broadcast
+// tracking for pins, purchase notices, the room-event renderers and the reservation sweeper.
+import type { Service } from "../app";
+import { baseUrl } from "../config";
+import type { Deps } from "../http/deps";
+import { manualProvider } from "../payments/manual";
+import { providerProblem, type Providers } from "../payments/provider";
+import { stripeProvider, type StripeGateway } from "../payments/stripe";
+import { walletProvider } from "../payments/wallet-provider";
+import { registerRenderer } from "../realtime/contract";
+import { renderPinEvent, renderPurchaseEvent } from "../../views/partials/shop";
+import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
+import { PROVIDERS } from "./model";
+import { placeOrder, refundOrder, type PlaceResult, type ShopEnv } from "./orders";
+import { announcePurchases, trackBroadcasts, type LiveBroadcasts } from "./pins";
+import { getProduct } from "./storage";
+import { reservationSweeper } from "./reservations";
+
+export interface Shop {
+  env: ShopEnv;
+  providers: Providers;
+  stripe: StripeGateway;
+  live: LiveBroadcasts;
+  services: Service[];
+  checkout(input: PlaceOrderInput): PlaceResult;
+  refund(order: Order): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** Providers a buyer may choose for this product, in display order. */
+  choices(p: Product): ProviderName[];
+}
+
+export function createShop(deps: Deps): Shop {
+  const env: ShopEnv = { db: deps.moneyDb, bus: deps.bus, now: deps.now, reservationMs: deps.config.orderReservationMs };
+  const stripe = stripeProvider(deps.config, baseUrl(deps.config));
+  const providers: Providers = { wallet: walletProvider(), manual: manualProvider(), stripe };
+  const live = trackBroadcasts(deps.bus, deps.db, deps.now);
+  registerRenderer("pin", renderPinEvent);
+  registerRenderer("purchase", renderPurchaseEvent);
+  let offPurchases: (() => void) | null = null;
+  const services: Service[] = [
+    reservationSweeper(env, { everyMs: Math.max(250, Math.min(5_000, Math.floor(deps.config.orderReservationMs / 4) || 250)), log: deps.log }),
+    {
+      name: "shop.notices",
+      start() {
+        offPurchases = announcePurchases(deps.bus);
+      },
+      stop() {
+        offPurchases?.();
+        live.stop();
+      },
+    },
+  ];
+  return {
+    env, providers, stripe, live, services,
+    checkout(input) {
+      const product = getProduct(env.db, input.productId);
+      if (product) {
+        const problem = providerProblem(providers[input.provider], product.currency);
+        if (problem) return { ok: false, refusal: { kind: "invalid", field: "provider", message: problem } satisfies OrderRefusal };
+      }
+      return placeOrder(env, input, providers[input.provider].charge);
+    },
+    async refund(order) {
+      const p = providers[order.provider];
+      const before = (await p.refundBefore?.(order)) ?? null;
+      if (before) return { ok: false, message: before };
+      return refundOrder(env, order, (db, o) => p.refundInTx(db, o));
+    },
+    choices: (p) => PROVIDERS.filter((name) => providerProblem(providers[name], p.currency) === null),
+  };
+}
