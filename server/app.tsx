@@ -18,6 +18,9 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
+import { giftsRoutes } from "./gifts/routes";
+import { overlaysRoutes } from "./overlays/routes";
+import { walletRoutes } from "./wallet/routes";
 import { paymentRoutes } from "./payments/routes";
 import { shopApi } from "./shop/api";
 import { shopRoutes } from "./shop/routes";
@@ -83,6 +86,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(assetRoutes())
     .use(healthRoutes(deps))
     .use(accountsRoutes(deps))
+    .use(walletRoutes(deps))
+    .use(giftsRoutes(deps))
+    .use(overlaysRoutes(deps))
     .use(live.routes())
     .use(roomsRoutes({ ...deps, viewers }))
     .use(shopApi(deps, shop))

@@ -17,6 +17,8 @@ export interface Config {
   readonly ladder: string;
   /** Creator share of a gift in percent; the platform keeps the rest. */
   readonly giftCreatorSharePercent: number;
+  /** Gift sends one user may make per minute (a fast combo is many sends). */
+  readonly giftRatePerMinute: number;
   /** Unpaid orders release their stock after this long. */
   readonly orderReservationMs: number;
   /** Days replays are kept; 0 keeps them forever. */
@@ -62,6 +64,7 @@ export const OPTIONS = [
   opt({ key: "publishGraceMs", flag: "--publish-grace-ms", env: "LIVEHOUSE_PUBLISH_GRACE_MS", default: 3000, parse: int, validate: nonNegative, help: "reconnect grace for a dropped publisher" }),
   opt({ key: "ladder", flag: "--ladder", env: "LIVEHOUSE_LADDER", default: "1080,720,480,360", parse: str, validate: (v) => (parseLadder(v) ? null : "must list rung heights like 1080,720,480,360 (144-2160, even)"), help: "HLS ladder rung heights" }),
   opt({ key: "giftCreatorSharePercent", flag: "--gift-creator-share", env: "LIVEHOUSE_GIFT_CREATOR_SHARE", default: 70, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of gifts in percent" }),
+  opt({ key: "giftRatePerMinute", flag: "--gift-rate-per-minute", env: "LIVEHOUSE_GIFT_RATE_PER_MINUTE", default: 300, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "gift sends per user per minute" }),
   opt({ key: "orderReservationMs", flag: "--order-reservation-ms", env: "LIVEHOUSE_ORDER_RESERVATION_MS", default: 15 * 60_000, parse: int, validate: nonNegative, help: "how long an unpaid order holds stock" }),
   opt({ key: "replayRetentionDays", flag: "--replay-retention-days", env: "LIVEHOUSE_REPLAY_RETENTION_DAYS", default: 30, parse: int, validate: nonNegative, help: "days to keep replays (0 = forever)" }),
   opt({ key: "chatRetentionDays", flag: "--chat-retention-days", env: "LIVEHOUSE_CHAT_RETENTION_DAYS", default: 90, parse: int, validate: nonNegative, help: "days to keep chat (0 = forever)" }),

@@ -1,6 +1,7 @@
 // Every domain's migrations, in dependency order (a domain may reference tables of the ones above it).
 import { accountsSchema } from "../accounts/schema";
 import { roomsSchema } from "../rooms/schema";
+import { walletSchema } from "../wallet/schema";
 import { shopSchema } from "../shop/schema";
 import { paymentsSchema } from "../payments/schema";
 import { walletSchema } from "../wallet/schema";
@@ -8,4 +9,4 @@ import { mediaSchema } from "../media/schema";
 import { chatSchema } from "../chat/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, shopSchema, paymentsSchema, chatSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, walletSchema, mediaSchema, walletSchema, shopSchema, paymentsSchema, chatSchema];

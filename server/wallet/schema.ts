@@ -44,5 +44,31 @@ export const walletSchema: DomainSchema = {
         `);
       },
     },
+    {
+      name: "redeem-codes",
+      up(db) {
+        db.exec(`
+          CREATE TABLE redeem_codes (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            coins INTEGER NOT NULL CHECK (coins > 0),
+            max_uses INTEGER NOT NULL CHECK (max_uses > 0),
+            uses INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            CHECK (uses <= max_uses)
+          );
+          CREATE TABLE redeem_uses (
+            code_id INTEGER NOT NULL REFERENCES redeem_codes(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            tx_id INTEGER NOT NULL REFERENCES wallet_transactions(id),
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (code_id, user_id)
+          );
+        `);
+      },
+    },
   ],
 };

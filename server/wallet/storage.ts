@@ -110,3 +110,36 @@ export function orphanEntries(db: Database): number {
 export function totalBalance(db: Database): number {
   return db.query<{ s: number }, []>("SELECT COALESCE(SUM(balance), 0) AS s FROM wallet_accounts").get()!.s;
 }
+
+export interface CodeRow { id: number; code: string; coins: number; maxUses: number; uses: number; note: string; createdAt: number; expiresAt: number | null }
+
+const CODE_COLS = "id, code, coins, max_uses AS maxUses, uses, note, created_at AS createdAt, expires_at AS expiresAt";
+
+export function insertCode(db: Database, c: { code: string; coins: number; maxUses: number; note: string; createdBy: number; now: number; expiresAt: number | null }): CodeRow {
+  return db
+    .query<CodeRow, [string, number, number, string, number, number, number | null]>(
+      `INSERT INTO redeem_codes (code, coins, max_uses, note, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${CODE_COLS}`,
+    )
+    .get(c.code, c.coins, c.maxUses, c.note, c.createdBy, c.now, c.expiresAt)!;
+}
+
+export function codeByText(db: Database, code: string): CodeRow | null {
+  return db.query<CodeRow, [string]>(`SELECT ${CODE_COLS} FROM redeem_codes WHERE code = ?`).get(code);
+}
+
+export function listCodes(db: Database, limit: number): CodeRow[] {
+  return db.query<CodeRow, [number]>(`SELECT ${CODE_COLS} FROM redeem_codes ORDER BY id DESC LIMIT ?`).all(limit);
+}
+
+/** Takes one use of a code; changes nothing when it is used up. */
+export function takeCodeUse(db: Database, codeId: number): boolean {
+  return db.query("UPDATE redeem_codes SET uses = uses + 1 WHERE id = ? AND uses < max_uses").run(codeId).changes === 1;
+}
+
+export function hasRedeemed(db: Database, codeId: number, userId: number): boolean {
+  return !!db.query("SELECT 1 FROM redeem_uses WHERE code_id = ? AND user_id = ?").get(codeId, userId);
+}
+
+export function insertCodeUse(db: Database, codeId: number, userId: number, txId: number, now: number): void {
+  db.query("INSERT INTO redeem_uses (code_id, user_id, tx_id, created_at) VALUES (?, ?, ?, ?)").run(codeId, userId, txId, now);
+}

@@ -1,6 +1,7 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
+import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
 import { Player, PlayerScripts } from "../partials/player";
@@ -12,6 +13,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
       <div class="room-layout" data-room={room.slug}>
         <section>
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
+            <GiftFx />
             <StageOverlays />
             <div class="offline" id="offline" hidden={!!room.liveSince}>
               <strong safe>{t("room.offline")}</strong>
@@ -20,6 +22,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
             <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} />
             <PlayerScripts />
           </div>
+          <GiftBarMount slug={room.slug} />
           <div class="card" style="margin-top:1rem">
             <div class="row">
               {room.liveSince ? <span class="badge live" id="live-badge" safe>{t("room.live")}</span> : <span class="badge" id="live-badge" safe>{t("room.offline")}</span>}
@@ -34,6 +37,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
         <aside id="side">
+          <GiftSideMount slug={room.slug} />
           <ChatMount room={room} />
           <ShopMount slug={room.slug} />
         </aside>

@@ -2,6 +2,8 @@ import type { FieldError } from "../../server/accounts/model";
 import { CATEGORIES, type Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Csrf, FieldError as FieldErr, Layout } from "../layout";
+import { GoalMount } from "../partials/gift-studio";
+import { OverlayMount } from "../partials/overlay-studio";
 
 export interface RoomFormValues {
   title: string;
@@ -113,6 +115,8 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl }: { ct
           <li safe>{t("studio.check4")}</li>
         </ol>
       </section>
+      <OverlayMount slug={room.slug} />
+      <GoalMount slug={room.slug} />
       <section class="card">
         <h2 safe>{t("studio.edit")}</h2>
         <RoomForm ctx={ctx} room={room} />

@@ -1,0 +1,50 @@
+// Room page gift bar: sends a gift through the JSON API with a fresh idempotency key per click (a network retry
+// of the same click reuses it), shows the new balance or the server's message, and clears finished animations.
+(function () {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  function key() {
+    return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(36).slice(2));
+  }
+  function status(bar, text, isError) {
+    var s = bar.querySelector("#gift-status");
+    if (!s) return;
+    s.textContent = text;
+    s.classList.toggle("error", !!isError);
+  }
+  function send(bar, btn, k, attempt) {
+    var countSel = bar.querySelector("#gift-count");
+    var body = { giftId: Number(btn.getAttribute("data-gift")), count: Number(countSel ? countSel.value : 1), idempotencyKey: k };
+    return fetch("/api/v1/rooms/" + encodeURIComponent(bar.getAttribute("data-room")) + "/gifts", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", "x-csrf-token": meta ? meta.content : "" },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      return res.json().then(function (j) {
+        if (res.status === 201) {
+          var label = bar.querySelector("#gift-balance");
+          if (label) label.textContent = String(j.balance);
+          else status(bar, String(j.balance));
+        } else if (res.status === 401) status(bar, bar.getAttribute("data-msg-login"), true);
+        else status(bar, j.error || bar.getAttribute("data-msg-error"), true);
+      });
+    }, function () {
+      if (attempt < 2) return send(bar, btn, k, attempt + 1);
+      status(bar, bar.getAttribute("data-msg-error"), true);
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var btn = e.target instanceof Element ? e.target.closest("[data-gift]") : null;
+    var bar = btn ? btn.closest("#gift-bar") : null;
+    if (!bar) return;
+    send(bar, btn, key(), 0);
+  });
+  // Gift animations are appended by the room socket; each removes itself once it has played.
+  new MutationObserver(function (list) {
+    list.forEach(function (m) {
+      m.addedNodes.forEach(function (n) {
+        if (n instanceof Element && n.classList.contains("gift-pop")) setTimeout(function () { n.remove(); }, 4000);
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+})();

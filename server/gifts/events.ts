@@ -1,0 +1,46 @@
+// The room event a gift puts on the bus (JSON for bots and overlays; the renderer turns it into HTML for pages).
+import type { Database } from "bun:sqlite";
+import type { User } from "../accounts/model";
+import type { Bus } from "../events/bus";
+import type { Room } from "../rooms/model";
+import { board, goalFor } from "./gifts";
+import type { Gift, GiftSend, Gifter, Goal, Tier } from "./model";
+
+export interface GiftEventJson {
+  type: "gift";
+  id: number;
+  sender: { username: string; displayName: string };
+  gift: { id: number; name: string; image: string | null; tier: Tier; coins: number };
+  count: number;
+  /** Running count of this sender repeating this gift (see combo.ts). */
+  combo: number;
+  coins: number;
+  at: number;
+  top: Pick<Gifter, "displayName" | "coins">[];
+  goal: Goal | null;
+}
+
+export function giftImageUrl(image: string | null): string | null {
+  return image ? `/gifts/img/${image}` : null;
+}
+
+export function publishGift(db: Database, bus: Bus, x: { room: Room; sender: User; gift: Gift; send: GiftSend; combo: number }): void {
+  const event: GiftEventJson = {
+    type: "gift", id: x.send.id,
+    sender: { username: x.sender.username, displayName: x.sender.displayName },
+    gift: { id: x.gift.id, name: x.gift.name, image: giftImageUrl(x.gift.image), tier: x.gift.tier, coins: x.gift.coins },
+    count: x.send.count, combo: x.combo, coins: x.send.coins, at: x.send.createdAt,
+    top: board(db, x.room).map(({ displayName, coins }) => ({ displayName, coins })),
+    goal: goalFor(db, x.room.id),
+  };
+  bus.emit("room.event", { roomId: x.room.id, event: { ...event } });
+  bus.emit("gift.sent", {
+    roomId: x.room.id, sendId: x.send.id, senderId: x.send.senderId, creatorId: x.room.ownerId, giftId: x.gift.id, count: x.send.count,
+    coins: x.send.coins, creatorCoins: x.send.creatorCoins, platformCoins: x.send.platformCoins, at: x.send.createdAt,
+  });
+}
+
+/** Goal changes reach pages and overlays as their own event. */
+export function publishGoal(bus: Bus, roomId: number, goal: Goal | null): void {
+  bus.emit("room.event", { roomId, event: { type: "goal", goal } });
+}

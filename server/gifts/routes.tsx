@@ -1,0 +1,184 @@
+// Thin HTTP adapters for gifts: catalogue API, sending, the room's gift bar and board, the creator's goal and
+// earnings, the admin catalogue, and gift images.
+import { Elysia, t } from "elysia";
+import { join } from "node:path";
+import { GiftsAdminPage } from "../../views/pages/gifts-admin";
+import { EarningsPage } from "../../views/pages/wallet-earnings";
+import { GiftBar, GoalBar, TopGifters, renderGiftEvent, renderGoalEvent } from "../../views/partials/gift-room";
+import { GoalForm } from "../../views/partials/gift-studio";
+import { isCreator } from "../accounts/accounts";
+import { forbidden, requireUser } from "../accounts/routes";
+import { contextPlugin, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { createRateLimiter } from "../http/rate-limit";
+import { fragment, html, json, jsonError, redirect } from "../http/respond";
+import { registerRenderer } from "../realtime/contract";
+import type { Room } from "../rooms/model";
+import * as rooms from "../rooms/rooms";
+import { notFoundPage } from "../rooms/routes";
+import { requireAdmin } from "../wallet/routes";
+import { getBalance, receivedSince } from "../wallet/wallet";
+import { createComboCounter } from "./combo";
+import { giftImageUrl, publishGift, publishGoal } from "./events";
+import * as gifts from "./gifts";
+import { checkGiftImage, GIFT_IMAGE_NAME, giftImagesDir, saveGiftImage } from "./images";
+import type { FieldError, Gift } from "./model";
+
+registerRenderer("gift", renderGiftEvent);
+registerRenderer("goal", renderGoalEvent);
+
+const giftForm = t.Object({
+  name: t.String({ maxLength: 200 }),
+  coins: t.String({ maxLength: 12 }),
+  tier: t.Optional(t.String({ maxLength: 2 })),
+  active: t.Optional(t.String()),
+  image: t.Optional(t.Any()),
+  _csrf: t.Optional(t.String()),
+});
+
+function giftJson(g: Gift) {
+  return { id: g.id, name: g.name, coins: g.coins, tier: g.tier, image: giftImageUrl(g.image) };
+}
+
+export function giftsRoutes(deps: Deps) {
+  const { moneyDb: db, config } = deps;
+  const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 });
+  const combos = createComboCounter();
+
+  function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
+    const denied = requireUser(ctx);
+    if (denied) return denied;
+    const room = rooms.getRoomBySlug(deps.db, slug);
+    if (!room) return notFoundPage(ctx);
+    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
+  }
+
+  /** Parses the admin form; returns the values or field errors (image checked by its bytes). */
+  async function readGiftForm(body: typeof giftForm.static): Promise<{ input: gifts.SaveGiftInput; errors: FieldError[] }> {
+    const coins = /^\d{1,9}$/.test(body.coins.trim()) ? Number(body.coins) : NaN;
+    const input: gifts.SaveGiftInput = { name: body.name, coins, tier: body.tier ? Number(body.tier) : undefined, active: body.active === "1" };
+    const errors = gifts.validateGift(input);
+    const file = body.image instanceof Blob && body.image.size > 0 ? body.image : null;
+    if (file) {
+      const img = await checkGiftImage(file);
+      if (img.ok) input.image = await saveGiftImage(config.dataDir, img);
+      else errors.push({ field: "image", message: img.message });
+    }
+    return { input, errors };
+  }
+
+  return new Elysia({ name: "livehouse.gifts" })
+    .use(contextPlugin(deps))
+    .get("/api/v1/gifts", () => json({ gifts: gifts.listGifts(db, true).map(giftJson) }))
+    .post(
+      "/api/v1/rooms/:slug/gifts",
+      ({ ctx, params, body }) => {
+        if (!ctx.user) return jsonError(401, "sign in or send a bearer token to send gifts");
+        if (!body.idempotencyKey) return jsonError(422, "idempotencyKey is required: a unique string per send, reused only to retry that send");
+        const room = rooms.getRoomBySlug(deps.db, params.slug);
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        const wait = limiter.hit(String(ctx.user.id), deps.now());
+        if (wait > 0) return json({ error: `too many gifts: try again in ${wait} s`, retryAfter: wait }, 429, { "retry-after": String(wait) });
+        const r = gifts.sendGift(db, {
+          sender: ctx.user, room, giftId: body.giftId, count: body.count ?? 1, idempotencyKey: body.idempotencyKey,
+          creatorSharePercent: config.giftCreatorSharePercent,
+        }, deps.now());
+        if (!r.ok) {
+          if (r.error === "invalid") return jsonError(422, r.message);
+          if (r.error === "gift_not_found") return jsonError(404, `no gift ${body.giftId}`);
+          if (r.error === "conflict") return jsonError(409, "this idempotencyKey was already used for a different request");
+          const price = r.gift!.coins * (body.count ?? 1);
+          const balance = getBalance(db, ctx.user.id);
+          return json({ error: `not enough coins: this costs ${price} coins and your balance is ${balance}`, price, balance }, 402);
+        }
+        if (!r.replay) {
+          const combo = combos.hit(`${room.id}:${ctx.user.id}:${r.gift.id}`, r.send.count, deps.now());
+          publishGift(db, deps.bus, { room, sender: ctx.user, gift: r.gift, send: r.send, combo });
+        }
+        return json({
+          id: r.send.id, gift: giftJson(r.gift), count: r.send.count, coins: r.send.coins, balance: r.balance, replay: r.replay,
+        }, 201);
+      },
+      { body: t.Object({ giftId: t.Integer({ minimum: 1 }), count: t.Optional(t.Integer()), idempotencyKey: t.Optional(t.String({ maxLength: 200 })) }) },
+    )
+    .get("/gifts/img/:file", ({ params }) => {
+      if (!GIFT_IMAGE_NAME.test(params.file)) return new Response("not found", { status: 404 });
+      const f = Bun.file(join(giftImagesDir(config.dataDir), params.file));
+      return f.size > 0 ? new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable" } }) : new Response("not found", { status: 404 });
+    })
+    // Room page pieces, loaded by the room page (hx-trigger="load") so the room view stays the rooms domain's.
+    .get("/r/:slug/gifts/bar", ({ ctx, params }) => {
+      const room = rooms.getRoomBySlug(deps.db, params.slug);
+      if (!room) return fragment("", 404);
+      const balance = ctx.user ? getBalance(db, ctx.user.id) : null;
+      return fragment(<GiftBar t={ctx.t} slug={room.slug} gifts={gifts.listGifts(db, true)} balance={balance} signedIn={!!ctx.user} />);
+    })
+    .get("/r/:slug/gifts/side", ({ ctx, params }) => {
+      const room = rooms.getRoomBySlug(deps.db, params.slug);
+      if (!room) return fragment("", 404);
+      return fragment(
+        <div id="gift-side">
+          <GoalBar t={ctx.t} goal={gifts.goalFor(db, room.id)} />
+          <TopGifters t={ctx.t} top={gifts.board(db, room)} />
+        </div>,
+      );
+    })
+    .get("/studio/rooms/:slug/goal", ({ ctx, params }) => {
+      const room = managedRoom(ctx, params.slug);
+      if (room instanceof Response) return room;
+      return fragment(<GoalForm ctx={ctx} room={room} goal={gifts.goalFor(db, room.id)} />);
+    })
+    .post(
+      "/studio/rooms/:slug/goal",
+      ({ ctx, params, body }) => {
+        const room = managedRoom(ctx, params.slug);
+        if (room instanceof Response) return room;
+        const target = /^\d{1,10}$/.test(body.target.trim()) ? Number(body.target) : NaN;
+        const r = gifts.setGoal(db, room.id, { title: body.title ?? "", target }, deps.now());
+        if (!r.ok) return fragment(<GoalForm ctx={ctx} room={room} goal={gifts.goalFor(db, room.id)} errors={r.errors} />, 422);
+        publishGoal(deps.bus, room.id, r.value);
+        return ctx.isHtmx ? fragment(<GoalForm ctx={ctx} room={room} goal={r.value} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: t.Object({ title: t.Optional(t.String({ maxLength: 200 })), target: t.String({ maxLength: 20 }), _csrf: t.Optional(t.String()) }) },
+    )
+    .get("/studio/earnings", ({ ctx }) => {
+      const denied = requireUser(ctx);
+      if (denied) return denied;
+      if (!isCreator(ctx.user)) return forbidden(ctx);
+      const now = deps.now();
+      const uid = ctx.user.id;
+      return html(
+        <EarningsPage
+          ctx={ctx} balance={getBalance(db, uid)} last30={receivedSince(db, uid, "gift", now - 30 * 86_400_000)} allTime={receivedSince(db, uid, "gift", 0)}
+          rooms={gifts.earningsByRoom(db, uid, 0)} recent={gifts.recentReceived(db, uid, 50)}
+        />,
+      );
+    })
+    .get("/admin/gifts", ({ ctx }) => requireAdmin(ctx) ?? html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} />))
+    .post(
+      "/admin/gifts",
+      async ({ ctx, body }) => {
+        const denied = requireAdmin(ctx);
+        if (denied) return denied;
+        const { input, errors } = await readGiftForm(body);
+        const r = errors.length ? null : gifts.createGift(db, input, deps.now());
+        if (!r?.ok) return html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} errors={r && !r.ok ? r.errors : errors} values={{ name: body.name, coins: body.coins }} />, 422);
+        return redirect("/admin/gifts");
+      },
+      { body: giftForm },
+    )
+    .post(
+      "/admin/gifts/:id",
+      async ({ ctx, params, body }) => {
+        const denied = requireAdmin(ctx);
+        if (denied) return denied;
+        const gift = gifts.getGift(db, params.id);
+        if (!gift) return notFoundPage(ctx);
+        const { input, errors } = await readGiftForm(body);
+        const r = errors.length ? null : gifts.editGift(db, gift, input);
+        if (!r?.ok) return html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} errors={r && !r.ok ? r.errors : errors} />, 422);
+        return redirect("/admin/gifts");
+      },
+      { params: t.Object({ id: t.Numeric() }), body: giftForm },
+    );
+}

@@ -1,0 +1,107 @@
+// OBS overlays: the browser-source pages and their socket (authorised by the room's overlay token in the URL),
+// plus the Studio box to copy the URLs, rotate the token and send a test alert.
+// The socket subscribes to the room's JSON topic (roomTopic, fed by the realtime hub) and to the overlay-only
+// topic; rotating the token closes every socket opened with the old one (close code 4001).
+import { Elysia, t } from "elysia";
+import { OverlayPage } from "../../views/pages/overlay";
+import { OverlayBox } from "../../views/partials/overlay-studio";
+import { forbidden, requireUser } from "../accounts/routes";
+import { goalFor } from "../gifts/gifts";
+import { contextPlugin, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { fragment, html, jsonError, redirect } from "../http/respond";
+import { roomTopic } from "../realtime/contract";
+import type { Room } from "../rooms/model";
+import * as rooms from "../rooms/rooms";
+import { notFoundPage } from "../rooms/routes";
+import { maskToken, OVERLAY_KINDS, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
+
+export const CLOSE_ROTATED = 4001;
+
+interface Closable {
+  close(code?: number, reason?: string): void;
+}
+
+interface Publisher {
+  publish(topic: string, data: string): unknown;
+}
+
+export function overlaysRoutes(deps: Deps) {
+  const { db } = deps;
+  const open = new Map<number, Set<Closable>>();
+  let publisher: Publisher | null = null;
+
+  function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
+    const denied = requireUser(ctx);
+    if (denied) return denied;
+    const room = rooms.getRoomBySlug(db, slug);
+    if (!room) return notFoundPage(ctx);
+    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
+  }
+
+  function box(ctx: ReqCtx, request: Request, room: Room, token: string, flags: { rotated?: boolean; tested?: boolean } = {}): Response {
+    const base = deps.config.publicUrl.replace(/\/$/, "") || new URL(request.url).origin;
+    return fragment(<OverlayBox ctx={ctx} room={room} base={base} token={token} masked={maskToken(token)} {...flags} />);
+  }
+
+  return new Elysia({ name: "livehouse.overlays" })
+    .use(contextPlugin(deps))
+    .onStart(({ server }) => {
+      publisher = server;
+    })
+    .get("/overlay/:token/:kind", ({ ctx, params }) => {
+      const roomId = roomForOverlayToken(db, params.token);
+      if (roomId === null || !(OVERLAY_KINDS as readonly string[]).includes(params.kind)) return new Response("overlay not found", { status: 404 });
+      return html(
+        <OverlayPage t={ctx.t} lang={ctx.lang} kind={params.kind as OverlayKind} wsPath={`/overlay/${params.token}/ws`} goal={goalFor(deps.moneyDb, roomId)} />,
+        200,
+        { "cache-control": "no-store", "referrer-policy": "no-referrer" },
+      );
+    })
+    .ws("/overlay/:token/ws", {
+      idleTimeout: 120,
+      maxPayloadLength: 1024,
+      beforeHandle({ params }) {
+        if (roomForOverlayToken(db, params.token) === null) return jsonError(404, "overlay not found");
+      },
+      open(ws) {
+        const roomId = roomForOverlayToken(db, ws.data.params.token);
+        if (roomId === null) return ws.close(CLOSE_ROTATED, "overlay token rotated");
+        let set = open.get(roomId);
+        if (!set) open.set(roomId, (set = new Set()));
+        set.add(ws.raw);
+        ws.raw.subscribe(roomTopic(roomId));
+        ws.raw.subscribe(overlayTopic(roomId));
+      },
+      close(ws) {
+        for (const [roomId, set] of open) if (set.delete(ws.raw) && set.size === 0) open.delete(roomId);
+      },
+      message() {
+        // Overlays only listen.
+      },
+    })
+    .get("/studio/rooms/:slug/overlay", ({ ctx, params, request }) => {
+      const room = managedRoom(ctx, params.slug);
+      if (room instanceof Response) return room;
+      return box(ctx, request, room, overlayToken(db, room.id, deps.now()));
+    })
+    .post("/studio/rooms/:slug/overlay/rotate", ({ ctx, params, request }) => {
+      const room = managedRoom(ctx, params.slug);
+      if (room instanceof Response) return room;
+      const token = rotateOverlayToken(db, room.id, deps.now());
+      for (const ws of open.get(room.id) ?? []) ws.close(CLOSE_ROTATED, "overlay token rotated");
+      open.delete(room.id);
+      return ctx.isHtmx ? box(ctx, request, room, token, { rotated: true }) : redirect(`/studio/rooms/${room.slug}`);
+    })
+    .post(
+      "/studio/rooms/:slug/overlay/test",
+      ({ ctx, params, request }) => {
+        const room = managedRoom(ctx, params.slug);
+        if (room instanceof Response) return room;
+        const event = { type: "test", sender: { username: ctx.user!.username, displayName: ctx.user!.displayName }, at: deps.now() };
+        publisher?.publish(overlayTopic(room.id), JSON.stringify(event));
+        return ctx.isHtmx ? box(ctx, request, room, overlayToken(db, room.id), { tested: true }) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: t.Optional(t.Object({ _csrf: t.Optional(t.String()) })) },
+    );
+}

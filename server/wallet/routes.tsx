@@ -1,0 +1,87 @@
+// Thin HTTP adapters for the wallet: the viewer's wallet page and API, redeeming codes, the admin's credit and codes.
+import { Elysia, t } from "elysia";
+import { WalletAdminPage } from "../../views/pages/wallet-admin";
+import { RedeemForm, WalletPage } from "../../views/pages/wallet";
+import { getUserByUsername } from "../accounts/accounts";
+import { forbidden, requireUser } from "../accounts/routes";
+import { contextPlugin, type ReqCtx } from "../http/context";
+import type { Deps } from "../http/deps";
+import { createRateLimiter } from "../http/rate-limit";
+import { fragment, html, json, jsonError } from "../http/respond";
+import { createCodes, listCodes, redeemCode, validateCodeRequest } from "./redeem";
+import { creditCoins, getBalance, MAX_COINS, walletHistory } from "./wallet";
+
+export function requireAdmin(ctx: ReqCtx): Response | null {
+  if (!ctx.user) return requireUser(ctx);
+  return ctx.user.role === "admin" ? null : forbidden(ctx);
+}
+
+const int = (s: string | undefined, fallback: number): number => (s === undefined || s.trim() === "" ? fallback : /^\d{1,10}$/.test(s.trim()) ? Number(s) : NaN);
+
+export function walletRoutes(deps: Deps) {
+  const { moneyDb: db } = deps;
+  // Codes are guessable only by brute force; this keeps that slow.
+  const redeemLimiter = createRateLimiter({ max: 10, windowMs: 60_000 });
+
+  return new Elysia({ name: "livehouse.wallet" })
+    .use(contextPlugin(deps))
+    .get("/api/v1/me/wallet", ({ ctx, query }) => {
+      if (!ctx.user) return jsonError(401, "sign in or send a bearer token");
+      const before = query.before && /^\d+$/.test(query.before) ? Number(query.before) : null;
+      return json({ coins: getBalance(db, ctx.user.id), history: walletHistory(db, ctx.user.id, 50, before) });
+    })
+    .get("/wallet", ({ ctx }) => {
+      if (!ctx.user) return requireUser(ctx);
+      return html(<WalletPage ctx={ctx} balance={getBalance(db, ctx.user.id)} history={walletHistory(db, ctx.user.id, 100)} />);
+    })
+    .post(
+      "/wallet/redeem",
+      ({ ctx, body }) => {
+        if (!ctx.user) return requireUser(ctx);
+        const respond = (message: string, ok: boolean, status: number) =>
+          ctx.isHtmx
+            ? fragment(<RedeemForm ctx={ctx} message={message} ok={ok} />, status)
+            : html(<WalletPage ctx={ctx} balance={getBalance(db, ctx.user!.id)} history={walletHistory(db, ctx.user!.id, 100)} message={message} ok={ok} />, status);
+        const wait = redeemLimiter.hit(String(ctx.user.id), deps.now());
+        if (wait > 0) return respond(ctx.t("redeem.rateLimited", { seconds: wait }), false, 429);
+        const r = redeemCode(db, ctx.user.id, body.code, deps.now());
+        if (!r.ok) return respond(ctx.t(`redeem.error.${r.error}`), false, r.error === "unknown" ? 404 : 409);
+        return respond(ctx.t("redeem.done", { coins: r.coins, balance: r.balance }), true, 200);
+      },
+      { body: t.Object({ code: t.String({ maxLength: 40 }), _csrf: t.Optional(t.String()) }) },
+    )
+    .get("/admin/wallet", ({ ctx }) => requireAdmin(ctx) ?? html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} />))
+    .post(
+      "/admin/wallet/credit",
+      ({ ctx, body }) => {
+        const denied = requireAdmin(ctx);
+        if (denied) return denied;
+        const page = (message: string, ok: boolean, status: number) => html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} message={message} ok={ok} />, status);
+        const coins = int(body.coins, NaN);
+        if (!Number.isSafeInteger(coins) || coins < 1 || coins > MAX_COINS) return page(ctx.t("wallet.error.coins"), false, 422);
+        const user = getUserByUsername(deps.db, body.username.trim());
+        if (!user) return page(ctx.t("wallet.error.user", { username: body.username }), false, 404);
+        const r = creditCoins(db, { userId: user.id, coins, reason: "admin_credit", ref: `admin:${ctx.user!.id}` }, deps.now());
+        return page(ctx.t("wallet.credited", { coins, username: user.username, balance: r.balance }), true, 200);
+      },
+      { body: t.Object({ username: t.String({ maxLength: 64 }), coins: t.String({ maxLength: 12 }), _csrf: t.Optional(t.String()) }) },
+    )
+    .post(
+      "/admin/wallet/codes",
+      ({ ctx, body }) => {
+        const denied = requireAdmin(ctx);
+        if (denied) return denied;
+        const req = { coins: int(body.coins, NaN), maxUses: int(body.maxUses, 1), count: int(body.count, 1), note: body.note ?? "", expiresAt: null };
+        const errors = validateCodeRequest(req);
+        if (errors.length) return html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} message={errors.map((e) => ctx.t(e.message)).join(" ")} ok={false} />, 422);
+        const created = createCodes(db, ctx.user!.id, req, deps.now());
+        return html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} created={created.map((c) => c.code)} message={ctx.t("redeem.created", { n: created.length })} ok />);
+      },
+      {
+        body: t.Object({
+          coins: t.String({ maxLength: 12 }), maxUses: t.Optional(t.String({ maxLength: 12 })), count: t.Optional(t.String({ maxLength: 4 })),
+          note: t.Optional(t.String({ maxLength: 200 })), _csrf: t.Optional(t.String()),
+        }),
+      },
+    );
+}
