@@ -18,15 +18,15 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
-import { giftsRoutes } from "./gifts/routes";
-import { overlaysRoutes } from "./overlays/routes";
-import { walletRoutes } from "./wallet/routes";
 import { paymentRoutes } from "./payments/routes";
 import { shopApi } from "./shop/api";
 import { shopRoutes } from "./shop/routes";
 import { createShop } from "./shop/service";
-import { createRealtime } from "./realtime";
+import { giftsRoutes } from "./gifts/routes";
+import { overlaysRoutes } from "./overlays/routes";
+import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
+import { createRealtime } from "./realtime";
 
 export interface Service {
   name: string;

@@ -3,9 +3,9 @@ import { accountsCommands } from "../accounts/cli";
 import { chatCommands } from "../chat/cli";
 import { backupTo } from "../db/backup";
 import { roomsCommands } from "../rooms/cli";
-import { walletCommands } from "../wallet/cli";
 import { shopCommands } from "../shop/cli";
 import { walletCommands } from "../wallet/cli";
+import { giftsCommands } from "../gifts/cli";
 import { required } from "./args";
 import type { Command } from "./command";
 
@@ -17,4 +17,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...walletCommands, ...shopCommands, ...walletCommands, ...chatCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, backupCommand];

@@ -2,11 +2,12 @@
 import { accountsSchema } from "../accounts/schema";
 import { roomsSchema } from "../rooms/schema";
 import { walletSchema } from "../wallet/schema";
+import { giftsSchema } from "../gifts/schema";
+import { overlaysSchema } from "../overlays/schema";
 import { shopSchema } from "../shop/schema";
 import { paymentsSchema } from "../payments/schema";
-import { walletSchema } from "../wallet/schema";
-import { mediaSchema } from "../media/schema";
 import { chatSchema } from "../chat/schema";
+import { mediaSchema } from "../media/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, walletSchema, mediaSchema, walletSchema, shopSchema, paymentsSchema, chatSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema];
