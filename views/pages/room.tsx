@@ -1,6 +1,7 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
+import { Player, PlayerScripts } from "../partials/player";
 import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
