@@ -434,15 +434,6 @@ export const en = {
   "shop.variant": "Variant",
   "shop.view": "View",
   "shop.viewOrder": "View order",
-  // live pipeline (player, replays)
-  "player.quality": "Quality",
-  "player.auto": "Auto",
-  "player.goLive": "Go to live",
-  "replays.title": "Replays",
-  "replays.none": "No replays yet.",
-  "replays.notFound": "Replay not found",
-  "replays.recorded": "Recorded",
-  "replays.backToRoom": "Back to the room",
 };
 
 export type MessageKey = keyof typeof en;

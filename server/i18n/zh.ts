@@ -436,13 +436,4 @@ export const zh: Record<MessageKey, string> = {
   "shop.variant": "规格",
   "shop.view": "查看",
   "shop.viewOrder": "查看订单",
-  // live pipeline (player, replays)
-  "player.quality": "画质",
-  "player.auto": "自动",
-  "player.goLive": "回到直播",
-  "replays.title": "回放",
-  "replays.none": "还没有回放。",
-  "replays.notFound": "找不到回放",
-  "replays.recorded": "录制于",
-  "replays.backToRoom": "返回直播间",
 };

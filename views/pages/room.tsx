@@ -1,11 +1,10 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
-import { Player, PlayerScripts } from "../partials/player";
 import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
+import { Player, PlayerScripts } from "../partials/player";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
-import { Player, PlayerScripts } from "../partials/player";
 
 export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
   const { t } = ctx;
