@@ -112,6 +112,14 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     return m.kind === "json" ? JSON.stringify(event) : renderEvent(event, translators[m.lang]);
   }
 
+  function closeAll(): void {
+    for (const set of rooms.values()) for (const m of set) {
+      try {
+        m.socket.close();
+      } catch {}
+    }
+  }
+
   const off = deps.bus.on("room.event", ({ roomId, event }) => publish(roomId, event));
 
   return {
@@ -168,14 +176,11 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     },
     /** Sends anything still queued (tests and shutdown). */
     flush,
+    closeAll,
     stop(): void {
       off();
       flush();
-      for (const set of rooms.values()) for (const m of set) {
-        try {
-          m.socket.close();
-        } catch {}
-      }
+      closeAll();
     },
   };
 }

@@ -8,6 +8,8 @@ import { registerRealtimeRenderers } from "./renderers";
 import { realtimeRoutes } from "./routes";
 import { createViewerCounter } from "./viewers";
 
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
 export function createRealtime(deps: Deps) {
   registerRealtimeRenderers();
   const hub = createHub(deps);
@@ -19,6 +21,7 @@ export function createRealtime(deps: Deps) {
     emit: (roomId, event) => deps.bus.emit("room.event", { roomId, event }),
     record: chat.recordViewers,
   });
+  const closeSockets = () => hub.closeAll();
   return {
     hub,
     chat,
@@ -28,8 +31,11 @@ export function createRealtime(deps: Deps) {
       start() {
         chat.start();
         viewers.start();
+        // Bun's server.stop() waits for open sockets, and services stop only after it returns: close them first.
+        for (const sig of SIGNALS) process.on(sig, closeSockets);
       },
       stop() {
+        for (const sig of SIGNALS) process.off(sig, closeSockets);
         viewers.stop();
         chat.stop();
         hub.stop();
