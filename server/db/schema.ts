@@ -8,7 +8,6 @@ import { shopSchema } from "../shop/schema";
 import { paymentsSchema } from "../payments/schema";
 import { chatSchema } from "../chat/schema";
 import { mediaSchema } from "../media/schema";
-import { chatSchema } from "../chat/schema";
 import type { DomainSchema } from "./migrate";
 
 export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema];

@@ -5,7 +5,6 @@ import hxWsJs from "../../node_modules/htmx.org/dist/ext/hx-ws.min.js" with { ty
 import hlsJs from "../../node_modules/hls.js/dist/hls.light.min.js" with { type: "file" };
 import appCss from "../../public/css/app.css" with { type: "file" };
 import appJs from "../../public/js/app.js" with { type: "file" };
-import roomJs from "../../public/js/room.js" with { type: "file" };
 import shopJs from "../../public/js/shop.js" with { type: "file" };
 import giftsJs from "../../public/js/gifts.js" with { type: "file" };
 import overlayJs from "../../public/js/overlay.js" with { type: "file" };
@@ -20,7 +19,6 @@ const SOURCES: Record<string, string> = {
   "hls.js": hlsJs,
   "app.css": appCss,
   "app.js": appJs,
-  "room.js": roomJs,
   "shop.js": shopJs,
   "gifts.js": giftsJs,
   "overlay.js": overlayJs,

@@ -1,7 +1,6 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
-import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
 import { Player, PlayerScripts } from "../partials/player";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
@@ -14,7 +13,6 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
       <div class="room-layout" data-room={room.slug}>
         <section>
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
-            <StageOverlays />
             <GiftFx />
             <StageOverlays />
             <div class="offline" id="offline" hidden={!!room.liveSince}>
