@@ -1,0 +1,86 @@
+// Hostile chat in real Chromium: the payloads must stay text in the room page — in the history the panel renders,
+// in the fragments pushed over hx-ws, and in the danmaku — with no dialog, no request they try to trigger, and the
+// viewer still logged in. Also drives the real chat form (hx-ws:send) end to end.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "./helpers/browser";
+import { removeDir, startServer, type RunningServer } from "./helpers/server";
+
+let s: RunningServer;
+let browser: Browser;
+let slug = "";
+let aliceToken = "";
+const IMG = "<img src=x onerror=alert(1)>";
+const HTMX = '<div hx-get="/logout" hx-trigger="load">boom</div>';
+
+beforeAll(async () => {
+  s = await startServer();
+  await Promise.all([
+    s.cli(["user", "create", "--username", "cara", "--password", "password123", "--role", "creator"]),
+    s.cli(["user", "create", "--username", "alice", "--password", "password123", "--role", "viewer"]),
+    s.cli(["user", "create", "--username", "bob", "--password", "password123", "--role", "viewer"]),
+  ]);
+  slug = (await s.cli(["room", "create", "--owner", "cara", "--title", "Cara live"])).json.slug;
+  aliceToken = (await s.cli(["token", "create", "--username", "alice"])).json.token;
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await s.stop();
+  removeDir(s.dataDir);
+});
+
+const say = (text: string) =>
+  fetch(`${s.url}/api/v1/rooms/${slug}/chat`, { method: "POST", headers: { authorization: `Bearer ${aliceToken}`, "content-type": "application/json" }, body: JSON.stringify({ text }) });
+
+test("hostile chat messages are inert in the room page; the chat form works over hx-ws", async () => {
+  expect((await say(IMG)).status).toBe(201);
+  expect((await say(HTMX)).status).toBe(201);
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const dialogs: string[] = [];
+  const logoutRequests: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/logout") || new URL(r.url()).pathname === "/x") logoutRequests.push(r.url());
+  });
+  await page.goto(`${s.url}/login`);
+  await page.fill("input[name=username]", "bob");
+  await page.fill("input[name=password]", "password123");
+  await Promise.all([page.waitForURL(`${s.url}/`), page.press("input[name=password]", "Enter")]);
+
+  await page.addInitScript(() => document.addEventListener("htmx:ws:after:connection", () => ((window as unknown as { wsOpen: boolean }).wsOpen = true)));
+  await page.goto(`${s.url}/r/${slug}`);
+  await page.waitForFunction(() => (window as unknown as { wsOpen?: boolean }).wsOpen === true);
+  const lines = page.locator("#chat-list li .text");
+  await expect(lines.filter({ hasText: "onerror" }).count()).resolves.toBe(1);
+
+  // Live path: the same payloads pushed as hx-swap-oob fragments while the page is open.
+  expect((await say(IMG)).status).toBe(201);
+  expect((await say(HTMX)).status).toBe(201);
+  await page.waitForFunction(() => [...document.querySelectorAll("#chat-list li .text")].filter((li) => li.textContent?.includes("hx-get")).length === 2);
+
+  // The real form: type, press Enter, see it come back and the input cleared.
+  await page.fill(".chat-form input[name=text]", "hello from the browser");
+  await page.press(".chat-form input[name=text]", "Enter");
+  await page.waitForFunction(() => [...document.querySelectorAll("#chat-list li")].some((li) => li.textContent?.includes("hello from the browser")));
+  await page.waitForFunction(() => (document.querySelector(".chat-form input[name=text]") as HTMLInputElement).value === "");
+
+  const texts = await lines.allTextContents();
+  expect(texts.filter((x) => x === IMG).length).toBe(2);
+  expect(texts.filter((x) => x === HTMX).length).toBe(2);
+  expect(await page.locator("#chat-list img, #danmaku img, #chat-list [hx-get], #danmaku [hx-get]").count()).toBe(0);
+  await page.waitForTimeout(300); // give any injected handler the chance to fire before asserting it did not
+  expect(dialogs).toEqual([]);
+  expect(logoutRequests).toEqual([]);
+
+  // Still logged in: the header shows the user and the settings page opens.
+  const res = await page.goto(`${s.url}/settings`);
+  expect(res?.status()).toBe(200);
+  expect(page.url()).toBe(`${s.url}/settings`);
+  await ctx.close();
+});
