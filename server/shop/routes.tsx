@@ -257,7 +257,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         releaseOrder(shop.env, o.id, "cancelled", "buyer");
         return redirect(`/shop/orders/${o.id}`, ctx.isHtmx);
       },
-      { params: t.Object({ id: t.Numeric() }), body: t.Object(form) },
+      { params: t.Object({ id: t.Numeric() }) },
     )
     .post(
       "/shop/orders/:id/received",
@@ -269,7 +269,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (o.status === "shipped") markCompleted(shop.env, o, "buyer");
         return redirect(`/shop/orders/${o.id}`, ctx.isHtmx);
       },
-      { params: t.Object({ id: t.Numeric() }), body: t.Object(form) },
+      { params: t.Object({ id: t.Numeric() }) },
     )
     .get("/shop/rooms/:slug/bag", ({ ctx, params }) => bag(ctx, params.slug))
     .post(
@@ -375,7 +375,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (sale) endFlashSale(db, sale.id, deps.now());
         return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
       },
-      { params: t.Object({ id: t.Numeric() }), body: t.Object(form) },
+      { params: t.Object({ id: t.Numeric() }) },
     )
     .get("/studio/shop/orders", ({ ctx, query, request }) => {
       const denied = requireUser(ctx);
@@ -404,8 +404,8 @@ export function shopRoutes(deps: Deps, shop: Shop) {
             if (!r.ok || !r.changed) problem = ctx.t("shop.error.notPending");
           }
         } else if (params.action === "ship") {
-          if (validateTracking(body.tracking ?? "")) problem = ctx.t("shop.error.tracking");
-          else if (!markShipped(shop.env, o, body.tracking!)) problem = ctx.t("shop.error.notPaid");
+          if (validateTracking(body?.tracking ?? "")) problem = ctx.t("shop.error.tracking");
+          else if (!markShipped(shop.env, o, body!.tracking!)) problem = ctx.t("shop.error.notPaid");
         } else if (params.action === "complete") {
           if (!markCompleted(shop.env, o, "creator")) problem = ctx.t("shop.error.notPaid");
         } else if (params.action === "cancel") {
@@ -421,7 +421,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       },
       {
         params: t.Object({ id: t.Numeric(), action: t.Union(["confirm", "ship", "complete", "cancel", "refund"].map((a) => t.Literal(a))) }),
-        body: t.Object({ tracking: t.Optional(t.String({ maxLength: 100 })), ...form }),
+        body: t.Optional(t.Object({ tracking: t.Optional(t.String({ maxLength: 100 })), ...form })),
       },
     );
 
