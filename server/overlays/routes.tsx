@@ -14,7 +14,7 @@ import { roomTopic } from "../realtime/contract";
 import type { Room } from "../rooms/model";
 import * as rooms from "../rooms/rooms";
 import { notFoundPage } from "../rooms/routes";
-import { maskToken, OVERLAY_KINDS, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
+import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
 
 export const CLOSE_ROTATED = 4001;
 
@@ -44,20 +44,25 @@ export function overlaysRoutes(deps: Deps) {
     return fragment(<OverlayBox ctx={ctx} room={room} base={base} token={token} masked={maskToken(token)} {...flags} />);
   }
 
+  function page(ctx: ReqCtx, token: string, kind: OverlayKind): Response {
+    const roomId = roomForOverlayToken(db, token);
+    if (roomId === null) return new Response("overlay not found", { status: 404 });
+    return html(
+      <OverlayPage t={ctx.t} lang={ctx.lang} kind={kind} wsPath={`/overlay/${token}/ws`} goal={goalFor(deps.moneyDb, roomId)} />,
+      200,
+      { "cache-control": "no-store", "referrer-policy": "no-referrer" },
+    );
+  }
+
+  // One static route per kind: a "/overlay/:token/:kind" route would also swallow the socket's path.
   return new Elysia({ name: "livehouse.overlays" })
     .use(contextPlugin(deps))
     .onStart(({ server }) => {
       publisher = server;
     })
-    .get("/overlay/:token/:kind", ({ ctx, params }) => {
-      const roomId = roomForOverlayToken(db, params.token);
-      if (roomId === null || !(OVERLAY_KINDS as readonly string[]).includes(params.kind)) return new Response("overlay not found", { status: 404 });
-      return html(
-        <OverlayPage t={ctx.t} lang={ctx.lang} kind={params.kind as OverlayKind} wsPath={`/overlay/${params.token}/ws`} goal={goalFor(deps.moneyDb, roomId)} />,
-        200,
-        { "cache-control": "no-store", "referrer-policy": "no-referrer" },
-      );
-    })
+    .get("/overlay/:token/alerts", ({ ctx, params }) => page(ctx, params.token, "alerts"))
+    .get("/overlay/:token/chat", ({ ctx, params }) => page(ctx, params.token, "chat"))
+    .get("/overlay/:token/goal", ({ ctx, params }) => page(ctx, params.token, "goal"))
     .ws("/overlay/:token/ws", {
       idleTimeout: 120,
       maxPayloadLength: 1024,
