@@ -18,7 +18,6 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
-import { createRealtime } from "./realtime";
 import { paymentRoutes } from "./payments/routes";
 import { shopApi } from "./shop/api";
 import { shopRoutes } from "./shop/routes";
@@ -92,7 +91,6 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(overlaysRoutes(deps))
     .use(live.routes())
     .use(roomsRoutes({ ...deps, viewers }))
-    .use(realtime.routes())
     .use(shopApi(deps, shop))
     .use(shopRoutes(deps, shop))
     .use(paymentRoutes(deps, shop))
