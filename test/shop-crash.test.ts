@@ -1,0 +1,45 @@
+// kill -9 of the server right after a 201 on checkout: the order (and its stock decrement and coin payment) is
+// there after a restart, because the money connection commits with synchronous=FULL before answering.
+import { afterAll, expect, test } from "bun:test";
+import { removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
+import { api, seedBuyers, shopCounts } from "./shop-helpers";
+
+const dataDir = tempDataDir("lh-shop-crash-");
+let srv: RunningServer | null = null;
+
+afterAll(async () => {
+  await srv?.stop();
+  removeDir(dataDir);
+});
+
+test("an order answered with 201 survives kill -9", async () => {
+  srv = await startServer({ dataDir });
+  const run = async (args: string[]) => {
+    const r = await srv!.cli(args);
+    if (r.code !== 0) throw new Error(r.stderr);
+    return r.json;
+  };
+  await run(["user", "create", "--username", "seller", "--password", "password1", "--role", "creator"]);
+  const usd = (await run(["product", "create", "--owner", "seller", "--title", "Vinyl", "--price", "2500", "--currency", "USD", "--stock", "5", "--kind", "digital"])).id;
+  const coin = (await run(["product", "create", "--owner", "seller", "--title", "Badge", "--price", "40", "--currency", "COIN", "--stock", "5", "--kind", "digital"])).id;
+  const [b] = await seedBuyers(dataDir, 1, "crashbuyer");
+  await run(["wallet", "credit", "--username", b!.username, "--coins", "100"]);
+  const call = api(srv.url, b!.token);
+  const paid = await call("/api/v1/orders", { productId: coin, quantity: 1, provider: "wallet", idempotencyKey: "crash-coin-1" });
+  const pending = await call("/api/v1/orders", { productId: usd, quantity: 2, provider: "manual", idempotencyKey: "crash-usd-1" });
+  expect([paid.status, pending.status]).toEqual([201, 201]);
+  srv.proc.kill("SIGKILL");
+  await srv.proc.exited;
+
+  srv = await startServer({ dataDir });
+  const again = api(srv.url, b!.token);
+  const [p1, p2] = await Promise.all([(await again(`/api/v1/orders/${(await paid.json()).id}`)).json(), (await again(`/api/v1/orders/${(await pending.json()).id}`)).json()]);
+  expect(p1).toMatchObject({ status: "paid", total: { minor: 40, currency: "COIN" } });
+  expect(p2).toMatchObject({ status: "pending", quantity: 2 });
+  expect(shopCounts(dataDir, usd)).toMatchObject({ paidOrPending: 1, stock: 3, negatives: 0 });
+  expect((await (await again("/api/v1/me/wallet")).json()).coins).toBe(60);
+  // Replaying the same request after the crash returns the stored order instead of a second one.
+  const replay = await again("/api/v1/orders", { productId: coin, quantity: 1, provider: "wallet", idempotencyKey: "crash-coin-1" });
+  expect((await replay.json()).id).toBe(p1.id);
+  expect((await srv.cli(["wallet", "check"])).code).toBe(0);
+});
