@@ -48,7 +48,7 @@ beforeAll(async () => {
   slug = (await cliJson(["room", "create", "--owner", "seller", "--title", "Stripe shop"])).slug;
   sellerToken = (await cliJson(["token", "create", "--username", "seller"])).token;
   productId = (await cliJson(["product", "create", "--owner", "seller", "--title", "Hoodie", "--price", "999", "--currency", "USD", "--stock", "10", "--kind", "digital"])).id;
-  [buyer] = await seedBuyers(srv.dataDir, 1, "stripebuyer");
+  buyer = (await seedBuyers(srv.dataDir, 1, "stripebuyer"))[0]!;
 });
 
 afterAll(async () => {
