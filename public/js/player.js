@@ -17,7 +17,9 @@
   function setQualities(levels) {
     if (!quality) return;
     while (quality.options.length > 1) quality.remove(1);
-    levels.forEach(function (l, i) {
+    // Highest quality first; option values stay hls.js level indexes (ascending bitrate).
+    levels.map(function (l, i) { return { l: l, i: i }; }).reverse().forEach(function (x) {
+      var l = x.l, i = x.i;
       var o = document.createElement("option");
       o.value = String(i);
       o.textContent = (l.height ? l.height + "p" : "#" + (i + 1)) + (l.bitrate ? " · " + Math.round(l.bitrate / 1000) + " kbps" : "");

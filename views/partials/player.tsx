@@ -19,10 +19,10 @@ export function Player({ ctx, src, mode, slug, live, poster }: { ctx: ReqCtx; sr
   const { t } = ctx;
   return (
     <div class="player" id="player" data-mode={mode} data-src={src} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
-      <video id="video" {...{ playsinline: true }} muted autoplay controls poster={poster} style="width:100%;aspect-ratio:16/9;background:#000;display:block"></video>
-      <div class="row player-bar" style="gap:.5rem;margin-top:.5rem">
+      <video id="video" {...{ playsinline: true }} muted autoplay controls poster={poster}></video>
+      <div class="player-bar">
         <label>
-          <span class="muted" safe>{t("player.quality")}</span>{" "}
+          <span safe>{t("player.quality")}</span>{" "}
           <select id="quality" aria-label={t("player.quality")}>
             <option value="-1" safe>{t("player.auto")}</option>
           </select>
