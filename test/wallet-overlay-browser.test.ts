@@ -1,0 +1,119 @@
+// Hostile names in real Chromium: a gift name, a display name, a goal title and chat text carrying markup are
+// drawn as text in the OBS overlays and in the room's gift animation; nothing runs, no element is injected.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "./helpers/browser";
+import { removeDir, startServer, type RunningServer } from "./helpers/server";
+
+const IMG = "<img src=x onerror=alert(1)>";
+const HX = '<div hx-get="/logout" hx-trigger="load">x</div>';
+
+let srv: RunningServer;
+let browser: Browser;
+let slug = "";
+let giftId = 0;
+let fan = "";
+let maker = "";
+
+async function ok(args: string[]) {
+  const r = await srv.cli(args);
+  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
+  return r.json;
+}
+
+async function api(path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(srv.url + path, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${token}`, ...(typeof body === "string" ? { "content-type": "application/x-www-form-urlencoded" } : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    redirect: "manual",
+  });
+}
+
+/** Opens a page and records any dialog (alert) it raises. */
+async function open(url: string): Promise<{ page: Page; dialogs: string[] }> {
+  const page = await browser.newPage();
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(url);
+  return { page, dialogs };
+}
+
+beforeAll(async () => {
+  srv = await startServer();
+  browser = await launchBrowser();
+  await ok(["user", "create", "--username", "maker", "--password", "password123", "--role", "creator"]);
+  maker = (await ok(["token", "create", "--username", "maker"])).token;
+  await ok(["user", "create", "--username", "fan", "--password", "password123", "--role", "viewer", "--display-name", IMG]);
+  fan = (await ok(["token", "create", "--username", "fan"])).token;
+  await ok(["wallet", "credit", "--username", "fan", "--coins", "1000"]);
+  slug = (await ok(["room", "create", "--owner", "maker", "--title", "Overlay room"])).slug;
+  giftId = (await ok(["gift", "create", "--name", IMG, "--coins", "5", "--tier", "4"])).id;
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await srv?.stop();
+  if (srv) removeDir(srv.dataDir);
+});
+
+test("hostile gift and user names are inert in the alert, chat and goal overlays", async () => {
+  const box = await (await api(`/studio/rooms/${slug}/overlay`, maker)).text();
+  const token = box.match(/\/overlay\/(ov_[A-Za-z0-9_-]+)\/alerts/)![1]!;
+  expect((await api(`/studio/rooms/${slug}/goal`, maker, `title=${encodeURIComponent(IMG)}&target=100`)).status).toBe(303);
+
+  const alerts = await open(`${srv.url}/overlay/${token}/alerts`);
+  const chat = await open(`${srv.url}/overlay/${token}/chat`);
+  const goal = await open(`${srv.url}/overlay/${token}/goal`);
+  for (const o of [alerts, chat, goal]) await o.page.waitForSelector("body[data-connected='1']", { state: "attached" });
+  // The page itself is transparent for OBS.
+  expect(await alerts.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgba(0, 0, 0, 0)");
+  expect(await goal.page.textContent(".goal-title")).toBe(IMG);
+
+  expect((await api(`/api/v1/rooms/${slug}/gifts`, fan, { giftId, count: 3, idempotencyKey: "xss-1" })).status).toBe(201);
+  expect((await api(`/api/v1/rooms/${slug}/chat`, fan, { text: `${IMG} ${HX}` })).status).toBe(201);
+
+  await alerts.page.waitForSelector(".alert-gift");
+  expect(await alerts.page.textContent(".alert-gift .v-name")).toBe(IMG);
+  expect(await alerts.page.textContent(".alert-gift .v-gift")).toBe(IMG);
+  expect(await alerts.page.textContent(".alert-gift .combo")).toBe("×3");
+  await chat.page.waitForSelector(".line");
+  expect(await chat.page.textContent(".line .who")).toBe(IMG);
+  expect(await chat.page.textContent(".line .msg")).toContain(HX);
+  await goal.page.waitForFunction(() => document.querySelector(".goal-count")?.textContent === "15 / 100");
+
+  for (const o of [alerts, chat, goal]) {
+    expect(await o.page.locator("img[src='x'], [hx-get], [onerror]").count()).toBe(0);
+    expect(o.dialogs).toEqual([]);
+  }
+  for (const o of [alerts, chat, goal]) await o.page.close();
+}, 30_000);
+
+test("the room's gift bar sends a gift and the animation shows the hostile names as text", async () => {
+  const page = await browser.newPage();
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`${srv.url}/login`);
+  await page.fill("input[name=username]", "fan");
+  await page.fill("input[name=password]", "password123");
+  await Promise.all([page.waitForURL(`${srv.url}/`), page.click("form[action='/login'] button[type=submit], form button.primary")]);
+  await page.goto(`${srv.url}/r/${slug}`);
+  await page.waitForSelector(`#gift-bar [data-gift='${giftId}']`);
+  await page.waitForSelector("#top-gifters");
+  const before = Number(await page.textContent("#gift-balance"));
+  await page.click(`#gift-bar [data-gift='${giftId}']`);
+  await page.waitForFunction((b) => Number(document.querySelector("#gift-balance")?.textContent) === b - 5, before);
+  await page.waitForSelector("#gift-fx .gift-pop.tier-4");
+  expect(await page.textContent("#gift-fx .gift-pop .who")).toBe(IMG);
+  expect(await page.textContent("#gift-fx .gift-pop")).toContain(IMG);
+  await page.waitForFunction(() => document.querySelector("#top-gifters li")?.textContent?.includes("<img"));
+  expect(await page.locator("img[src='x'], #gift-fx [onerror]").count()).toBe(0);
+  expect(dialogs).toEqual([]);
+  await page.close();
+}, 30_000);
