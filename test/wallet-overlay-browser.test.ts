@@ -117,3 +117,30 @@ test("the room's gift bar sends a gift and the animation shows the hostile names
   expect(dialogs).toEqual([]);
   await page.close();
 }, 30_000);
+
+test("Studio: the test alert button reaches the open overlay; rotating revokes it at once", async () => {
+  const studio = await browser.newPage();
+  studio.on("dialog", (d) => void d.accept());
+  await studio.goto(`${srv.url}/login`);
+  await studio.fill("input[name=username]", "maker");
+  await studio.fill("input[name=password]", "password123");
+  await Promise.all([studio.waitForURL(`${srv.url}/`), studio.click("form button.primary")]);
+  await studio.goto(`${srv.url}/studio/rooms/${slug}`);
+  await studio.waitForSelector("#overlay-test");
+  const url = (await studio.getAttribute("#overlay-url-alerts", "data-secret"))!;
+  expect(url).toMatch(/\/overlay\/ov_[A-Za-z0-9_-]+\/alerts$/);
+
+  const overlay = await open(url);
+  await overlay.page.waitForSelector("body[data-connected='1']", { state: "attached" });
+  await studio.click("#overlay-test");
+  await overlay.page.waitForSelector(".alert-test");
+  expect(await overlay.page.textContent(".alert-test .v-name")).toBe("maker");
+
+  await studio.click("#overlay-rotate");
+  await studio.waitForSelector("#overlay-box .notice");
+  await overlay.page.waitForSelector("body[data-revoked='1']", { state: "attached" });
+  expect(await studio.getAttribute("#overlay-url-alerts", "data-secret")).not.toBe(url);
+  expect((await fetch(url)).status).toBe(404);
+  await overlay.page.close();
+  await studio.close();
+}, 30_000);

@@ -44,7 +44,10 @@
     } else if (e.type === "follow") {
       fill(box.appendChild(el("div", "text")), body.getAttribute("data-t-follow"), { name: name(e) || name(e.user) });
     } else if (e.type === "purchase") {
-      fill(box.appendChild(el("div", "text")), body.getAttribute("data-t-purchase"), { name: name(e.buyer) || name(e.user), product: (e.product && e.product.title) || e.title || "" });
+      // The shop's event: { buyer: "Display Name", product: "Title", quantity }.
+      var who = typeof e.buyer === "string" ? e.buyer : name(e.buyer);
+      var what = typeof e.product === "string" ? e.product : (e.product && e.product.title) || "";
+      fill(box.appendChild(el("div", "text")), body.getAttribute("data-t-purchase"), { name: who, product: e.quantity > 1 ? what + " ×" + e.quantity : what });
     } else if (e.type === "test") {
       fill(box.appendChild(el("div", "text")), body.getAttribute("data-t-test"), { name: name(e.sender) });
     } else return null;
