@@ -116,13 +116,13 @@ export function shopApi(deps: Deps, shop: Shop) {
     )
     .post(
       "/api/v1/orders",
-      ({ ctx, body }) => {
+      async ({ ctx, body }) => {
         if (!ctx.user) return jsonError(401, "sign in or send a bearer token");
         const wait = checkoutLimit.hit(String(ctx.user.id), deps.now());
         if (wait > 0) return json({ error: `too many checkouts; try again in ${wait} s` }, 429, { "retry-after": String(wait) });
         const input = toOrderInput(deps, ctx.user.id, body);
         if ("kind" in input) return jsonError(refusalStatus(input), input.message);
-        const r = shop.checkout(input);
+        const r = await shop.checkout(input);
         if (!r.ok) return jsonError(refusalStatus(r.refusal), r.refusal.message);
         return json({ ...orderJson(r.order, shop), replay: r.replay }, 201);
       },

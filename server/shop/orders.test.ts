@@ -221,3 +221,20 @@ test("amounts and variant lines parse strictly", () => {
   expect(parseVariantLines("S | 12 | 3\nM | | 0", (s) => parseAmount(s, "USD"))).toEqual([{ label: "S", priceMinor: 1200, stock: 3 }, { label: "M", priceMinor: null, stock: 0 }]);
   expect(parseVariantLines("S | x | 3", (s) => parseAmount(s, "USD"))).toBeNull();
 });
+
+test("group commit: orders submitted together share one transaction, each keeps its own savepoint", async () => {
+  const { createCheckoutQueue } = await import("./checkout-queue");
+  const p = product({ stock: 3 });
+  const q = createCheckoutQueue(env);
+  const placed: number[] = [];
+  env.bus.on("order.placed", (f) => placed.push(f.orderId));
+  const results = await Promise.all([
+    q.submit(input(p.id, { quantity: 2 }), null),
+    q.submit(input(p.id, { quantity: 0 }), null),
+    q.submit(input(p.id, { quantity: 2 }), null),
+    q.submit(input(p.id, { quantity: 1 }), null),
+  ]);
+  expect(results.map((r) => (r.ok ? "ok" : r.refusal.kind))).toEqual(["ok", "invalid", "sold_out", "ok"]);
+  expect(counts()).toMatchObject({ orders: 2, stock: 0 });
+  expect(placed.length).toBe(2);
+});

@@ -65,7 +65,8 @@ function checkProduct(p: Product | null, i: PlaceOrderInput): OrderRefusal | nul
   return null;
 }
 
-export function placeOrder(env: ShopEnv, input: PlaceOrderInput, charge: Charge | null): PlaceResult {
+/** Places one order without announcing it (see announcePlaced). */
+export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charge | null): PlaceResult {
   const pre = precheck(input);
   if (pre) return { ok: false, refusal: pre };
   const hash = requestHash(input);
@@ -119,16 +120,25 @@ export function placeOrder(env: ShopEnv, input: PlaceOrderInput, charge: Charge 
     return { order, replay: false };
   });
   try {
-    const r = run.immediate();
-    if (!r.replay) {
-      env.bus.emit("order.placed", { orderId: r.order.id, buyerId: r.order.buyerId, sellerId: r.order.sellerId, provider: r.order.provider });
-      if (r.order.status === "paid") emitPaid(env, r.order);
-    }
-    return { ok: true, ...r };
+    // Top level: an IMMEDIATE transaction; inside a batch (checkout queue): a savepoint of the batch's transaction.
+    return { ok: true, ...run.immediate() };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, refusal: err.refusal };
     throw err;
   }
+}
+
+/** Tells the rest of the house about a placed order; call only after the transaction that placed it committed. */
+export function announcePlaced(env: ShopEnv, r: PlaceResult): void {
+  if (!r.ok || r.replay) return;
+  env.bus.emit("order.placed", { orderId: r.order.id, buyerId: r.order.buyerId, sellerId: r.order.sellerId, provider: r.order.provider });
+  if (r.order.status === "paid") emitPaid(env, r.order);
+}
+
+export function placeOrder(env: ShopEnv, input: PlaceOrderInput, charge: Charge | null): PlaceResult {
+  const r = placeOrderTx(env, input, charge);
+  announcePlaced(env, r);
+  return r;
 }
 
 function emitPaid(env: ShopEnv, o: Order): void {

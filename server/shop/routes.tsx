@@ -142,7 +142,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     )
     .post(
       "/shop/buy",
-      ({ ctx, body }) => {
+      async ({ ctx, body }) => {
         const denied = requireUser(ctx);
         if (denied) return denied;
         const productId = int(body.productId) ?? 0;
@@ -157,7 +157,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
           unitPrice: body.unitPrice ? int(body.unitPrice) : null, currency: body.currency, shippingAddress: body.shippingAddress, room: body.room || undefined,
         } satisfies Partial<typeof orderBody.static>;
         const input = toOrderInput(deps, ctx.user!.id, fields);
-        const r = "kind" in input ? { ok: false as const, refusal: input } : shop.checkout(input);
+        const r = "kind" in input ? { ok: false as const, refusal: input } : await shop.checkout(input);
         if (!r.ok) return render(refusalStatus(r.refusal), { ok: false, text: r.refusal.message });
         const next = shop.providers[r.order.provider].payUrl(r.order);
         if (!ctx.isHtmx) return redirect(next ?? `/shop/orders/${r.order.id}?placed=1`);
@@ -206,7 +206,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     )
     .post(
       "/shop/checkout",
-      ({ ctx, body }) => {
+      async ({ ctx, body }) => {
         const denied = requireUser(ctx);
         if (denied) return denied;
         if (checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={[ctx.t("shop.error.rateLimited")]} />, 429);
@@ -215,7 +215,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         const errors: string[] = [];
         // One order per line; each line's key derives from the form's key so a resubmitted form repeats nothing.
         for (const [i, l] of lines.entries()) {
-          const r = shop.checkout({
+          const r = await shop.checkout({
             buyerId: ctx.user!.id, productId: l.product.id, variantId: l.variantId, quantity: l.quantity, provider: body.provider as "manual",
             idempotencyKey: `${body.idempotencyKey}.${i}`, flashSaleId: null, expectedUnitPriceMinor: null, currency: l.product.currency,
             shippingAddress: body.shippingAddress ?? null, roomId: null,

@@ -11,10 +11,11 @@ import { registerRenderer } from "../realtime/contract";
 import { renderPinEvent, renderPurchaseEvent } from "../../views/partials/shop";
 import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
 import { PROVIDERS } from "./model";
-import { placeOrder, refundOrder, type PlaceResult, type ShopEnv } from "./orders";
+import { refundOrder, type PlaceResult, type ShopEnv } from "./orders";
 import { announcePurchases, trackBroadcasts, type LiveBroadcasts } from "./pins";
 import { getProduct } from "./storage";
 import { reservationSweeper } from "./reservations";
+import { createCheckoutQueue } from "./checkout-queue";
 
 export interface Shop {
   env: ShopEnv;
@@ -22,7 +23,8 @@ export interface Shop {
   stripe: StripeGateway;
   live: LiveBroadcasts;
   services: Service[];
-  checkout(input: PlaceOrderInput): PlaceResult;
+  /** Places an order through the group-commit queue; resolves after the order is durable (or refused). */
+  checkout(input: PlaceOrderInput): Promise<PlaceResult>;
   refund(order: Order): Promise<{ ok: true } | { ok: false; message: string }>;
   /** Providers a buyer may choose for this product, in display order. */
   choices(p: Product): ProviderName[];
@@ -36,7 +38,9 @@ export function createShop(deps: Deps): Shop {
   registerRenderer("pin", renderPinEvent);
   registerRenderer("purchase", renderPurchaseEvent);
   let offPurchases: (() => void) | null = null;
+  const queue = createCheckoutQueue(env);
   const services: Service[] = [
+    queue.service,
     reservationSweeper(env, { everyMs: Math.max(250, Math.min(5_000, Math.floor(deps.config.orderReservationMs / 4) || 250)), log: deps.log }),
     {
       name: "shop.notices",
@@ -51,13 +55,13 @@ export function createShop(deps: Deps): Shop {
   ];
   return {
     env, providers, stripe, live, services,
-    checkout(input) {
+    async checkout(input) {
       const product = getProduct(env.db, input.productId);
       if (product) {
         const problem = providerProblem(providers[input.provider], product.currency);
         if (problem) return { ok: false, refusal: { kind: "invalid", field: "provider", message: problem } satisfies OrderRefusal };
       }
-      return placeOrder(env, input, providers[input.provider].charge);
+      return queue.submit(input, providers[input.provider].charge);
     },
     async refund(order) {
       const p = providers[order.provider];
