@@ -59,6 +59,8 @@
         if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
         else if (mode === "live") check();
       });
+      // Exposed for diagnostics and the latency benchmark (hls.playingDate: the frame's arrival time at the server).
+      box.livehouseHls = hls;
       hls.loadSource(src);
       hls.attachMedia(video);
     } else if (canNative) {
