@@ -7,11 +7,16 @@
   function danmakuOn() { try { return store.getItem("lh-danmaku") !== "0"; } catch (e) { return true; } }
   function chat() { return document.getElementById("chat"); }
 
-  function fly(el) {
-    var stage = document.getElementById("stage");
-    if (!stage || !danmakuOn() || flying >= MAX_FLYING || document.hidden) { el.remove(); return; }
+  // Danmaku: a live chat line's text, cloned (already-escaped DOM, never re-parsed) and flown over the video.
+  function fly(li) {
+    var stage = document.getElementById("stage"), layer = document.getElementById("danmaku"), text = li.querySelector(".text");
+    if (!stage || !layer || !text || !danmakuOn() || flying >= MAX_FLYING || document.hidden) return;
+    var el = document.createElement("span");
+    el.className = "dm";
+    el.appendChild(text.cloneNode(true));
     var me = chat() && chat().getAttribute("data-me");
-    if (me && el.getAttribute("data-user") === me) el.classList.add("mine");
+    if (me && li.getAttribute("data-user") === me) el.classList.add("mine");
+    layer.appendChild(el);
     el.style.top = (4 + (lane++ % LANES) * (88 / LANES)) + "%";
     flying++;
     var dist = stage.clientWidth + el.offsetWidth + 20;
@@ -40,6 +45,7 @@
     var c = chat(), list = li.parentNode;
     var me = c && c.getAttribute("data-me");
     if (me && li.querySelector('.mention[data-mention="' + me + '"]')) li.classList.add("me");
+    if (!li.hasAttribute("data-h") && li.querySelector(".text")) fly(li);
     while (list.children.length > MAX_LINES) list.firstElementChild.remove();
     if (list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
   }
@@ -49,8 +55,7 @@
       r.addedNodes.forEach(function (n) {
         if (!(n instanceof Element)) return;
         var parent = r.target.id;
-        if (parent === "danmaku" && n.classList.contains("dm")) fly(n);
-        else if (parent === "hearts" && n.classList.contains("burst")) hearts(n);
+        if (parent === "hearts" && n.classList.contains("burst")) hearts(n);
         else if (parent === "chat-list" && n.tagName === "LI") line(n);
         else if (n.id === "chat-notice" && n.getAttribute("data-code") === "ok") {
           var f = document.querySelector(".chat-form");

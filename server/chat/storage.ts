@@ -118,13 +118,18 @@ export function deleteBans(db: Database, roomId: number, userId: number): number
 
 /** The strongest restriction in force for this user or address: a ban beats the longest timeout. */
 export function activeBan(db: Database, roomId: number, userId: number, ip: string | null, now: number): Ban | null {
-  const r = db
-    .query<{ user_id: number; ip: string | null; until: number | null }, [number, number, string, number]>(
-      `SELECT user_id, ip, until FROM chat_bans WHERE room_id = ? AND (user_id = ? OR ip = ?) AND (until IS NULL OR until > ?)
-       ORDER BY until IS NOT NULL, until DESC LIMIT 1`,
-    )
-    .get(roomId, userId, ip ?? "\u0000", now);
-  return r ? { userId: r.user_id, ip: r.ip, until: r.until } : null;
+  type Row = { user_id: number; ip: string | null; until: number | null };
+  // Two index lookups (user, address); an OR of both would scan the room's bans.
+  const rows = [
+    ...db.query<Row, [number, number, number]>("SELECT user_id, ip, until FROM chat_bans WHERE room_id = ? AND user_id = ? AND (until IS NULL OR until > ?)").all(roomId, userId, now),
+    ...(ip ? db.query<Row, [number, string, number]>("SELECT user_id, ip, until FROM chat_bans WHERE room_id = ? AND ip = ? AND (until IS NULL OR until > ?)").all(roomId, ip, now) : []),
+  ];
+  let best: Ban | null = null;
+  for (const r of rows) {
+    if (!best || r.until === null || (best.until !== null && r.until > best.until)) best = { userId: r.user_id, ip: r.ip, until: r.until };
+    if (best.until === null) break;
+  }
+  return best;
 }
 
 /** Room terms plus the global list (room_id NULL). */

@@ -24,7 +24,7 @@ interface Conn {
   member: Member;
   room: Room;
   ip: string | null;
-  /** Re-reads the user on every message, so a logout or a ban takes effect on an open socket. */
+  /** The current user (re-read now and then, so a logout takes effect on an open socket). */
   user(): User | null;
   csrf: string;
 }
@@ -32,6 +32,7 @@ interface Conn {
 type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unknown };
 
 const MAX_FRAME = 16 * 1024;
+const AUTH_RECHECK_MS = 5_000;
 
 export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter }) {
   const { db, hub, chat } = deps;
@@ -49,14 +50,20 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     return html;
   }
 
+  /** The socket's user, re-read at most every AUTH_RECHECK_MS (a ban also closes the sockets at once). */
   function authOf(ctx: ReqCtx, request: Request): () => User | null {
-    if (ctx.sessionId) {
-      const sid = ctx.sessionId;
-      return () => loadSession(db, sid, deps.now())?.user ?? null;
-    }
     const token = bearerToken(request) ?? new URL(request.url).searchParams.get("token");
-    if (token) return () => userForToken(db, token, deps.now());
-    return () => null;
+    const sid = ctx.sessionId;
+    const load = sid ? () => loadSession(db, sid, deps.now())?.user ?? null : token ? () => userForToken(db, token, deps.now()) : () => null;
+    let user = ctx.user;
+    let checked = deps.now();
+    return () => {
+      if (deps.now() - checked >= AUTH_RECHECK_MS) {
+        user = load();
+        checked = deps.now();
+      }
+      return user;
+    };
   }
 
   function notice(conn: Conn, r: Refusal | { code: string; status: number; vars?: Record<string, string | number> }): void {

@@ -20,12 +20,12 @@ export function Parts({ parts }: { parts: Part[] }): JSX.Element {
   );
 }
 
-export function ChatLine({ e, t }: { e: ChatEvent; t: Translate }): JSX.Element {
+export function ChatLine({ e, t, history }: { e: ChatEvent; t: Translate; history?: boolean }): JSX.Element {
   return (
-    <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase() ?? ""}>
-      {e.bot ? <span class="who bot" safe>{t("chat.bot")}</span> : <span class="who" title={`@${e.user?.username ?? ""}`} safe>{e.user?.displayName ?? ""}</span>}
+    <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase() ?? ""} data-h={history ? "1" : undefined}>
+      {e.bot ? <b class="who bot" safe>{t("chat.bot")}</b> : <b class="who" safe>{e.user?.displayName ?? ""}</b>}
       <span class="text"><Parts parts={e.parts} /></span>
-      <button type="button" class="mod-only link" data-del={String(e.id)} title={t("chat.delete")} aria-label={t("chat.delete")}>×</button>
+      <button class="mod-only link" data-del={String(e.id)} aria-label={t("chat.delete")}>×</button>
     </li>
   );
 }
@@ -38,18 +38,13 @@ export function SystemLine({ text }: { text: string }): JSX.Element {
   );
 }
 
-/** A new message: appended to the list and flown across the video as danmaku. */
+/** A new message: appended to the list; room.js also flies it across the video as danmaku (live lines only). */
 export function ChatFragment({ e, t }: { e: ChatEvent; t: Translate }): JSX.Element {
-  return (
-    <>
-      <ul id="chat-list" hx-swap-oob="beforeend"><ChatLine e={e} t={t} /></ul>
-      <div id="danmaku" hx-swap-oob="beforeend"><span class="dm" data-user={e.user?.username.toLowerCase() ?? ""}><Parts parts={e.parts} /></span></div>
-    </>
-  );
+  return <ul id="chat-list" hx-swap-oob="beforeend"><ChatLine e={e} t={t} /></ul>;
 }
 
 export function HistoryFragment({ events, t }: { events: ChatEvent[]; t: Translate }): JSX.Element {
-  return <ul id="chat-list" hx-swap-oob="innerHTML">{events.map((e) => <ChatLine e={e} t={t} />)}</ul>;
+  return <ul id="chat-list" hx-swap-oob="innerHTML">{events.map((e) => <ChatLine e={e} t={t} history />)}</ul>;
 }
 
 export function NoticeFragment({ text, code }: { text: string; code: string }): JSX.Element {
@@ -131,7 +126,7 @@ export function ChatPanel(p: ChatPanelProps): JSX.Element {
         <span class="muted"><span id="viewer-count" safe>{String(p.viewers)}</span> <span safe>{t("chat.watching")}</span></span>
         <FollowButton ctx={ctx} room={room} following={p.following} followers={p.followers} />
       </div>
-      <ul id="chat-list" class="chat-list" aria-live="polite">{p.history.map((e) => <ChatLine e={e} t={t} />)}</ul>
+      <ul id="chat-list" class="chat-list" aria-live="polite">{p.history.map((e) => <ChatLine e={e} t={t} history />)}</ul>
       <p id="chat-notice" class="chat-notice" role="alert"></p>
       {ctx.user ? (
         <form class="chat-form row" hx-ws:send>

@@ -1,0 +1,297 @@
+// scripts/bench-chat: N WebSocket clients in one room (spread over several processes), M senders. Measures, for
+// Livehouse (chat with moderation and persistence on) and for a bare Bun.serve pub/sub server in the same run:
+//   - server memory per idle connection,
+//   - a fixed input rate (default 100 messages/s): deliveries/s, delivery latency p50/p99, server CPU,
+//   - saturation (each sender keeps a window of messages in flight): deliveries/s, latency, CPU — and the ratio.
+// Bounded: every phase has a fixed length, the whole run a deadline; only 127.0.0.1; everything it starts it stops.
+import type { Subprocess } from "bun";
+import { join } from "node:path";
+import { removeDir, startServer, type RunningServer } from "../test/helpers/server";
+
+const ROOT = join(import.meta.dir, "..");
+const BUN = join(ROOT, "node_modules/.bin/bun");
+
+function opt(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}
+
+const N = opt("clients", 2000);
+const PROCS = opt("procs", Math.min(8, Math.max(2, Math.ceil(N / 2500))));
+const M = opt("senders", 20);
+const RATE = opt("rate", 100);
+const SECONDS = opt("seconds", 10);
+const SAT_SECONDS = opt("saturate-seconds", 8);
+const WINDOW = opt("window", 4);
+const DEADLINE_S = opt("deadline", 900);
+const DRAIN_MS = 2000;
+
+const children: Subprocess[] = [];
+const servers: RunningServer[] = [];
+const deadline = setTimeout(() => {
+  console.error(`bench-chat: deadline of ${DEADLINE_S} s reached, stopping`);
+  void cleanup().then(() => process.exit(2));
+}, DEADLINE_S * 1000);
+
+async function cleanup(): Promise<void> {
+  for (const c of children) c.kill();
+  for (const s of servers) {
+    await s.stop();
+    removeDir(s.dataDir);
+  }
+}
+
+function cpuTicks(pid: number): number {
+  const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100/s)
+}
+
+function rssKb(pid: number): number {
+  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+/** Reads a child's stdout line by line. */
+function lineReader(proc: Subprocess): () => Promise<string> {
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  return async () => {
+    for (;;) {
+      const i = buf.indexOf("\n");
+      if (i >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        return line;
+      }
+      const { done, value } = await reader.read();
+      if (done) throw new Error("child exited");
+      buf += dec.decode(value);
+    }
+  };
+}
+
+interface ClientProc {
+  proc: Subprocess<"pipe", "pipe", "inherit">;
+  next: () => Promise<string>;
+}
+
+async function spawnClients(url: string): Promise<ClientProc[]> {
+  const per = Math.ceil(N / PROCS);
+  const procs: ClientProc[] = [];
+  for (let i = 0; i < PROCS; i++) {
+    const n = Math.min(per, N - i * per);
+    if (n <= 0) break;
+    const proc = Bun.spawn([BUN, join(ROOT, "scripts/bench-chat-client.ts"), url, String(n)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+    children.push(proc);
+    procs.push({ proc, next: lineReader(proc) });
+  }
+  let open = 0;
+  for (const c of procs) {
+    const r = JSON.parse(await c.next());
+    open += r.open;
+    if (r.failed) console.error(`  ${r.failed} connections failed in one client process`);
+  }
+  if (open < N) throw new Error(`only ${open}/${N} clients connected`);
+  return procs;
+}
+
+async function ctl(procs: ClientProc[], cmd: "reset" | "report"): Promise<{ count: number; hist: Map<number, number>; open: number }> {
+  for (const c of procs) {
+    c.proc.stdin.write(cmd + "\n");
+    c.proc.stdin.flush();
+  }
+  const hist = new Map<number, number>();
+  let count = 0;
+  let open = 0;
+  for (const c of procs) {
+    const r = JSON.parse(await c.next());
+    if (cmd === "report") {
+      count += r.count;
+      open += r.open;
+      for (const [ms, v] of r.hist as [number, number][]) hist.set(ms, (hist.get(ms) ?? 0) + v);
+    }
+  }
+  return { count, hist, open };
+}
+
+function percentile(hist: Map<number, number>, p: number): number {
+  const total = [...hist.values()].reduce((a, b) => a + b, 0);
+  let seen = 0;
+  for (const ms of [...hist.keys()].sort((a, b) => a - b)) {
+    seen += hist.get(ms)!;
+    if (seen >= total * p) return ms;
+  }
+  return NaN;
+}
+
+interface Target {
+  name: string;
+  pid: number;
+  clientUrl: string;
+  senderUrl(i: number): string;
+  /** The frame a sender sends for one message. */
+  frame(text: string): string;
+}
+
+interface Sender {
+  ws: WebSocket;
+  inFlight: number;
+  onEcho?: () => void;
+}
+
+async function openSenders(t: Target): Promise<Sender[]> {
+  return Promise.all(
+    Array.from({ length: M }, (_, i) =>
+      new Promise<Sender>((resolve, reject) => {
+        const ws = new WebSocket(t.senderUrl(i));
+        const s: Sender = { ws, inFlight: 0 };
+        const mine = ` s${i}-`;
+        ws.onmessage = (e) => {
+          const d = String(e.data);
+          if (!d.includes(mine)) return;
+          if (d.includes('"type":"notice"')) console.error(`  sender ${i}: ${d}`);
+          s.inFlight = Math.max(0, s.inFlight - 1);
+          s.onEcho?.();
+        };
+        ws.onopen = () => resolve(s);
+        ws.onerror = () => reject(new Error(`sender ${i} could not connect`));
+      }),
+    ),
+  );
+}
+
+function send(t: Target, s: Sender, i: number, seq: number): void {
+  s.inFlight++;
+  s.ws.send(t.frame(`bench ${(performance.timeOrigin + performance.now()).toFixed(1)} s${i}-${seq}`));
+}
+
+interface Result {
+  memPerConnKb: number;
+  fixed: { inPerS: number; deliveriesPerS: number; delivered: number; expected: number; p50: number; p99: number; cpu: number };
+  sat: { inPerS: number; deliveriesPerS: number; p50: number; p99: number; cpu: number };
+}
+
+async function measure(t: Target): Promise<Result> {
+  console.log(`\n== ${t.name}: ${N} clients in ${PROCS} processes, ${M} senders`);
+  const rss0 = rssKb(t.pid);
+  const clients = await spawnClients(t.clientUrl);
+  await Bun.sleep(2000);
+  const memPerConnKb = (rssKb(t.pid) - rss0) / N;
+  console.log(`  memory: ${memPerConnKb.toFixed(2)} KB per idle connection (RSS ${(rss0 / 1024).toFixed(0)} → ${(rssKb(t.pid) / 1024).toFixed(0)} MB)`);
+  const senders = await openSenders(t);
+
+  // Fixed input rate.
+  await ctl(clients, "reset");
+  let cpu0 = cpuTicks(t.pid);
+  let t0 = performance.now();
+  let sent = 0;
+  let seq = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.floor(((performance.now() - t0) / 1000) * RATE);
+      while (sent < due && sent < RATE * SECONDS) {
+        const i = sent % M;
+        send(t, senders[i]!, i, seq++);
+        sent++;
+      }
+      if (sent >= RATE * SECONDS) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+  const fixedCpu = (cpuTicks(t.pid) - cpu0) / 100 / ((performance.now() - t0) / 1000);
+  await Bun.sleep(DRAIN_MS);
+  let r = await ctl(clients, "report");
+  const fixed = {
+    inPerS: RATE, delivered: r.count, expected: sent * N, deliveriesPerS: r.count / SECONDS,
+    p50: percentile(r.hist, 0.5), p99: percentile(r.hist, 0.99), cpu: fixedCpu,
+  };
+  console.log(`  fixed ${RATE} msg/s: ${Math.round(fixed.deliveriesPerS)} deliveries/s (${r.count}/${fixed.expected}), p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, server CPU ${fixed.cpu.toFixed(2)} cores`);
+  for (const s of senders) s.inFlight = 0;
+
+  // Saturation: every sender keeps WINDOW messages in flight.
+  await ctl(clients, "reset");
+  let stop = false;
+  let satSent = 0;
+  senders.forEach((s, i) => {
+    s.onEcho = () => {
+      while (!stop && s.inFlight < WINDOW) {
+        send(t, s, i, seq++);
+        satSent++;
+      }
+    };
+  });
+  cpu0 = cpuTicks(t.pid);
+  t0 = performance.now();
+  senders.forEach((s) => s.onEcho!());
+  await Bun.sleep(SAT_SECONDS * 1000);
+  r = await ctl(clients, "report");
+  const wall = (performance.now() - t0) / 1000;
+  stop = true;
+  const sat = {
+    inPerS: satSent / wall, deliveriesPerS: r.count / wall, p50: percentile(r.hist, 0.5), p99: percentile(r.hist, 0.99),
+    cpu: (cpuTicks(t.pid) - cpu0) / 100 / wall,
+  };
+  console.log(`  saturation: ${Math.round(sat.inPerS)} msg/s in, ${Math.round(sat.deliveriesPerS)} deliveries/s, p50 ${sat.p50} ms, p99 ${sat.p99} ms, server CPU ${sat.cpu.toFixed(2)} cores`);
+  await Bun.sleep(DRAIN_MS);
+  for (const s of senders) s.ws.close();
+  for (const c of clients) {
+    c.proc.stdin.write("exit\n");
+    c.proc.stdin.flush();
+  }
+  await Promise.all(clients.map((c) => c.proc.exited));
+  return { memPerConnKb, fixed, sat };
+}
+
+async function bareTarget(): Promise<Target> {
+  const proc = Bun.spawn([BUN, join(ROOT, "scripts/bench-chat-bare.ts")], { stdout: "pipe", stderr: "inherit" });
+  children.push(proc);
+  const port = Number((await lineReader(proc)()).split(" ")[1]);
+  return { name: "bare Bun.serve pub/sub", pid: proc.pid, clientUrl: `ws://127.0.0.1:${port}/`, senderUrl: () => `ws://127.0.0.1:${port}/`, frame: (text) => text };
+}
+
+async function livehouseTarget(): Promise<Target> {
+  // The per-user limit is raised so M senders can carry the load; every other check and the SQLite write stay on.
+  const s = await startServer({ args: ["--chat-rate-limit", "1000000000"] });
+  servers.push(s);
+  await s.cli(["user", "create", "--username", "benchhost", "--password", "password123", "--role", "creator"]);
+  const slug = (await s.cli(["room", "create", "--owner", "benchhost", "--title", "Bench room"])).json.slug as string;
+  await Promise.all(["cheap pills", "casino", "spam link"].map((term) => s.cli(["chat", "term-add", "--room", slug, "--term", term])));
+  const tokens = await Promise.all(
+    Array.from({ length: M }, async (_, i) => {
+      await s.cli(["user", "create", "--username", `bench${i}`, "--password", "password123", "--role", "viewer"]);
+      return (await s.cli(["token", "create", "--username", `bench${i}`])).json.token as string;
+    }),
+  );
+  const ws = s.url.replace("http", "ws");
+  return {
+    name: "Livehouse (room page sockets, moderation + SQLite on)",
+    pid: s.proc.pid,
+    clientUrl: `${ws}/r/${slug}/ws`,
+    senderUrl: (i) => `${ws}/api/v1/rooms/${slug}/events?token=${tokens[i]}`,
+    frame: (text) => JSON.stringify({ type: "chat", text }),
+  };
+}
+
+try {
+  const bare = await measure(await bareTarget());
+  for (const c of children.splice(0)) c.kill();
+  const lh = await measure(await livehouseTarget());
+  const ratio = lh.sat.deliveriesPerS / bare.sat.deliveriesPerS;
+  console.log(`\n== summary (${N} clients, ${M} senders, 2-core figures depend on the machine)`);
+  const row = (name: string, r: Result) =>
+    `${name.padEnd(10)} ${r.memPerConnKb.toFixed(2).padStart(8)} KB/conn | ${RATE} msg/s: ${String(Math.round(r.fixed.deliveriesPerS)).padStart(8)}/s p50 ${String(r.fixed.p50).padStart(4)} ms p99 ${String(r.fixed.p99).padStart(5)} ms cpu ${r.fixed.cpu.toFixed(2)} | saturated: ${String(Math.round(r.sat.deliveriesPerS)).padStart(8)}/s (${Math.round(r.sat.inPerS)} msg/s in) p50 ${r.sat.p50} ms p99 ${r.sat.p99} ms cpu ${r.sat.cpu.toFixed(2)}`;
+  console.log(row("bare", bare));
+  console.log(row("livehouse", lh));
+  console.log(`ratio livehouse/bare saturated deliveries/s: ${ratio.toFixed(2)}x`);
+  console.log(JSON.stringify({ clients: N, senders: M, rate: RATE, bare, livehouse: lh, ratio }));
+} finally {
+  clearTimeout(deadline);
+  await cleanup();
+}
