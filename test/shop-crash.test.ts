@@ -10,7 +10,7 @@ let srv: RunningServer | null = null;
 afterAll(async () => {
   await srv?.stop();
   removeDir(dataDir);
-});
+}, 60_000);
 
 test("an order answered with 201 survives kill -9", async () => {
   srv = await startServer({ dataDir });
@@ -42,4 +42,4 @@ test("an order answered with 201 survives kill -9", async () => {
   const replay = await again("/api/v1/orders", { productId: coin, quantity: 1, provider: "wallet", idempotencyKey: "crash-coin-1" });
   expect((await replay.json()).id).toBe(p1.id);
   expect((await srv.cli(["wallet", "check"])).code).toBe(0);
-});
+}, 60_000);

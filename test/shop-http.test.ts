@@ -39,12 +39,12 @@ beforeAll(async () => {
   seller = new WebSession(srv.url);
   await seller.login("seller", "password1");
   buyers = await seedBuyers(srv.dataDir, 310, "buyer");
-});
+}, 60_000);
 
 afterAll(async () => {
   await srv.stop();
   removeDir(srv.dataDir);
-});
+}, 60_000);
 
 test("flash-sale race: 300 buyers at once for 20 units → exactly 20 orders, stock 0, nothing negative", async () => {
   const id = await product("Race tee", 2500, 20);
@@ -57,7 +57,7 @@ test("flash-sale race: 300 buyers at once for 20 units → exactly 20 orders, st
   expect(new Set(bodies.filter((b) => b.id).map((b) => b.id)).size).toBe(20);
   expect(bodies.filter((b) => b.error).every((b) => /sold out/.test(b.error))).toBe(true);
   expect(shopCounts(srv.dataDir, id)).toEqual({ paidOrPending: 20, stock: 0, saleRemaining: 0, negatives: 0 });
-});
+}, 60_000);
 
 test("per-buyer limit of 2 holds under 50 parallel requests from one buyer", async () => {
   const id = await product("Limited cap", 1000, 100);
@@ -69,7 +69,7 @@ test("per-buyer limit of 2 holds under 50 parallel requests from one buyer", asy
   const errors = await Promise.all(results.filter((r) => r.status === 409).map((r) => r.json()));
   expect(errors.every((e) => /at most 2 per buyer/.test(e.error))).toBe(true);
   expect(shopCounts(srv.dataDir, id)).toEqual({ paidOrPending: 2, stock: 98, saleRemaining: 48, negatives: 0 });
-});
+}, 60_000);
 
 describe("bad input gets a clear error and writes nothing", () => {
   let id: number;
@@ -80,7 +80,7 @@ describe("bad input gets a clear error and writes nothing", () => {
     coinId = await product("Sticker", 50, 5, "COIN");
     endedSale = await flashSale(id, { price: "1.00", quantity: 2, perBuyer: 1 });
     expect((await seller.postForm(`/studio/shop/products/${id}/flash-sale/end`, {})).status).toBe(303);
-  });
+   }, 60_000);
   const rows: { name: string; body: () => Record<string, unknown>; status: number; error: RegExp }[] = [
     { name: "zero quantity", body: () => ({ productId: id, quantity: 0 }), status: 422, error: /quantity/ },
     { name: "negative quantity", body: () => ({ productId: id, quantity: -2 }), status: 422, error: /quantity/ },
@@ -136,7 +136,7 @@ test("an order is visible to its buyer and the selling creator only; anyone else
   const stranger = new WebSession(srv.url);
   await stranger.login(buyers[304]!.username, "password1");
   expect((await stranger.page(`/shop/orders/${o.id}`)).res.status).toBe(404);
-});
+}, 60_000);
 
 test("checkout is rate-limited per user", async () => {
   const b = buyers[305]!;
@@ -146,7 +146,7 @@ test("checkout is rate-limited per user", async () => {
   expect(statuses.at(-1)).toBe(429);
   // Another buyer is not affected.
   expect((await order(buyers[306]!, { productId: 1, quantity: 0 })).status).toBe(422);
-});
+}, 60_000);
 
 test("pins: the host pins up to 3, others may not; the room's products list shows them", async () => {
   const ids = await Promise.all(["Pin A", "Pin B", "Pin C", "Pin D"].map((t) => product(t, 100, 1)));
@@ -162,7 +162,7 @@ test("pins: the host pins up to 3, others may not; the room's products list show
   const bag = await (await fetch(`${srv.url}/shop/rooms/${slug}/bag`)).text();
   expect(bag).toContain('id="shop-pins"');
   expect(bag).toContain("Pin D");
-});
+}, 60_000);
 
 test("back office: confirm a manual payment, ship with tracking, buyer sees it; CSV export is formula-safe", async () => {
   const id = await product("=HYPERLINK(\"http://evil\")", 4200, 2, "USD", "physical");
@@ -188,7 +188,7 @@ test("back office: confirm a manual payment, ship with tracking, buyer sees it; 
   const csv = await (await seller.fetch("/studio/shop/orders.csv?status=shipped")).text();
   expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
   expect(csv).not.toMatch(/(^|,)"=/m);
-});
+}, 60_000);
 
 test("product images: a real picture gets a thumbnail; a fake one is refused", async () => {
   const png = join(srv.dataDir, "pic.png");
@@ -215,4 +215,4 @@ test("product images: a real picture gets a thumbnail; a fake one is refused", a
   const bad = await seller.fetch("/studio/shop/products", { method: "POST", body: fake });
   expect(bad.status).toBe(422);
   expect(await bad.text()).toContain("Images must be JPEG, PNG or WebP pictures.");
-});
+}, 60_000);

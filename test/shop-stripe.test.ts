@@ -49,12 +49,12 @@ beforeAll(async () => {
   sellerToken = (await cliJson(["token", "create", "--username", "seller"])).token;
   productId = (await cliJson(["product", "create", "--owner", "seller", "--title", "Hoodie", "--price", "999", "--currency", "USD", "--stock", "10", "--kind", "digital"])).id;
   buyer = (await seedBuyers(srv.dataDir, 1, "stripebuyer"))[0]!;
-});
+}, 60_000);
 
 afterAll(async () => {
   await srv.stop();
   removeDir(srv.dataDir);
-});
+}, 60_000);
 
 test("a webhook delivered 3× plus a stale event → paid once, one purchase notice", async () => {
   const ws = await WsClient.open(`${srv.url.replace("http", "ws")}/api/v1/rooms/${slug}/events?token=${sellerToken}`);
@@ -81,7 +81,7 @@ test("a webhook delivered 3× plus a stale event → paid once, one purchase not
   const notices = ws.events().filter((e) => e.type === "purchase");
   expect(notices).toEqual([{ type: "purchase", buyer: "Buyer 0", product: "Hoodie", productId, quantity: 2 }]);
   ws.close();
-});
+}, 60_000);
 
 test("a bad or old signature → 400 and nothing changes", async () => {
   const o = await placeStripeOrder("stripe-order-2");
@@ -96,14 +96,14 @@ test("a bad or old signature → 400 and nothing changes", async () => {
   expect((await getOrder(o.id)).status).toBe("pending");
   // The refused deliveries did not burn the event id: the genuine one still applies.
   expect((await (await deliver(ev)).json()).outcome).toBe("order paid");
-});
+}, 60_000);
 
 test("a paid amount that does not match the order is refused and the order stays pending", async () => {
   const o = await placeStripeOrder("stripe-order-3");
   const res = await deliver(sessionEvent("evt_wrong_amount", "checkout.session.completed", `order:${o.id}`, { amount_total: 1 }));
   expect((await res.json()).outcome).toMatch(/^refused: paid 1 usd/);
   expect((await getOrder(o.id)).status).toBe("pending");
-});
+}, 60_000);
 
 test("coins bought through Stripe are credited once", async () => {
   const me = api(srv.url, buyer.token);
@@ -119,4 +119,4 @@ test("coins bought through Stripe are credited once", async () => {
   expect((await (await me("/api/v1/me/wallet")).json()).coins).toBe(before + 500);
   const check = await srv.cli(["wallet", "check"]);
   expect(check.code).toBe(0);
-});
+}, 60_000);
