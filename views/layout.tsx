@@ -31,9 +31,11 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
           <nav>
             <a href="/" safe>{t("nav.home")}</a>
             {user && (user.role === "creator" || user.role === "admin") ? <a href="/studio" safe>{t("nav.studio")}</a> : ""}
+            {user && (user.role === "creator" || user.role === "admin") ? <a href="/studio/shop" safe>{t("shop.backOffice.products")}</a> : ""}
             {user?.role === "admin" ? <a href="/admin" safe>{t("nav.admin")}</a> : ""}
             {user ? (
               <>
+                <a href="/shop/orders" safe>{t("shop.myOrders")}</a>
                 <a href="/settings" safe>{t("nav.settings")}</a>
                 <span class="muted" safe>{user.displayName}</span>
                 <form method="post" action="/logout" style="display:inline">
