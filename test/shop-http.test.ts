@@ -216,3 +216,24 @@ test("product images: a real picture gets a thumbnail; a fake one is refused", a
   expect(bad.status).toBe(422);
   expect(await bad.text()).toContain("Images must be JPEG, PNG or WebP pictures.");
 }, 60_000);
+
+test("buying coins by bank transfer: pending until an admin confirms, credited exactly once", async () => {
+  await cliJson(["user", "create", "--username", "root", "--password", "password1", "--role", "admin"]);
+  const admin = api(srv.url, (await cliJson(["token", "create", "--username", "root"])).token);
+  const b = new WebSession(srv.url);
+  await b.login(buyers[309]!.username, "password1");
+  await b.page("/shop/coins");
+  const res = await b.postForm("/shop/coins", { pack: "p100", provider: "manual", idempotencyKey: "coins-manual-1" });
+  expect(res.status).toBe(201);
+  expect(await res.text()).toContain("waiting for your payment");
+  expect((await b.postForm("/shop/coins", { pack: "p100", provider: "stripe", idempotencyKey: "coins-manual-2" })).status).toBe(422);
+  const wallet = async () => (await (await api(srv.url, buyers[309]!.token)("/api/v1/me/wallet")).json()).coins;
+  expect(await wallet()).toBe(0);
+  const page = await new WebSession(srv.url).page("/admin/coins");
+  expect(page.res.status).toBe(303);
+  const id = Number((await b.page("/shop/coins")).body.match(/#(\d+) · 100 coins/)![1]);
+  expect((await api(srv.url, buyers[309]!.token)(`/admin/coins/${id}/confirm`, {})).status).toBe(403);
+  expect(await (await admin(`/admin/coins/${id}/confirm`, {})).json()).toEqual({ id, credited: true, status: "paid" });
+  expect(await (await admin(`/admin/coins/${id}/confirm`, {})).json()).toEqual({ id, credited: false, status: "paid" });
+  expect(await wallet()).toBe(100);
+}, 60_000);

@@ -2,7 +2,7 @@
 // Checkout for a pending order, and buying coins (page, API, admin confirmation of manual payments).
 import { Elysia, t } from "elysia";
 import { MessagePage } from "../../views/pages/admin";
-import { CoinsPage } from "../../views/pages/shop";
+import { CoinAdminPage, CoinsPage } from "../../views/pages/shop";
 import { forbidden, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
@@ -105,9 +105,7 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
       if (denied) return denied;
       if (ctx.user!.role !== "admin") return forbidden(ctx);
       const pending = listCoinPurchases(db, { userId: null, status: "pending" }).filter((p) => p.provider === "manual");
-      return html(
-        <MessagePage ctx={ctx} title={ctx.t("shop.coins.pendingTitle")} text={pending.length ? ctx.t("shop.coins.pendingCount", { n: pending.length }) : ctx.t("shop.coins.nonePending")} status={200} />,
-      );
+      return html(<CoinAdminPage ctx={ctx} pending={pending} />);
     })
     .post(
       "/admin/coins/:id/confirm",
@@ -117,6 +115,7 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
         const p = getCoinPurchase(db, params.id);
         if (!p || p.provider !== "manual") return jsonError(404, `no manual coin purchase ${params.id}`);
         const credited = fulfilCoinPurchase(db, p.id, `admin:${ctx.user.id}`, deps.now());
+        if (!ctx.viaToken) return redirect("/admin/coins", ctx.isHtmx);
         return json({ id: p.id, credited, status: getCoinPurchase(db, p.id)!.status });
       },
       { params: t.Object({ id: t.Numeric() }) },

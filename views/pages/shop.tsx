@@ -187,3 +187,30 @@ export function ShopScript(): JSX.Element {
 }
 
 export { StatusBadge };
+
+/** Admin: manual coin payments waiting for confirmation (the money arrived outside Livehouse). */
+export function CoinAdminPage({ ctx, pending }: { ctx: ReqCtx; pending: CoinPurchase[] }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t("shop.coins.pendingTitle")}>
+      <h1 safe>{t("shop.coins.pendingTitle")}</h1>
+      {pending.length ? (
+        <table>
+          <tbody>
+            {pending.map((p) => (
+              <tr>
+                <td safe>{`#${p.id} · user ${p.userId} · ${p.coins} coins · ${formatMoney(p.priceMinor, p.currency)}`}</td>
+                <td>
+                  <form method="post" action={`/admin/coins/${p.id}/confirm`}>
+                    <Csrf ctx={ctx} />
+                    <button type="submit" class="primary" safe>{t("shop.confirmPaid")}</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : <p class="muted" safe>{t("shop.coins.nonePending")}</p>}
+    </Layout>
+  );
+}
