@@ -100,13 +100,13 @@ export function sendGift(db: Database, input: SendInput, now = Date.now()): Send
       txId: r.entryId, roomId: input.room.id, broadcastAt: broadcastOf(input.room), senderId: input.sender.id, creatorId: input.room.ownerId,
       giftId: gift.id, count: input.count, coins: total, creatorCoins: creator, platformCoins: platform, now,
     });
+    store.addToTotals(db, send, broadcastOf(input.room));
     return { ok: true, replay: false, balance: r.balance, send, gift };
   }).immediate();
 }
 
 export function goalFor(db: Database, roomId: number): Goal | null {
-  const g = store.getGoal(db, roomId);
-  return g ? { title: g.title, target: g.target, progress: store.coinsSince(db, roomId, g.startedAt) } : null;
+  return store.getGoal(db, roomId);
 }
 
 export function validateGoal(input: { title: string; target: number }): FieldError[] {

@@ -43,5 +43,29 @@ export const giftsSchema: DomainSchema = {
         `);
       },
     },
+    {
+      // Running totals kept in the send transaction, so the board and the goal cost the same at the 10th gift
+      // of a broadcast as at the 100,000th (they were sums over every send).
+      name: "board-and-goal-totals",
+      up(db) {
+        db.exec(`
+          CREATE TABLE gift_board (
+            room_id INTEGER NOT NULL REFERENCES rooms(id),
+            broadcast_at INTEGER NOT NULL,
+            sender_id INTEGER NOT NULL REFERENCES users(id),
+            coins INTEGER NOT NULL,
+            first_send INTEGER NOT NULL,
+            PRIMARY KEY (room_id, broadcast_at, sender_id)
+          );
+          CREATE INDEX gift_board_rank ON gift_board(room_id, broadcast_at, coins DESC, first_send);
+          INSERT INTO gift_board (room_id, broadcast_at, sender_id, coins, first_send)
+            SELECT room_id, broadcast_at, sender_id, SUM(coins), MIN(id) FROM gift_sends GROUP BY room_id, broadcast_at, sender_id;
+          ALTER TABLE gift_goals ADD COLUMN progress INTEGER NOT NULL DEFAULT 0;
+          UPDATE gift_goals SET progress = (SELECT COALESCE(SUM(s.coins), 0) FROM gift_sends s WHERE s.room_id = gift_goals.room_id AND s.created_at >= gift_goals.started_at);
+          DROP INDEX gift_sends_board;
+          DROP INDEX gift_sends_room_time;
+        `);
+      },
+    },
   ],
 };

@@ -1,6 +1,6 @@
 // The only file of the gifts domain with SQL.
 import type { Database } from "bun:sqlite";
-import type { Gift, GiftSend, Gifter, Tier } from "./model";
+import type { Gift, GiftSend, Gifter, Goal, Tier } from "./model";
 
 interface GiftRow { id: number; name: string; image: string | null; coins: number; tier: number; active: number; created_at: number }
 
@@ -46,6 +46,15 @@ export function insertSend(
   );
 }
 
+/** Adds a send to the broadcast's board and the room's goal; call in the send's transaction. */
+export function addToTotals(db: Database, send: GiftSend, broadcastAt: number): void {
+  db.query(
+    `INSERT INTO gift_board (room_id, broadcast_at, sender_id, coins, first_send) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(room_id, broadcast_at, sender_id) DO UPDATE SET coins = coins + excluded.coins`,
+  ).run(send.roomId, broadcastAt, send.senderId, send.coins, send.id);
+  db.query("UPDATE gift_goals SET progress = progress + ? WHERE room_id = ?").run(send.coins, send.roomId);
+}
+
 export function sendByTx(db: Database, txId: number): GiftSend | null {
   const r = db.query<SendRow, [number]>("SELECT * FROM gift_sends WHERE tx_id = ?").get(txId);
   return r ? toSend(r) : null;
@@ -53,23 +62,19 @@ export function sendByTx(db: Database, txId: number): GiftSend | null {
 
 export function topGifters(db: Database, roomId: number, broadcastAt: number, limit: number): Gifter[] {
   return db.query<Gifter, [number, number, number]>(
-    `SELECT s.sender_id AS userId, u.display_name AS displayName, SUM(s.coins) AS coins FROM gift_sends s JOIN users u ON u.id = s.sender_id
-     WHERE s.room_id = ? AND s.broadcast_at = ? GROUP BY s.sender_id ORDER BY coins DESC, MIN(s.id) LIMIT ?`,
+    `SELECT b.sender_id AS userId, u.display_name AS displayName, b.coins FROM gift_board b JOIN users u ON u.id = b.sender_id
+     WHERE b.room_id = ? AND b.broadcast_at = ? ORDER BY b.coins DESC, b.first_send LIMIT ?`,
   ).all(roomId, broadcastAt, limit);
 }
 
-export function coinsSince(db: Database, roomId: number, since: number): number {
-  return db.query<{ s: number }, [number, number]>("SELECT COALESCE(SUM(coins), 0) AS s FROM gift_sends WHERE room_id = ? AND created_at >= ?").get(roomId, since)!.s;
-}
-
-export function getGoal(db: Database, roomId: number): { title: string; target: number; startedAt: number } | null {
-  return db.query<{ title: string; target: number; startedAt: number }, [number]>("SELECT title, target, started_at AS startedAt FROM gift_goals WHERE room_id = ?").get(roomId);
+export function getGoal(db: Database, roomId: number): Goal | null {
+  return db.query<Goal, [number]>("SELECT title, target, progress FROM gift_goals WHERE room_id = ?").get(roomId);
 }
 
 export function setGoal(db: Database, roomId: number, g: { title: string; target: number; now: number }): void {
   db.query(
-    `INSERT INTO gift_goals (room_id, title, target, started_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT(room_id) DO UPDATE SET title = excluded.title, target = excluded.target, started_at = excluded.started_at`,
+    `INSERT INTO gift_goals (room_id, title, target, started_at, progress) VALUES (?, ?, ?, ?, 0)
+     ON CONFLICT(room_id) DO UPDATE SET title = excluded.title, target = excluded.target, started_at = excluded.started_at, progress = 0`,
   ).run(roomId, g.title, g.target, g.now);
 }
 
