@@ -1,6 +1,6 @@
 // In real Chromium, with a real ffmpeg publishing so the room is live: a viewer sees the host's pin appear in
 // the shop bag, buys the product with coins from the bag, and the "just bought" notice reaches a second browser.
-// The pin is stored with its offset into the broadcast (shoppable replay).
+// The pin also reaches the OBS overlay page, and is stored with its offset into the broadcast (shoppable replay).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { join } from "node:path";
@@ -57,12 +57,17 @@ async function viewer(who: Buyer): Promise<Page> {
 test("a pin appears live, the viewer buys with coins, the notice reaches a second browser", async () => {
   const [a, b] = await Promise.all([viewer(alice), viewer(bob)]);
   expect(await a.locator("#shop-pins [data-pin]").count()).toBe(0);
+  const overlay = await (await browser.newContext()).newPage();
+  await overlay.goto(`${s.url}/shop/rooms/${slug}/overlay`);
+  await overlay.waitForSelector('body[data-connected="1"]');
 
   const pinned = await api(s.url, hostToken)(`/api/v1/rooms/${slug}/pins`, { productId });
   expect(pinned.status).toBe(201);
   await a.waitForSelector(`#shop-pins [data-pin="${productId}"]`);
   await b.waitForSelector(`#shop-pins [data-pin="${productId}"]`);
   expect(await a.locator("#shop-pins strong").first().textContent()).toBe("Glow <Mug>");
+  await overlay.waitForSelector(`#shop-pins [data-pin="${productId}"]`);
+  expect(await overlay.locator("#shop-pins strong").textContent()).toBe("Glow <Mug>");
 
   await a.click(`#bag-${productId} button[data-buy="${productId}"]`);
   await a.waitForSelector(`#bag-${productId} .notice`);

@@ -22,3 +22,47 @@
   setInterval(tick, 1000);
   document.addEventListener("DOMContentLoaded", tick);
 })();
+
+// OBS overlay of pinned products: redraws the list from each JSON "pin" event (text only, same-origin images).
+(function () {
+  var src = document.body && document.body.getAttribute("data-pin-overlay");
+  if (!src) return;
+  var box = document.getElementById("shop-pins");
+  var retry = 1000;
+  function draw(pins) {
+    box.textContent = "";
+    pins.forEach(function (p) {
+      var card = document.createElement("div");
+      card.className = "pin-card";
+      card.setAttribute("data-pin", String(p.productId));
+      if (typeof p.image === "string" && /^\/[^/\\]/.test(p.image)) {
+        var img = document.createElement("img");
+        img.src = p.image; img.alt = ""; img.width = 56; img.height = 56;
+        card.appendChild(img);
+      }
+      var text = document.createElement("span");
+      var strong = document.createElement("strong");
+      strong.textContent = String(p.title || "");
+      text.appendChild(strong);
+      text.appendChild(document.createElement("br"));
+      text.appendChild(document.createTextNode(String(p.salePrice || p.price || "")));
+      card.appendChild(text);
+      box.appendChild(card);
+    });
+  }
+  function connect() {
+    var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + src);
+    ws.onopen = function () { retry = 1000; document.body.setAttribute("data-connected", "1"); };
+    ws.onmessage = function (m) {
+      var e;
+      try { e = JSON.parse(m.data); } catch (_) { return; }
+      if (e && e.type === "pin" && Array.isArray(e.pins)) draw(e.pins);
+    };
+    ws.onclose = function () {
+      document.body.setAttribute("data-connected", "0");
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 15000);
+    };
+  }
+  connect();
+})();

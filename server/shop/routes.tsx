@@ -3,7 +3,7 @@
 import { Elysia, t } from "elysia";
 import { join } from "node:path";
 import { MessagePage } from "../../views/pages/admin";
-import { CartPage, CataloguePage, MyOrdersPage, OrderPage, ProductPage, type CartLine } from "../../views/pages/shop";
+import { CartPage, CataloguePage, MyOrdersPage, OrderPage, PinOverlayPage, ProductPage, type CartLine } from "../../views/pages/shop";
 import { OrderActions, ProductEditPage, StudioOrdersPage, StudioShopPage, type ProductFormValues } from "../../views/pages/shop-studio";
 import { BuyForm, ShopBag } from "../../views/partials/shop";
 import { getUserByUsername } from "../accounts/accounts";
@@ -272,6 +272,11 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       { params: t.Object({ id: t.Numeric() }) },
     )
     .get("/shop/rooms/:slug/bag", ({ ctx, params }) => bag(ctx, params.slug))
+    .get("/shop/rooms/:slug/overlay", ({ ctx, params }) => {
+      const room = getRoomBySlug(db, params.slug);
+      if (!room) return notFound(ctx);
+      return html(<PinOverlayPage slug={room.slug} title={room.title} pins={activePinCards(db, room.id, deps.now())} />);
+    })
     .post(
       "/shop/rooms/:slug/pins",
       ({ ctx, params, body }) => {

@@ -6,6 +6,7 @@ import type { CoinPack } from "../../server/payments/coins";
 import type { CoinPurchase } from "../../server/payments/storage";
 import { formatMoney } from "../../server/shop/money";
 import type { FlashSale, Order, OrderEvent, Product } from "../../server/shop/model";
+import type { PinCard } from "../../server/shop/pins";
 import { stockOf } from "../../server/shop/products";
 import { assetUrl } from "../../server/http/assets";
 import { Csrf, Layout } from "../layout";
@@ -212,5 +213,30 @@ export function CoinAdminPage({ ctx, pending }: { ctx: ReqCtx; pending: CoinPurc
         </table>
       ) : <p class="muted" safe>{t("shop.coins.nonePending")}</p>}
     </Layout>
+  );
+}
+
+/** OBS browser source: the room's pinned products on a transparent page, kept current over the room socket. */
+export function PinOverlayPage({ slug, title, pins }: { slug: string; title: string; pins: PinCard[] }): JSX.Element {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title safe>{title}</title>
+        <link rel="stylesheet" href={assetUrl("app.css")} />
+        <style>{"html,body{background:transparent!important;margin:0} .shop-pins{max-width:420px;padding:12px} .pin-card{background:rgba(0,0,0,.7);color:#fff}"}</style>
+        <script src={assetUrl("shop.js")} defer></script>
+      </head>
+      <body data-pin-overlay={`/api/v1/rooms/${slug}/events`}>
+        <div id="shop-pins" class="shop-pins">
+          {pins.map((p) => (
+            <div class="pin-card" data-pin={String(p.productId)}>
+              {p.image ? <img src={p.image} alt="" width="56" height="56" /> : ""}
+              <span><strong safe>{p.title}</strong><br /><span safe>{p.salePrice ?? p.price}</span></span>
+            </div>
+          ))}
+        </div>
+      </body>
+    </html>
   );
 }
