@@ -66,3 +66,37 @@
   }
   connect();
 })();
+
+// Shoppable replay: shows the products pinned at the replay's current moment.
+(function () {
+  var box = document.querySelector("[data-replay-pins]");
+  var video = document.getElementById("video");
+  if (!box || !video) return;
+  var list = box.querySelector(".shop-pins");
+  var pins = [];
+  var shown = "";
+  function update() {
+    var at = video.currentTime * 1000;
+    var now = pins.filter(function (p) { return p.offsetMs !== null && p.offsetMs <= at && (p.unpinOffsetMs === null || p.unpinOffsetMs > at); });
+    var key = now.map(function (p) { return p.id; }).join(",");
+    if (key === shown) return;
+    shown = key;
+    list.textContent = "";
+    now.forEach(function (p) {
+      var a = document.createElement("a");
+      a.className = "pin-card";
+      a.href = "/shop/p/" + Number(p.productId);
+      a.setAttribute("data-pin", String(p.productId));
+      var strong = document.createElement("strong");
+      strong.textContent = String(p.title || "");
+      a.appendChild(strong);
+      list.appendChild(a);
+    });
+    box.hidden = now.length === 0;
+  }
+  fetch(box.getAttribute("data-replay-pins")).then(function (r) { return r.json(); }).then(function (j) {
+    pins = Array.isArray(j.pins) ? j.pins : [];
+    video.addEventListener("timeupdate", update);
+    update();
+  }).catch(function () {});
+})();

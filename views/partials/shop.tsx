@@ -219,3 +219,19 @@ export function ShopMount({ slug }: { slug: string }): JSX.Element {
     </>
   );
 }
+
+/**
+ * Shoppable replay: for the replay page beside its #video. Shows the products that were pinned at the current
+ * playback moment (offsets into the broadcast from /api/v1/broadcasts/<id>/pins).
+ */
+export function ReplayShopMount({ t, broadcastId }: { t: Translate; broadcastId: number }): JSX.Element {
+  return (
+    <>
+      <section class="card" id="replay-shop" data-replay-pins={`/api/v1/broadcasts/${broadcastId}/pins`} hidden>
+        <h2 safe>{t("shop.bag")}</h2>
+        <div class="shop-pins"></div>
+      </section>
+      <script src={assetUrl("shop.js")} defer></script>
+    </>
+  );
+}
