@@ -434,6 +434,8 @@ export const en = {
   "shop.variant": "Variant",
   "shop.view": "View",
   "shop.viewOrder": "View order",
+  "shop.overlay.title": "OBS overlay: pinned products",
+  "shop.overlay.help": "Add this page as a Browser source in OBS (prefix your server's address); it shows what you pin, live.",
 };
 
 export type MessageKey = keyof typeof en;

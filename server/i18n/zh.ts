@@ -436,4 +436,6 @@ export const zh: Record<MessageKey, string> = {
   "shop.variant": "规格",
   "shop.view": "查看",
   "shop.viewOrder": "查看订单",
+  "shop.overlay.title": "OBS 叠加层：置顶商品",
+  "shop.overlay.help": "在 OBS 中把此页面添加为“浏览器”来源（前面加上服务器地址），置顶的商品会实时显示。",
 };

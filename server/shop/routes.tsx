@@ -12,7 +12,7 @@ import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, redirect } from "../http/respond";
-import { canManage, getRoomBySlug } from "../rooms/rooms";
+import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
 import { orderBody, refusalStatus, toOrderInput } from "./api";
 import { ordersCsv } from "./csv";
 import { createFlashSale, currentFlashSale, endFlashSale } from "./flash-sales";
@@ -297,7 +297,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       const denied = requireUser(ctx);
       if (denied) return denied;
       if (!products.canSell(ctx.user)) return forbidden(ctx);
-      return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} />);
+      return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} rooms={listRoomsByOwner(db, ctx.user.id)} />);
     })
     .post(
       "/studio/shop/products",

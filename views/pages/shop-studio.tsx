@@ -67,7 +67,7 @@ function StudioNav({ ctx }: { ctx: ReqCtx }): JSX.Element {
   return <p><a href="/studio" safe>{ctx.t("studio.title")}</a> · <a href="/studio/shop" safe>{ctx.t("shop.backOffice.products")}</a> · <a href="/studio/shop/orders" safe>{ctx.t("shop.backOffice.orders")}</a></p>;
 }
 
-export function StudioShopPage({ ctx, products, values, errors, status = 200 }: { ctx: ReqCtx; products: Product[]; values?: ProductFormValues; errors?: FieldError[]; status?: number }): JSX.Element {
+export function StudioShopPage({ ctx, products, rooms = [], values, errors, status = 200 }: { ctx: ReqCtx; products: Product[]; rooms?: { slug: string; title: string }[]; values?: ProductFormValues; errors?: FieldError[]; status?: number }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t("shop.backOffice.products")}>
@@ -90,6 +90,13 @@ export function StudioShopPage({ ctx, products, values, errors, status = 200 }: 
           </table>
         ) : <p class="muted" safe>{t("shop.noProducts")}</p>}
       </section>
+      {rooms.length ? (
+        <section class="card">
+          <h2 safe>{t("shop.overlay.title")}</h2>
+          <p class="muted" safe>{t("shop.overlay.help")}</p>
+          <ul>{rooms.map((r) => <li><span safe>{r.title}</span>: <span class="secret" safe>{`/shop/rooms/${r.slug}/overlay`}</span></li>)}</ul>
+        </section>
+      ) : ""}
       <section class="card">
         <h2 safe>{t("shop.newProduct")}</h2>
         <ProductForm ctx={ctx} product={null} values={values ?? productFormValues(null)} errors={errors} />
