@@ -237,3 +237,34 @@ test("buying coins by bank transfer: pending until an admin confirms, credited e
   expect(await (await admin(`/admin/coins/${id}/confirm`, {})).json()).toEqual({ id, credited: false, status: "paid" });
   expect(await wallet()).toBe(100);
 }, 60_000);
+
+test("HTML checkout: a tampered form price and another seller's room are refused; the cart places orders", async () => {
+  const id = await product("Form mug", 1500, 4, "USD", "physical");
+  const b = new WebSession(srv.url);
+  await b.login(buyers[307]!.username, "password1");
+  await b.page(`/shop/p/${id}`);
+  const tampered = await b.postForm("/shop/buy", { productId: String(id), quantity: "1", provider: "manual", idempotencyKey: crypto.randomUUID(), unitPrice: "1", currency: "USD", shippingAddress: "2 Side St, Town" }, { "hx-request": "true" });
+  expect(tampered.status).toBe(422);
+  expect(await tampered.text()).toContain("the price is 1500");
+  await cliJson(["user", "create", "--username", "other", "--password", "password1", "--role", "creator"]);
+  const otherRoom = (await cliJson(["room", "create", "--owner", "other", "--title", "Not yours"])).slug;
+  const spoof = await b.postForm("/shop/buy", { productId: String(id), quantity: "1", provider: "manual", idempotencyKey: crypto.randomUUID(), room: otherRoom, shippingAddress: "2 Side St, Town" }, { "hx-request": "true" });
+  expect(spoof.status).toBe(422);
+  expect(shopCounts(srv.dataDir, id).paidOrPending).toBe(0);
+
+  expect((await b.postForm("/shop/cart", { productId: String(id), quantity: "2" })).status).toBe(303);
+  expect((await b.postForm("/shop/cart", { productId: String(id), quantity: "0" })).status).toBe(422);
+  const cart = await b.page("/shop/cart");
+  expect(cart.body).toContain("Form mug");
+  const key = cart.body.match(/name="idempotencyKey" value="([^"]+)"/)![1]!;
+  const noAddress = await b.postForm("/shop/checkout", { provider: "manual", idempotencyKey: key });
+  expect(noAddress.status).toBe(409);
+  expect(shopCounts(srv.dataDir, id).paidOrPending).toBe(0);
+  const placed = await b.postForm("/shop/checkout", { provider: "manual", idempotencyKey: key, shippingAddress: "2 Side St, Town" });
+  expect(placed.status).toBe(303);
+  const page = await b.page(placed.headers.get("location")!);
+  expect(page.body).toContain("Thank you!");
+  expect(page.body).toContain("Pay by bank transfer or cash on delivery");
+  expect(shopCounts(srv.dataDir, id)).toMatchObject({ paidOrPending: 1, stock: 2 });
+  expect((await b.page("/shop/cart")).body).toContain("Your cart is empty.");
+}, 60_000);

@@ -11,7 +11,7 @@ import { currentFlashSale, saleState } from "./flash-sales";
 import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
 import { canSeeOrder, getOrder, listOrderEvents } from "./orders";
 import { activePinCards, pinProduct, replayPins, unpinProduct } from "./pins";
-import { listProductsByOwner, stockOf } from "./products";
+import { getProduct, listProductsByOwner, stockOf } from "./products";
 import type { Shop } from "./service";
 import { validateProvider } from "./validate";
 
@@ -62,6 +62,8 @@ export function toOrderInput(deps: Deps, buyerId: number, b: typeof orderBody.st
   if (!validateProvider(b.provider)) return { kind: "invalid", field: "provider", message: "provider must be wallet, manual or stripe" };
   const room = b.room ? getRoomBySlug(deps.db, b.room) : null;
   if (b.room && !room) return { kind: "not_found", message: `no room "${b.room}"` };
+  // Purchase notices go to this room: only the room's own products may name it.
+  if (room && getProduct(deps.db, b.productId)?.ownerId !== room.ownerId) return { kind: "invalid", field: "room", message: `product ${b.productId} is not sold in room "${room.slug}"` };
   return {
     buyerId, productId: b.productId, variantId: b.variantId ?? null, quantity: b.quantity, provider: b.provider as ProviderName,
     idempotencyKey: b.idempotencyKey, flashSaleId: b.flashSaleId ?? null, expectedUnitPriceMinor: b.unitPrice ?? null,
