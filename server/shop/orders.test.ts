@@ -238,3 +238,26 @@ test("group commit: orders submitted together share one transaction, each keeps 
   expect(counts()).toMatchObject({ orders: 2, stock: 0 });
   expect(placed.length).toBe(2);
 });
+
+test("a payment arriving after the reservation expired takes the stock again, or flags a refund when it is gone", async () => {
+  const { markPaidLate } = await import("./orders");
+  const p = product({ stock: 1 });
+  const first = placeOrder(env, input(p.id), null);
+  if (!first.ok) throw new Error("order");
+  clock += 60_000;
+  expect(sweepReservations(env)).toBe(1);
+  expect(markPaidLate(env, first.order.id, "stripe", "pi_1")).toEqual({ changed: true });
+  expect(store.getOrder(db, first.order.id)!.status).toBe("paid");
+  expect(counts().stock).toBe(0);
+  // Second case: the released unit was sold to someone else before the late payment arrived.
+  const p2 = product({ stock: 1 });
+  const late = placeOrder(env, input(p2.id), null);
+  if (!late.ok) throw new Error("order");
+  clock += 60_000;
+  sweepReservations(env);
+  const other = insertUser(db, { username: "quick", displayName: "Q", passwordHash: "x", role: "viewer", now: 0 });
+  expect(placeOrder(env, input(p2.id, { buyerId: other.id }), null).ok).toBe(true);
+  expect(markPaidLate(env, late.order.id, "stripe", "pi_2")).toEqual({ changed: false });
+  expect(store.getOrder(db, late.order.id)!.status).toBe("expired");
+  expect(store.listOrderEvents(db, late.order.id).map((e) => e.kind)).toEqual(["created", "expired", "paid_after_release"]);
+});
