@@ -186,3 +186,30 @@ describe("overlays", () => {
     expect((await fetch(`${srv.url}/overlay/${fresh}/nope`)).status).toBe(404);
   });
 });
+
+describe("wallet CLI", () => {
+  test("wallet credit and wallet check; check exits non-zero naming the problem when the ledger does not hold", async () => {
+    const { cli, tempDataDir } = await import("./helpers/server");
+    const { Database } = await import("bun:sqlite");
+    const dir = tempDataDir();
+    try {
+      expect((await cli(dir, ["user", "create", "--username", "solo", "--password", "password123", "--role", "viewer"])).code).toBe(0);
+      const credit = await cli(dir, ["wallet", "credit", "--username", "solo", "--coins", "12", "--key", "grant-1"]);
+      expect(credit.json).toMatchObject({ username: "solo", credited: 12, balance: 12, replay: false });
+      expect((await cli(dir, ["wallet", "credit", "--username", "solo", "--coins", "12", "--key", "grant-1"])).json).toMatchObject({ credited: 0, balance: 12, replay: true });
+      const bad = await cli(dir, ["wallet", "credit", "--username", "nobody", "--coins", "1"]);
+      expect([bad.code, bad.stderr.trim()]).toEqual([1, 'livehouse: no user "nobody"']);
+      expect((await cli(dir, ["wallet", "credit", "--username", "solo", "--coins", "x"])).stderr).toContain("--coins must be an integer");
+      expect((await cli(dir, ["wallet", "check"])).code).toBe(0);
+      const db = new Database(`${dir}/livehouse.db`);
+      db.run("UPDATE wallet_accounts SET balance = balance + 5 WHERE kind = 'user'");
+      db.close();
+      const check = await cli(dir, ["wallet", "check"]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain("ledger does not hold");
+      expect(check.stderr).toContain("stored balance 17 but its entries sum to 12");
+    } finally {
+      removeDir(dir);
+    }
+  });
+});

@@ -65,7 +65,7 @@ test("hostile gift and user names are inert in the alert, chat and goal overlays
   const token = box.match(/\/overlay\/(ov_[A-Za-z0-9_-]+)\/alerts/)![1]!;
   expect((await api(`/studio/rooms/${slug}/goal`, maker, `title=${encodeURIComponent(IMG)}&target=100`)).status).toBe(303);
 
-  const alerts = await open(`${srv.url}/overlay/${token}/alerts`);
+  const alerts = await open(`${srv.url}/overlay/${token}/alerts?seconds=1`);
   const chat = await open(`${srv.url}/overlay/${token}/chat`);
   const goal = await open(`${srv.url}/overlay/${token}/goal`);
   for (const o of [alerts, chat, goal]) await o.page.waitForSelector("body[data-connected='1']", { state: "attached" });
@@ -80,6 +80,11 @@ test("hostile gift and user names are inert in the alert, chat and goal overlays
   expect(await alerts.page.textContent(".alert-gift .v-name")).toBe(IMG);
   expect(await alerts.page.textContent(".alert-gift .v-gift")).toBe(IMG);
   expect(await alerts.page.textContent(".alert-gift .combo")).toBe("×3");
+  // Alerts queue: the follow waits for the gift alert to finish, then shows alone.
+  expect((await api(`/api/v1/rooms/${slug}/follow`, fan, { following: true })).status).toBe(200);
+  await alerts.page.waitForSelector(".alert-follow");
+  expect(await alerts.page.locator(".alert").count()).toBe(1);
+  expect(await alerts.page.textContent(".alert-follow .v-name")).toBe(IMG);
   await chat.page.waitForSelector(".line");
   expect(await chat.page.textContent(".line .who")).toBe(IMG);
   expect(await chat.page.textContent(".line .msg")).toContain(HX);

@@ -4,7 +4,7 @@
   var body = document.body;
   var kind = body.getAttribute("data-kind");
   var root = document.getElementById("overlay-root");
-  var ALERT_MS = 5000;
+  var ALERT_MS = Number(body.getAttribute("data-alert-ms")) || 5000;
   var MAX_CHAT = 30;
   var queue = [];
   var showing = false;

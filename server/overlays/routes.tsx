@@ -18,6 +18,11 @@ import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverl
 
 export const CLOSE_ROTATED = 4001;
 
+function alertSeconds(raw: string | undefined): number {
+  const n = raw && /^\d{1,2}$/.test(raw) ? Number(raw) : 5;
+  return Math.min(60, Math.max(1, n));
+}
+
 interface Closable {
   close(code?: number, reason?: string): void;
 }
@@ -44,11 +49,12 @@ export function overlaysRoutes(deps: Deps) {
     return fragment(<OverlayBox ctx={ctx} room={room} base={base} token={token} masked={maskToken(token)} {...flags} />);
   }
 
-  function page(ctx: ReqCtx, token: string, kind: OverlayKind): Response {
+  /** `?seconds=N` (1-60) sets how long each alert stays up; OBS users tune it per scene. */
+  function page(ctx: ReqCtx, token: string, kind: OverlayKind, seconds?: string): Response {
     const roomId = roomForOverlayToken(db, token);
     if (roomId === null) return new Response("overlay not found", { status: 404 });
     return html(
-      <OverlayPage t={ctx.t} lang={ctx.lang} kind={kind} wsPath={`/overlay/${token}/ws`} goal={goalFor(deps.moneyDb, roomId)} />,
+      <OverlayPage t={ctx.t} lang={ctx.lang} kind={kind} wsPath={`/overlay/${token}/ws`} goal={goalFor(deps.moneyDb, roomId)} alertSeconds={alertSeconds(seconds)} />,
       200,
       { "cache-control": "no-store", "referrer-policy": "no-referrer" },
     );
@@ -60,7 +66,7 @@ export function overlaysRoutes(deps: Deps) {
     .onStart(({ server }) => {
       publisher = server;
     })
-    .get("/overlay/:token/alerts", ({ ctx, params }) => page(ctx, params.token, "alerts"))
+    .get("/overlay/:token/alerts", ({ ctx, params, query }) => page(ctx, params.token, "alerts", query.seconds))
     .get("/overlay/:token/chat", ({ ctx, params }) => page(ctx, params.token, "chat"))
     .get("/overlay/:token/goal", ({ ctx, params }) => page(ctx, params.token, "goal"))
     .ws("/overlay/:token/ws", {

@@ -5,7 +5,7 @@ import { assetUrl } from "../../server/http/assets";
 import type { Translate } from "../../server/i18n";
 import type { OverlayKind } from "../../server/overlays/overlays";
 
-export function OverlayPage({ t, lang, kind, wsPath, goal }: { t: Translate; lang: string; kind: OverlayKind; wsPath: string; goal: Goal | null }): JSX.Element {
+export function OverlayPage({ t, lang, kind, wsPath, goal, alertSeconds = 5 }: { t: Translate; lang: string; kind: OverlayKind; wsPath: string; goal: Goal | null; alertSeconds?: number }): JSX.Element {
   return (
     <html lang={lang === "zh" ? "zh-CN" : "en"}>
       <head>
@@ -20,6 +20,7 @@ export function OverlayPage({ t, lang, kind, wsPath, goal }: { t: Translate; lan
         data-kind={kind}
         data-ws={wsPath}
         data-goal={JSON.stringify(goal)}
+        data-alert-ms={String(alertSeconds * 1000)}
         data-t-gift={t("overlay.giftAlert")}
         data-t-follow={t("overlay.followAlert")}
         data-t-purchase={t("overlay.purchaseAlert")}
