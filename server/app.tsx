@@ -26,7 +26,7 @@ import { giftsRoutes } from "./gifts/routes";
 import { overlaysRoutes } from "./overlays/routes";
 import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
-import { createRealtime } from "./realtime";
+import { createRealtime, websocketConfig } from "./realtime";
 
 export interface Service {
   name: string;
@@ -63,7 +63,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const shop = createShop(deps);
   services.push(...shop.services);
 
-  const app = new Elysia()
+  const app = new Elysia({ websocket: websocketConfig })
     .use(contextPlugin(deps))
     .onError((c) => {
       const { code, error, request } = c;

@@ -49,6 +49,21 @@ describe("hub", () => {
     expect(other.frames).toEqual([]);
   });
 
+  test("a busy room gets one HTML frame per flush window, not one per event", async () => {
+    const { bus, hub } = setup();
+    const page = new FakeSocket();
+    hub.join(1, page, { kind: "page", lang: "en", userId: null });
+    bus.emit("room.event", { roomId: 1, event: chat(1, "first") });
+    await new Promise((r) => setImmediate(r));
+    expect(page.frames.length).toBe(1); // a quiet room: at once
+    for (let i = 2; i <= 5; i++) bus.emit("room.event", { roomId: 1, event: chat(i, `burst ${i}`) });
+    await new Promise((r) => setImmediate(r));
+    expect(page.frames.length).toBe(1); // within the window: held back
+    hub.flush();
+    expect(page.frames.length).toBe(2);
+    expect(page.frames[1]!.match(/<li /g)?.length).toBe(4);
+  });
+
   test("events without an HTML rendering reach JSON sockets only; unknown types too", async () => {
     const { bus, hub } = setup();
     const bot = new FakeSocket(), page = new FakeSocket();

@@ -2,8 +2,10 @@
 // Every event is published twice: as JSON on roomTopic(roomId) (bots, overlays), and as HTML rendered once per
 // language on htmlTopic(roomId, lang) (room pages via hx-ws). With Bun's server attached the fan-out is Bun's
 // native pub/sub; without it (unit tests with fake sockets) the hub loops over its own members.
-// HTML frames are coalesced per event-loop tick: several events become one frame, which is what keeps a busy room
-// cheap to serve (one write per socket per tick instead of one per event). JSON stays one event per frame.
+// HTML frames are coalesced: events wait for the end of the event-loop tick, and frames go out at most every
+// FLUSH_MS; all events of that window become one frame per language, which keeps a busy room cheap to serve (one
+// write per socket per window instead of one per event; a quiet room still gets each event at once).
+// JSON stays one event per frame.
 import type { Bus } from "../events/bus";
 import { LANGS, translator, type Lang, type Translate } from "../i18n";
 import { renderEvent, roomTopic, type RoomEventJson } from "./contract";
@@ -38,6 +40,8 @@ export function htmlTopic(roomId: number, lang: Lang): string {
 function topicOf(m: Member): string {
   return m.kind === "page" ? htmlTopic(m.roomId, m.lang) : roomTopic(m.roomId);
 }
+
+export const FLUSH_MS = 50;
 
 const translators: Record<Lang, Translate> = Object.fromEntries(LANGS.map((l) => [l, translator(l)])) as Record<Lang, Translate>;
 
@@ -76,8 +80,11 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     for (const m of byTopic.get(topic) ?? []) safeSend(m, data);
   }
 
+  let lastFlush = -Infinity;
+
   function flush(): void {
     scheduled = false;
+    lastFlush = performance.now();
     const frames = [...pending];
     pending.clear();
     for (const [topic, parts] of frames) fanout(topic, parts.join(""));
@@ -89,7 +96,9 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     q.push(html);
     if (!scheduled) {
       scheduled = true;
-      setImmediate(flush);
+      const wait = lastFlush + FLUSH_MS - performance.now();
+      if (wait > 0) setTimeout(flush, wait);
+      else setImmediate(flush);
     }
   }
 

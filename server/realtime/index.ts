@@ -8,6 +8,12 @@ import { registerRealtimeRenderers } from "./renderers";
 import { realtimeRoutes } from "./routes";
 import { createViewerCounter } from "./viewers";
 
+/**
+ * Bun has one WebSocket configuration per server, so it is set on the root app: small frames only, and a client
+ * that cannot keep up (1 MB queued) is dropped instead of growing the server's memory — chat never blocks.
+ */
+export const websocketConfig = { maxPayloadLength: 16 * 1024, idleTimeout: 120, backpressureLimit: 1024 * 1024, closeOnBackpressureLimit: true };
+
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 export function createRealtime(deps: Deps) {

@@ -4,6 +4,7 @@
 //   /api/v1/rooms/<slug>/events   bots and tools: receives JSON events; may send { type: "chat", text } or
 //                                 { type: "like" }. Token as bearer header or ?token=.
 // Refusals are answered to the sender only, as a "notice" event. Unknown rooms get 404 before the upgrade.
+import type { ServerWebSocket } from "bun";
 import { Elysia, t } from "elysia";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
@@ -29,9 +30,17 @@ interface Conn {
   csrf: string;
 }
 
+interface PageSocketData {
+  open(ws: ServerWebSocket<PageSocketData>): void;
+  message(ws: ServerWebSocket<PageSocketData>, raw: string | Buffer): void;
+  close(ws: ServerWebSocket<PageSocketData>): void;
+  lang: Lang;
+  viewerId: string;
+  conn: Conn;
+}
+
 type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unknown };
 
-const MAX_FRAME = 16 * 1024;
 const AUTH_RECHECK_MS = 5_000;
 
 export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter }) {
@@ -98,40 +107,50 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     }
   }
 
-  const socketOpts = { maxPayloadLength: MAX_FRAME, idleTimeout: 120, backpressureLimit: 1024 * 1024, closeOnBackpressureLimit: true };
+  let anonViewers = 0;
+
+  function pageOpen(ws: ServerWebSocket<PageSocketData>): void {
+    const { conn, lang, viewerId } = ws.data;
+    conn.member = hub.join(conn.room.id, ws, { kind: "page", lang, userId: conn.user()?.id ?? null, viewerId });
+    ws.send(historyHtml(conn.room.id, lang));
+  }
+
+  function pageMessage(ws: ServerWebSocket<PageSocketData>, raw: string | Buffer): void {
+    let msg: unknown = null;
+    try {
+      msg = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
+    } catch {}
+    handle(ws.data.conn, msg);
+  }
+
+  function pageClose(ws: ServerWebSocket<PageSocketData>): void {
+    if (ws.data.conn.member) hub.leave(ws.data.conn.member);
+  }
 
   return new Elysia({ name: "livehouse.realtime" })
     .use(contextPlugin(deps))
     .onStart(({ server }) => {
       if (server) hub.attach(server);
     })
-    .ws("/r/:slug/ws", {
-      ...socketOpts,
-      query: t.Object({ v: t.Optional(t.String({ maxLength: 40 })) }),
-      beforeHandle({ params, request }) {
+    // Room pages are the many sockets (thousands of viewers), so they skip Elysia's per-socket context and
+    // upgrade with a small data object; Elysia's websocket handler calls data.open/message/close.
+    .get(
+      "/r/:slug/ws",
+      ({ ctx, params, query, request, server }) => {
         if (!sameOrigin(request)) return jsonError(403, "cross-origin socket refused");
-        if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
-      },
-      open(ws) {
-        const { ctx, params, query, request } = ws.data;
         const room = rooms.getRoomBySlug(db, params.slug);
-        if (!room) return ws.close();
-        const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${ws.id}`;
-        const member = hub.join(room.id, ws.raw, { kind: "page", lang: ctx.lang, userId: ctx.user?.id ?? null, viewerId });
-        conns.set(ws.raw, { member, room, ip: ws.raw.remoteAddress || null, user: authOf(ctx, request), csrf: ctx.csrf });
-        ws.raw.send(historyHtml(room.id, ctx.lang));
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
+        const data: PageSocketData = {
+          open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
+          conn: { member: null as unknown as Member, room, ip: server?.requestIP(request)?.address ?? null, user: authOf(ctx, request), csrf: ctx.csrf },
+        };
+        if (server?.upgrade(request, { data })) return;
+        return jsonError(426, "expected a WebSocket upgrade");
       },
-      message(ws, raw) {
-        const conn = conns.get(ws.raw);
-        if (conn) handle(conn, raw);
-      },
-      close(ws) {
-        const conn = conns.get(ws.raw);
-        if (conn) hub.leave(conn.member);
-      },
-    })
+      { query: t.Object({ v: t.Optional(t.String({ maxLength: 40 })) }) },
+    )
     .ws("/api/v1/rooms/:slug/events", {
-      ...socketOpts,
       query: t.Object({ token: t.Optional(t.String({ maxLength: 200 })) }),
       beforeHandle({ params, ctx }) {
         if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
