@@ -88,12 +88,17 @@ function paymentRef(s: Stripe.Checkout.Session): string {
 export function applyStripeEvent(env: ShopEnv, event: Stripe.Event): string {
   const db: Database = env.db;
   const now = env.now();
-  return db.transaction((): string => {
+  // Facts raised by the effect (order.paid → "just bought") wait until the event and its effect are committed.
+  const held: (() => void)[] = [];
+  const bus: ShopEnv["bus"] = { on: env.bus.on, emit: (name, fact) => void held.push(() => env.bus.emit(name, fact)) };
+  const outcome = db.transaction((): string => {
     if (!store.recordWebhookEvent(db, "stripe", event.id, event.type, "received", now)) return "duplicate";
-    const outcome = effect(env, event, now);
-    store.setWebhookOutcome(db, "stripe", event.id, outcome);
-    return outcome;
+    const result = effect({ ...env, bus }, event, now);
+    store.setWebhookOutcome(db, "stripe", event.id, result);
+    return result;
   }).immediate();
+  for (const emit of held) emit();
+  return outcome;
 }
 
 function effect(env: ShopEnv, event: Stripe.Event, now: number): string {

@@ -3,7 +3,6 @@
 import { Elysia, t } from "elysia";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
 import { json, jsonError } from "../http/respond";
 import { getRoomBySlug } from "../rooms/rooms";
 import { canManage } from "../rooms/rooms";
@@ -73,8 +72,6 @@ export function toOrderInput(deps: Deps, buyerId: number, b: typeof orderBody.st
 
 export function shopApi(deps: Deps, shop: Shop) {
   const { db } = deps;
-  // Per user: generous enough for a real buyer hammering "buy" in a flash sale, tight enough to stop a script.
-  const checkoutLimit = createRateLimiter({ max: 60, windowMs: 60_000 });
 
   return new Elysia({ name: "livehouse.shop.api" })
     .use(contextPlugin(deps))
@@ -120,7 +117,7 @@ export function shopApi(deps: Deps, shop: Shop) {
       "/api/v1/orders",
       async ({ ctx, body }) => {
         if (!ctx.user) return jsonError(401, "sign in or send a bearer token");
-        const wait = checkoutLimit.hit(String(ctx.user.id), deps.now());
+        const wait = shop.checkoutLimit.hit(String(ctx.user.id), deps.now());
         if (wait > 0) return json({ error: `too many checkouts; try again in ${wait} s` }, 429, { "retry-after": String(wait) });
         const input = toOrderInput(deps, ctx.user.id, body);
         if ("kind" in input) return jsonError(refusalStatus(input), input.message);

@@ -10,7 +10,6 @@ import { getUserByUsername } from "../accounts/accounts";
 import { forbidden, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, redirect } from "../http/respond";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
 import { orderBody, refusalStatus, toOrderInput } from "./api";
@@ -64,7 +63,6 @@ function files(v: unknown): Blob[] {
 
 export function shopRoutes(deps: Deps, shop: Shop) {
   const { db, config } = deps;
-  const checkoutLimit = createRateLimiter({ max: 60, windowMs: 60_000 });
   const label = (ctx: ReqCtx) => (name: string) => ({ name, label: ctx.t("shop.provider." + name) });
   const saleOf = (p: Product): FlashSale | null => currentFlashSale(db, p.id, deps.now());
 
@@ -150,7 +148,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (!p) return notFound(ctx);
         const render = (status: number, message: { ok: boolean; text: string; orderId?: number }) =>
           fragment(<BuyForm ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} room={body.room} compact={body.quantity === "1" && !!body.room} message={message} />, status);
-        if (checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return render(429, { ok: false, text: ctx.t("shop.error.rateLimited") });
+        if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return render(429, { ok: false, text: ctx.t("shop.error.rateLimited") });
         const fields = {
           productId, variantId: body.variantId ? int(body.variantId) : null, quantity: int(body.quantity) ?? 0, provider: body.provider,
           idempotencyKey: body.idempotencyKey, flashSaleId: body.flashSaleId ? int(body.flashSaleId) : null,
@@ -209,7 +207,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       async ({ ctx, body }) => {
         const denied = requireUser(ctx);
         if (denied) return denied;
-        if (checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={[ctx.t("shop.error.rateLimited")]} />, 429);
+        if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={[ctx.t("shop.error.rateLimited")]} />, 429);
         const lines = cartLines(ctx.user!.id);
         const placed: number[] = [];
         const errors: string[] = [];

@@ -3,6 +3,7 @@
 import type { Service } from "../app";
 import { baseUrl } from "../config";
 import type { Deps } from "../http/deps";
+import { createRateLimiter, type RateLimiter } from "../http/rate-limit";
 import { manualProvider } from "../payments/manual";
 import { providerProblem, type Providers } from "../payments/provider";
 import { stripeProvider, type StripeGateway } from "../payments/stripe";
@@ -26,6 +27,8 @@ export interface Shop {
   /** Places an order through the group-commit queue; resolves after the order is durable (or refused). */
   checkout(input: PlaceOrderInput): Promise<PlaceResult>;
   refund(order: Order): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** One per-user checkout limit shared by the API and the pages. */
+  checkoutLimit: RateLimiter;
   /** Providers a buyer may choose for this product, in display order. */
   choices(p: Product): ProviderName[];
 }
@@ -55,6 +58,8 @@ export function createShop(deps: Deps): Shop {
   ];
   return {
     env, providers, stripe, live, services,
+    // Generous enough for a real buyer hammering "buy" in a flash sale, tight enough to stop a script.
+    checkoutLimit: createRateLimiter({ max: 60, windowMs: 60_000 }),
     async checkout(input) {
       const product = getProduct(env.db, input.productId);
       if (product) {
