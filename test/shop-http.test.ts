@@ -268,3 +268,20 @@ test("HTML checkout: a tampered form price and another seller's room are refused
   expect(shopCounts(srv.dataDir, id)).toMatchObject({ paidOrPending: 1, stock: 2 });
   expect((await b.page("/shop/cart")).body).toContain("Your cart is empty.");
 }, 60_000);
+
+test("pinned cards follow the stock live: a sale refreshes the pin to sold out, a cancel brings it back", async () => {
+  const { WsClient } = await import("./realtime-client");
+  const id = await product("Last one", 800, 1);
+  const list = await (await fetch(`${srv.url}/api/v1/rooms/${slug}/products`)).json();
+  for (const p of list.pins) await sellerApi(`/api/v1/rooms/${slug}/pins/${p.productId}`, undefined, "DELETE");
+  expect((await sellerApi(`/api/v1/rooms/${slug}/pins`, { productId: id })).status).toBe(201);
+  const ws = await WsClient.open(`${srv.url.replace("http", "ws")}/api/v1/rooms/${slug}/events?token=${buyers[306]!.token}`);
+  const res = await order(buyers[306]!, { productId: id });
+  expect(res.status).toBe(201);
+  const soldOut = await ws.waitEvent((e) => e.type === "pin" && e.action === "update" && e.pins.some((p: { productId: number; stock: number }) => p.productId === id && p.stock === 0), "sold-out pin");
+  expect(soldOut.pins.length).toBe(1);
+  const o = await res.json();
+  expect((await api(srv.url, buyers[306]!.token)(`/shop/orders/${o.id}/cancel`, {})).ok).toBe(true);
+  await ws.waitEvent((e) => e.type === "pin" && e.action === "update" && e.pins.some((p: { productId: number; stock: number }) => p.productId === id && p.stock === 1), "restocked pin");
+  ws.close();
+}, 60_000);

@@ -77,7 +77,7 @@ test("a webhook delivered 3× plus a stale event → paid once, one purchase not
   expect(after.events.filter((e: { kind: string }) => e.kind === "paid").length).toBe(1);
   // Events reach the socket in order: once this later pin arrives, every purchase notice sent before it has too.
   expect((await api(srv.url, sellerToken)(`/api/v1/rooms/${slug}/pins`, { productId })).status).toBe(201);
-  await ws.waitEvent((e) => e.type === "pin", "pin after the webhooks");
+  await ws.waitEvent((e) => e.type === "pin" && e.action === "pin", "pin after the webhooks");
   const notices = ws.events().filter((e) => e.type === "purchase");
   expect(notices).toEqual([{ type: "purchase", buyer: "Buyer 0", product: "Hoodie", productId, quantity: 2 }]);
   ws.close();

@@ -13,9 +13,9 @@ import { validateAddress, validateIdempotencyKey, validateQuantity } from "./val
 
 declare module "../events/bus" {
   interface Facts {
-    "order.placed": { orderId: number; buyerId: number; sellerId: number; provider: ProviderName };
+    "order.placed": { orderId: number; buyerId: number; sellerId: number; productId: number; provider: ProviderName };
     "order.paid": { orderId: number; buyerId: number; buyerName: string; sellerId: number; productId: number; title: string; quantity: number; roomId: number | null };
-    "order.changed": { orderId: number; status: OrderStatus };
+    "order.changed": { orderId: number; productId: number; status: OrderStatus };
   }
 }
 
@@ -131,7 +131,7 @@ export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charg
 /** Tells the rest of the house about a placed order; call only after the transaction that placed it committed. */
 export function announcePlaced(env: ShopEnv, r: PlaceResult): void {
   if (!r.ok || r.replay) return;
-  env.bus.emit("order.placed", { orderId: r.order.id, buyerId: r.order.buyerId, sellerId: r.order.sellerId, provider: r.order.provider });
+  env.bus.emit("order.placed", { orderId: r.order.id, buyerId: r.order.buyerId, sellerId: r.order.sellerId, productId: r.order.productId, provider: r.order.provider });
   if (r.order.status === "paid") emitPaid(env, r.order);
 }
 
@@ -143,7 +143,7 @@ export function placeOrder(env: ShopEnv, input: PlaceOrderInput, charge: Charge 
 
 function emitPaid(env: ShopEnv, o: Order): void {
   env.bus.emit("order.paid", { orderId: o.id, buyerId: o.buyerId, buyerName: o.buyerName, sellerId: o.sellerId, productId: o.productId, title: o.title, quantity: o.quantity, roomId: o.roomId });
-  env.bus.emit("order.changed", { orderId: o.id, status: "paid" });
+  env.bus.emit("order.changed", { orderId: o.id, productId: o.productId, status: "paid" });
 }
 
 /** Puts the order's units back on the shelf (and into its flash sale). Only call after a successful moveOrder. */
@@ -200,25 +200,25 @@ export function markPaidLate(env: ShopEnv, orderId: number, by: string, ref: str
 export function releaseOrder(env: ShopEnv, orderId: number, to: "cancelled" | "expired", by: string): boolean {
   const { db } = env;
   const now = env.now();
-  const changed = db.transaction(() => {
+  const released = db.transaction(() => {
     const o = store.getOrder(db, orderId);
-    if (!o) return false;
-    if (to === "expired" && (o.reservedUntil === null || o.reservedUntil > now)) return false;
-    if (!store.moveOrder(db, orderId, ["pending"], to, now)) return false;
+    if (!o) return null;
+    if (to === "expired" && (o.reservedUntil === null || o.reservedUntil > now)) return null;
+    if (!store.moveOrder(db, orderId, ["pending"], to, now)) return null;
     returnStock(db, o);
     store.addOrderEvent(db, orderId, to, by, now);
-    return true;
+    return o;
   }).immediate();
-  if (changed) env.bus.emit("order.changed", { orderId, status: to });
-  return changed;
+  if (released) env.bus.emit("order.changed", { orderId, productId: released.productId, status: to });
+  return released !== null;
 }
 
 export function markShipped(env: ShopEnv, order: Order, tracking: string): boolean {
-  return move(env, order.id, ["paid"], "shipped", "creator", { tracking: tracking.trim() });
+  return move(env, order, ["paid"], "shipped", "creator", { tracking: tracking.trim() });
 }
 
 export function markCompleted(env: ShopEnv, order: Order, by: string): boolean {
-  return move(env, order.id, ["paid", "shipped"], "completed", by);
+  return move(env, order, ["paid", "shipped"], "completed", by);
 }
 
 /** paid/shipped → refunded; `settle` gives the money back inside the same transaction (wallet) or before (Stripe). */
@@ -234,7 +234,7 @@ export function refundOrder(env: ShopEnv, order: Order, settle: ((db: Database, 
       return true;
     }).immediate();
     if (!changed) return { ok: false, message: "only paid, shipped or completed orders can be refunded" };
-    env.bus.emit("order.changed", { orderId: order.id, status: "refunded" });
+    env.bus.emit("order.changed", { orderId: order.id, productId: order.productId, status: "refunded" });
     return { ok: true };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, message: err.refusal.message };
@@ -242,14 +242,14 @@ export function refundOrder(env: ShopEnv, order: Order, settle: ((db: Database, 
   }
 }
 
-function move(env: ShopEnv, id: number, from: OrderStatus[], to: OrderStatus, by: string, extra: { tracking?: string } = {}): boolean {
+function move(env: ShopEnv, order: Order, from: OrderStatus[], to: OrderStatus, by: string, extra: { tracking?: string } = {}): boolean {
   const now = env.now();
   const changed = env.db.transaction(() => {
-    if (!store.moveOrder(env.db, id, from, to, now, extra)) return false;
-    store.addOrderEvent(env.db, id, to, extra.tracking ? `${by}: ${extra.tracking}` : by, now);
+    if (!store.moveOrder(env.db, order.id, from, to, now, extra)) return false;
+    store.addOrderEvent(env.db, order.id, to, extra.tracking ? `${by}: ${extra.tracking}` : by, now);
     return true;
   }).immediate();
-  if (changed) env.bus.emit("order.changed", { orderId: id, status: to });
+  if (changed) env.bus.emit("order.changed", { orderId: order.id, productId: order.productId, status: to });
   return changed;
 }
 

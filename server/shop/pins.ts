@@ -61,7 +61,7 @@ export function thumbName(image: string): string {
 }
 
 /** The room event carrying the whole current pin list, so a late page or overlay needs no other state. */
-export function pinEvent(db: Database, roomId: number, now: number, action: "pin" | "unpin" | "clear", productId: number | null): RoomEventJson {
+export function pinEvent(db: Database, roomId: number, now: number, action: "pin" | "unpin" | "clear" | "update", productId: number | null): RoomEventJson {
   const pins = store.activePins(db, roomId)
     .map((pin) => store.getProduct(db, pin.productId))
     .filter((p): p is Product => p !== null && p.active)
@@ -116,4 +116,32 @@ export function announcePurchases(bus: Bus): () => void {
     if (f.roomId === null) return;
     bus.emit("room.event", { roomId: f.roomId, event: { type: "purchase", buyer: f.buyerName, product: f.title, productId: f.productId, quantity: f.quantity } });
   });
+}
+
+/**
+ * Keeps pinned cards current (stock, sold out) while orders take or return stock: at most one pin refresh per
+ * room per event-loop turn, however many orders a flash sale takes in that turn.
+ */
+export function refreshPinsOnStock(bus: Bus, db: Database, now: () => number): () => void {
+  const dirty = new Set<number>();
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    for (const roomId of dirty) bus.emit("room.event", { roomId, event: pinEvent(db, roomId, now(), "update", null) });
+    dirty.clear();
+  };
+  const mark = (productId: number) => {
+    for (const roomId of store.roomsPinning(db, productId)) dirty.add(roomId);
+    if (dirty.size && !scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const offs = [
+    bus.on("order.placed", (f) => mark(f.productId)),
+    bus.on("order.changed", (f) => {
+      if (f.status === "cancelled" || f.status === "expired") mark(f.productId);
+    }),
+  ];
+  return () => offs.forEach((off) => off());
 }

@@ -13,7 +13,7 @@ import { renderPinEvent, renderPurchaseEvent } from "../../views/partials/shop";
 import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
 import { PROVIDERS } from "./model";
 import { refundOrder, type PlaceResult, type ShopEnv } from "./orders";
-import { announcePurchases, trackBroadcasts, type LiveBroadcasts } from "./pins";
+import { announcePurchases, refreshPinsOnStock, trackBroadcasts, type LiveBroadcasts } from "./pins";
 import { getProduct } from "./storage";
 import { reservationSweeper } from "./reservations";
 import { createCheckoutQueue } from "./checkout-queue";
@@ -48,7 +48,8 @@ export function createShop(deps: Deps): Shop {
     {
       name: "shop.notices",
       start() {
-        offPurchases = announcePurchases(deps.bus);
+        const offs = [announcePurchases(deps.bus), refreshPinsOnStock(deps.bus, deps.db, deps.now)];
+        offPurchases = () => offs.forEach((off) => off());
       },
       stop() {
         offPurchases?.();

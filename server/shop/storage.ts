@@ -314,6 +314,10 @@ export function endPin(db: Database, roomId: number, productId: number, now: num
     .run(now, offsetMs, roomId, productId).changes > 0;
 }
 
+export function roomsPinning(db: Database, productId: number): number[] {
+  return db.query<{ room_id: number }, [number]>("SELECT DISTINCT room_id FROM room_pins WHERE product_id = ? AND unpinned_at IS NULL").all(productId).map((r) => r.room_id);
+}
+
 export function pinsOfBroadcast(db: Database, broadcastId: number): Pin[] {
   return db.query<PinRow, [number]>("SELECT * FROM room_pins WHERE broadcast_id = ? ORDER BY offset_ms, id").all(broadcastId).map(toPin);
 }

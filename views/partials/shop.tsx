@@ -138,6 +138,7 @@ export function PinList({ t, pins, oob }: { t: Translate; pins: PinCard[]; oob?:
             <br />
             {p.salePrice ? <><span class="sale-price" safe>{p.salePrice}</span> <s class="muted" safe>{p.price}</s></> : <span safe>{p.price}</span>}
             {p.saleEndsAt ? <> <Countdown t={t} endsAt={p.saleEndsAt} now={Date.now()} /></> : ""}
+            {p.stock === 0 ? <> <span class="badge" data-sold-out safe>{t("shop.soldOut")}</span></> : ""}
           </span>
         </a>
       ))}
