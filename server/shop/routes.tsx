@@ -147,7 +147,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         const p = products.getProduct(db, productId);
         if (!p) return notFound(ctx);
         const render = (status: number, message: { ok: boolean; text: string; orderId?: number }) =>
-          fragment(<BuyForm ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} room={body.room} compact={body.quantity === "1" && !!body.room} message={message} />, status);
+          !ctx.isHtmx ? html(<ProductPage ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} message={message} />, status) : fragment(<BuyForm ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} room={body.room} compact={body.quantity === "1" && !!body.room} message={message} />, status);
         if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return render(429, { ok: false, text: ctx.t("shop.error.rateLimited") });
         const fields = {
           productId, variantId: body.variantId ? int(body.variantId) : null, quantity: int(body.quantity) ?? 0, provider: body.provider,

@@ -24,7 +24,7 @@ export function CataloguePage({ ctx, owner, products }: { ctx: ReqCtx; owner: Us
   );
 }
 
-export function ProductPage({ ctx, product, sale, now, providers, message }: { ctx: ReqCtx; product: Product; sale: FlashSale | null; now: number; providers: ProviderChoice[]; message?: string }): JSX.Element {
+export function ProductPage({ ctx, product, sale, now, providers, message }: { ctx: ReqCtx; product: Product; sale: FlashSale | null; now: number; providers: ProviderChoice[]; message?: { ok: boolean; text: string } }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={product.title} head={<ShopScript />}>
@@ -38,8 +38,7 @@ export function ProductPage({ ctx, product, sale, now, providers, message }: { c
           <PriceTag t={t} product={product} sale={sale} now={now} />
           <p class="muted" safe>{stockOf(product) > 0 ? t("shop.inStock", { n: stockOf(product) }) : t("shop.soldOut")}</p>
           {product.description ? <p style="white-space:pre-wrap" safe>{product.description}</p> : ""}
-          {message ? <p class="notice" role="status" safe>{message}</p> : ""}
-          <BuyForm ctx={ctx} product={product} sale={sale} now={now} providers={providers} />
+          <BuyForm ctx={ctx} product={product} sale={sale} now={now} providers={providers} message={message} />
           {ctx.user ? (
             <form method="post" action="/shop/cart" class="row">
               <Csrf ctx={ctx} />
