@@ -62,6 +62,7 @@ describe("hub", () => {
     hub.flush();
     expect(page.frames.length).toBe(2);
     expect(page.frames[1]!.match(/<li /g)?.length).toBe(4);
+    expect(page.frames[1]!.match(/<ul /g)?.length).toBe(1); // one wrapper for the four lines
   });
 
   test("events without an HTML rendering reach JSON sockets only; unknown types too", async () => {

@@ -45,6 +45,14 @@
     var c = chat(), list = li.parentNode;
     var me = c && c.getAttribute("data-me");
     if (me && li.querySelector('.mention[data-mention="' + me + '"]')) li.classList.add("me");
+    if (c && c.hasAttribute("data-mod") && li.id) {
+      var del = document.createElement("button");
+      del.className = "link del";
+      del.textContent = "×";
+      del.setAttribute("data-del", li.id.slice(2));
+      del.setAttribute("aria-label", c.getAttribute("data-del-label") || "Delete");
+      li.appendChild(del);
+    }
     if (!li.hasAttribute("data-h") && li.querySelector(".text")) fly(li);
     while (list.children.length > MAX_LINES) list.firstElementChild.remove();
     if (list.scrollHeight - list.scrollTop - list.clientHeight < 120) list.scrollTop = list.scrollHeight;
@@ -62,6 +70,7 @@
           if (f) f.reset();
         } else if (n.id === "chat") {
           var list = document.getElementById("chat-list");
+          if (list) Array.prototype.forEach.call(list.children, line);
           if (list) list.scrollTop = list.scrollHeight;
           var t = document.getElementById("danmaku-toggle");
           if (t) t.checked = danmakuOn();

@@ -45,6 +45,31 @@ export const FLUSH_MS = 50;
 
 const translators: Record<Lang, Translate> = Object.fromEntries(LANGS.map((l) => [l, translator(l)])) as Record<Lang, Translate>;
 
+const OOB_APPEND = /^(<(\w+)\b[^>]*\bhx-swap-oob="beforeend"[^>]*>)([\s\S]*)(<\/\2>)$/;
+
+/**
+ * Joins the fragments of one frame; consecutive appends to the same element share one wrapper
+ * (ten chat lines become one <ul hx-swap-oob="beforeend"> with ten items), which keeps busy frames small.
+ */
+export function mergeAppends(parts: readonly string[]): string {
+  const out: string[] = [];
+  let open = "";
+  let close = "";
+  for (const p of parts) {
+    const m = OOB_APPEND.exec(p);
+    if (m && m[1] === open) {
+      out.pop();
+      out.push(m[3]!, close);
+      continue;
+    }
+    if (m) out.push(m[1]! + m[3]!, m[4]!);
+    else out.push(p);
+    open = m ? m[1]! : "";
+    close = m ? m[4]! : "";
+  }
+  return out.join("");
+}
+
 export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
   const rooms = new Map<number, Set<Member>>();
   const byTopic = new Map<string, Set<Member>>();
@@ -87,7 +112,7 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     lastFlush = performance.now();
     const frames = [...pending];
     pending.clear();
-    for (const [topic, parts] of frames) fanout(topic, parts.join(""));
+    for (const [topic, parts] of frames) fanout(topic, mergeAppends(parts));
   }
 
   function queueHtml(topic: string, html: string): void {

@@ -1,5 +1,6 @@
 // The room's chat panel and every chat-related fragment pushed over the socket (rendered once per language).
 // All user-written strings go through `safe` children or attributes (escaped); see test/realtime-xss.test.ts.
+import Html from "@kitajs/html";
 import type { Translate } from "../../server/i18n";
 import type { ReqCtx } from "../../server/http/context";
 import type { ChatEvent, Part } from "../../server/chat/model";
@@ -11,7 +12,7 @@ export function Parts({ parts }: { parts: Part[] }): JSX.Element {
   return (
     <>
       {parts.map((p) =>
-        p.t === "text" ? <span safe>{p.v}</span>
+        p.t === "text" ? Html.escapeHtml(p.v)
         : p.t === "emote" ? <img class="emote" src={p.url} alt={`:${p.name}:`} title={`:${p.name}:`} loading="lazy" />
         : p.t === "mention" ? <span class="mention" data-mention={p.v.toLowerCase()} safe>@{p.v}</span>
         : <a href={p.v} rel="nofollow noopener noreferrer ugc" target="_blank" safe>{p.v}</a>,
@@ -20,12 +21,12 @@ export function Parts({ parts }: { parts: Part[] }): JSX.Element {
   );
 }
 
+/** One chat line. Kept small (it is sent to every viewer): room.js adds the moderators' delete button. */
 export function ChatLine({ e, t, history }: { e: ChatEvent; t: Translate; history?: boolean }): JSX.Element {
   return (
-    <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase() ?? ""} data-h={history ? "1" : undefined}>
+    <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase()} data-h={history ? "1" : undefined}>
       {e.bot ? <b class="who bot" safe>{t("chat.bot")}</b> : <b class="who" safe>{e.user?.displayName ?? ""}</b>}
       <span class="text"><Parts parts={e.parts} /></span>
-      <button class="mod-only link" data-del={String(e.id)} aria-label={t("chat.delete")}>×</button>
     </li>
   );
 }
@@ -120,7 +121,7 @@ export function ChatPanel(p: ChatPanelProps): JSX.Element {
   const { t } = ctx;
   return (
     <section class="chat card" id="chat" hx-ws:connect={`/r/${room.slug}/ws?v=${p.viewerId}`} data-slug={room.slug} data-viewer={p.viewerId}
-      data-me={ctx.user?.username.toLowerCase() ?? ""} data-mod={p.isMod ? "1" : undefined}>
+      data-me={ctx.user?.username.toLowerCase() ?? ""} data-mod={p.isMod ? "1" : undefined} data-del-label={t("chat.delete")}>
       <div class="chat-head row">
         <strong safe>{t("chat.title")}</strong>
         <span class="muted"><span id="viewer-count" safe>{String(p.viewers)}</span> <span safe>{t("chat.watching")}</span></span>
