@@ -124,9 +124,9 @@ function rawRace(db: Database, buyerIds: number[], productId: number, saleId: nu
 }
 
 function line(name: string, h: ReturnType<typeof summary>, r: ReturnType<typeof summary>): void {
-  console.log(`  ${name.padEnd(22)} http ${h.perSec.toFixed(0).padStart(7)} req/s  ${h.commitsPerSec.toFixed(0).padStart(6)} commits/s  p50 ${h.p50.toFixed(1)} ms  p99 ${h.p99.toFixed(1)} ms`);
-  console.log(`  ${"".padEnd(22)} raw  ${r.perSec.toFixed(0).padStart(7)} tx/s   ${r.commitsPerSec.toFixed(0).padStart(6)} commits/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`);
-  console.log(`  ${"".padEnd(22)} ratio http/raw: ${(h.perSec / r.perSec).toFixed(2)}× requests, ${(h.commitsPerSec / r.commitsPerSec).toFixed(2)}× commits`);
+  console.log(`  ${name.padEnd(22)} http ${h.perSec.toFixed(0).padStart(7)} req/s  ${h.commitsPerSec.toFixed(0).padStart(6)} orders/s  p50 ${h.p50.toFixed(1)} ms  p99 ${h.p99.toFixed(1)} ms`);
+  console.log(`  ${"".padEnd(22)} raw  ${r.perSec.toFixed(0).padStart(7)} tx/s   ${r.commitsPerSec.toFixed(0).padStart(6)} orders/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`);
+  console.log(`  ${"".padEnd(22)} ratio http/raw: ${(h.perSec / r.perSec).toFixed(2)}× requests, ${(h.commitsPerSec / r.commitsPerSec).toFixed(2)}× orders`);
 }
 
 const rawDir = mkdtempSync(join(tmpdir(), "lh-bench-raw-"));

@@ -65,6 +65,23 @@ function checkProduct(p: Product | null, i: PlaceOrderInput): OrderRefusal | nul
   return null;
 }
 
+/**
+ * A read-only early answer for the flash-sale rush: when the sale (or the shelf) visibly cannot cover the request,
+ * say "sold out" without taking the write lock. Only a refusal is decided here — every sale still goes through
+ * the conditional decrement — and a repeated idempotency key always takes the full path to get its first answer.
+ */
+export function quickRefusal(env: ShopEnv, input: PlaceOrderInput): OrderRefusal | null {
+  if (precheck(input) || store.getOrderByKey(env.db, input.buyerId, input.idempotencyKey)) return null;
+  const now = env.now();
+  if (input.flashSaleId !== null) {
+    const sale = store.getFlashSale(env.db, input.flashSaleId);
+    if (sale && sale.productId === input.productId && saleState(sale, now) !== "upcoming" && saleState(sale, now) !== "ended" && sale.remaining < input.quantity) {
+      return { kind: "sold_out", message: "the flash sale is sold out" };
+    }
+  }
+  return null;
+}
+
 /** Places one order without announcing it (see announcePlaced). */
 export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charge | null): PlaceResult {
   const pre = precheck(input);

@@ -12,7 +12,7 @@ import { registerRenderer } from "../realtime/contract";
 import { renderPinEvent, renderPurchaseEvent } from "../../views/partials/shop";
 import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
 import { PROVIDERS } from "./model";
-import { refundOrder, type PlaceResult, type ShopEnv } from "./orders";
+import { quickRefusal, refundOrder, type PlaceResult, type ShopEnv } from "./orders";
 import { announcePurchases, refreshPinsOnStock, trackBroadcasts, type LiveBroadcasts } from "./pins";
 import { getProduct } from "./storage";
 import { reservationSweeper } from "./reservations";
@@ -67,6 +67,8 @@ export function createShop(deps: Deps): Shop {
         const problem = providerProblem(providers[input.provider], product.currency);
         if (problem) return { ok: false, refusal: { kind: "invalid", field: "provider", message: problem } satisfies OrderRefusal };
       }
+      const early = quickRefusal(env, input);
+      if (early) return { ok: false, refusal: early };
       return queue.submit(input, providers[input.provider].charge);
     },
     async refund(order) {
