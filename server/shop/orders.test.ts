@@ -261,3 +261,16 @@ test("a payment arriving after the reservation expired takes the stock again, or
   expect(store.getOrder(db, late.order.id)!.status).toBe("expired");
   expect(store.listOrderEvents(db, late.order.id).map((e) => e.kind)).toEqual(["created", "expired", "paid_after_release"]);
 });
+
+test("early sold-out answer for a drained sale; a repeated key still gets its first answer", async () => {
+  const { quickRefusal } = await import("./orders");
+  const p = product({ stock: 5 });
+  const sale = createFlashSale(db, p, { priceMinor: 900, quantity: 1, perBuyerLimit: 1, startsAt: clock, endsAt: clock + 60_000 }, clock);
+  if (!sale.ok) throw new Error("sale");
+  const first = input(p.id, { flashSaleId: sale.value.id, idempotencyKey: "early-key-1" });
+  expect(quickRefusal(env, first)).toBeNull();
+  expect(placeOrder(env, first, null).ok).toBe(true);
+  expect(quickRefusal(env, first)).toBeNull();
+  expect(quickRefusal(env, input(p.id, { flashSaleId: sale.value.id }))).toEqual({ kind: "sold_out", message: "the flash sale is sold out" });
+  expect(quickRefusal(env, input(p.id))).toBeNull();
+});
