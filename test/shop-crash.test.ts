@@ -1,5 +1,6 @@
-// kill -9 of the server right after a 201 on checkout: the order (and its stock decrement and coin payment) is
-// there after a restart, because the money connection commits with synchronous=FULL before answering.
+// Process-level durability and timers: kill -9 right after a 201 on checkout keeps the order (with its stock
+// decrement and coin payment), because the money connection commits with synchronous=FULL before answering;
+// and the real server's reservation sweeper expires unpaid orders.
 import { afterAll, expect, test } from "bun:test";
 import { removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
 import { api, seedBuyers, shopCounts } from "./shop-helpers";
@@ -42,4 +43,29 @@ test("an order answered with 201 survives kill -9", async () => {
   const replay = await again("/api/v1/orders", { productId: coin, quantity: 1, provider: "wallet", idempotencyKey: "crash-coin-1" });
   expect((await replay.json()).id).toBe(p1.id);
   expect((await srv.cli(["wallet", "check"])).code).toBe(0);
+}, 60_000);
+
+test("the running server's sweeper expires an unpaid order and returns its stock", async () => {
+  const dir = tempDataDir("lh-shop-expiry-");
+  const short = await startServer({ dataDir: dir, args: ["--order-reservation-ms", "300"] });
+  try {
+    await short.cli(["user", "create", "--username", "seller", "--password", "password1", "--role", "creator"]);
+    const id = (await short.cli(["product", "create", "--owner", "seller", "--title", "Held", "--price", "100", "--currency", "USD", "--stock", "1", "--kind", "digital"])).json.id;
+    const [b] = await seedBuyers(dir, 1, "holder");
+    const call = api(short.url, b!.token);
+    const o = await (await call("/api/v1/orders", { productId: id, quantity: 1, provider: "manual", idempotencyKey: "hold-1234" })).json();
+    expect(o.status).toBe("pending");
+    expect(shopCounts(dir, id).stock).toBe(0);
+    const deadline = Date.now() + 20_000;
+    let status = o.status;
+    while (status === "pending" && Date.now() < deadline) {
+      await Bun.sleep(100);
+      status = (await (await call(`/api/v1/orders/${o.id}`)).json()).status;
+    }
+    expect(status).toBe("expired");
+    expect(shopCounts(dir, id)).toMatchObject({ paidOrPending: 0, stock: 1, negatives: 0 });
+  } finally {
+    await short.stop();
+    removeDir(dir);
+  }
 }, 60_000);
