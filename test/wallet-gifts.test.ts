@@ -187,6 +187,19 @@ describe("overlays", () => {
   });
 });
 
+describe("shutdown", () => {
+  test("an open overlay socket does not hold up SIGTERM: it is closed (1001) and the server exits 0", async () => {
+    const box = await (await fetch(`${srv.url}/studio/rooms/${roomSlug}/overlay`, { headers: { authorization: `Bearer ${tokens.maker}` } })).text();
+    const token = box.match(/\/overlay\/(ov_[A-Za-z0-9_-]+)\/alerts/)![1]!;
+    const ws = new WebSocket(`${srv.url.replace("http", "ws")}/overlay/${token}/ws`);
+    await new Promise((r) => (ws.onopen = r));
+    const closed = new Promise<number>((r) => (ws.onclose = (e) => r(e.code)));
+    await srv.stop();
+    expect(await closed).toBe(1001);
+    expect(srv.proc.exitCode).toBe(0);
+  });
+});
+
 describe("wallet CLI", () => {
   test("wallet credit and wallet check; check exits non-zero naming the problem when the ledger does not hold", async () => {
     const { cli, tempDataDir } = await import("./helpers/server");

@@ -74,7 +74,9 @@ test("hostile gift and user names are inert in the alert, chat and goal overlays
   expect(await goal.page.textContent(".goal-title")).toBe(IMG);
 
   expect((await api(`/api/v1/rooms/${slug}/gifts`, fan, { giftId, count: 3, idempotencyKey: "xss-1" })).status).toBe(201);
-  expect((await api(`/api/v1/rooms/${slug}/chat`, fan, { text: `${IMG} ${HX}` })).status).toBe(201);
+  const posted = await api(`/api/v1/rooms/${slug}/chat`, fan, { text: `${IMG} ${HX}` });
+  expect(posted.status).toBe(201);
+  const messageId = ((await posted.json()) as { id: number }).id;
 
   await alerts.page.waitForSelector(".alert-gift");
   expect(await alerts.page.textContent(".alert-gift .v-name")).toBe(IMG);
@@ -89,6 +91,16 @@ test("hostile gift and user names are inert in the alert, chat and goal overlays
   expect(await chat.page.textContent(".line .who")).toBe(IMG);
   expect(await chat.page.textContent(".line .msg")).toContain(HX);
   await goal.page.waitForFunction(() => document.querySelector(".goal-count")?.textContent === "15 / 100");
+  // Moderation reaches the chat overlay: a deleted message leaves, and so does everything from a timed-out user.
+  await api(`/api/v1/rooms/${slug}/chat`, maker, { text: "welcome" });
+  await chat.page.waitForFunction(() => document.querySelectorAll(".line").length === 2);
+  expect((await api(`/api/v1/rooms/${slug}/moderation`, maker, { action: "delete", messageId })).status).toBe(200);
+  await chat.page.waitForFunction(() => document.querySelectorAll(".line").length === 1);
+  expect(await chat.page.textContent(".line .msg")).toBe("welcome");
+  await api(`/api/v1/rooms/${slug}/chat`, fan, { text: "again" });
+  await chat.page.waitForFunction(() => document.querySelectorAll(".line").length === 2);
+  expect((await api(`/api/v1/rooms/${slug}/moderation`, maker, { action: "timeout", username: "fan", minutes: 1 })).status).toBe(200);
+  await chat.page.waitForFunction(() => document.querySelectorAll(".line").length === 1);
 
   for (const o of [alerts, chat, goal]) {
     expect(await o.page.locator("img[src='x'], [hx-get], [onerror]").count()).toBe(0);

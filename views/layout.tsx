@@ -36,6 +36,7 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
             {user ? (
               <>
                 <a href="/shop/orders" safe>{t("shop.myOrders")}</a>
+                <a href="/wallet" safe>{t("wallet.title")}</a>
                 <a href="/settings" safe>{t("nav.settings")}</a>
                 <span class="muted" safe>{user.displayName}</span>
                 <form method="post" action="/logout" style="display:inline">

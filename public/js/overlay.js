@@ -73,6 +73,7 @@
     if (!e.user && !e.bot) return;
     var li = el("div", "line");
     li.setAttribute("data-id", String(e.id));
+    if (e.user && e.user.username) li.setAttribute("data-user", String(e.user.username).toLowerCase());
     li.appendChild(el("span", "who", e.bot ? "🤖" : name(e.user)));
     var text = el("span", "msg");
     var parts = Array.isArray(e.parts) && e.parts.length ? e.parts : [{ t: "text", v: e.text }];
@@ -87,9 +88,11 @@
     while (root.children.length > MAX_CHAT) root.firstChild.remove();
   }
   function moderation(e) {
-    if (e.action === "delete") {
-      root.querySelectorAll(".line").forEach(function (l) { if (l.getAttribute("data-id") === String(e.messageId)) l.remove(); });
-    }
+    // A deleted message, or everything from a user who was just banned or timed out, leaves the screen.
+    var match = e.action === "delete" ? function (l) { return l.getAttribute("data-id") === String(e.messageId); }
+      : (e.action === "ban" || e.action === "timeout") && e.username ? function (l) { return l.getAttribute("data-user") === String(e.username).toLowerCase(); }
+      : null;
+    if (match) root.querySelectorAll(".line").forEach(function (l) { if (match(l)) l.remove(); });
   }
 
   // Goal

@@ -17,6 +17,7 @@ import { notFoundPage } from "../rooms/routes";
 import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
 
 export const CLOSE_ROTATED = 4001;
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 function alertSeconds(raw: string | undefined): number {
   const n = raw && /^\d{1,2}$/.test(raw) ? Number(raw) : 5;
@@ -35,6 +36,13 @@ export function overlaysRoutes(deps: Deps) {
   const { db } = deps;
   const open = new Map<number, Set<Closable>>();
   let publisher: Publisher | null = null;
+
+  // Bun's server.stop() waits for open sockets, and an OBS overlay never hangs up: close them when asked to stop.
+  // OBS reconnects to the restarted server by itself.
+  function closeAll(): void {
+    for (const set of open.values()) for (const ws of set) ws.close(1001, "server stopping");
+    open.clear();
+  }
 
   function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
     const denied = requireUser(ctx);
@@ -65,6 +73,10 @@ export function overlaysRoutes(deps: Deps) {
     .use(contextPlugin(deps))
     .onStart(({ server }) => {
       publisher = server;
+      for (const sig of SIGNALS) process.on(sig, closeAll);
+    })
+    .onStop(() => {
+      for (const sig of SIGNALS) process.off(sig, closeAll);
     })
     .get("/overlay/:token/alerts", ({ ctx, params, query }) => page(ctx, params.token, "alerts", query.seconds))
     .get("/overlay/:token/chat", ({ ctx, params }) => page(ctx, params.token, "chat"))

@@ -72,6 +72,7 @@ export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.
   return (
     <Layout ctx={ctx} title={t("studio.title")}>
       <h1 safe>{t("studio.title")}</h1>
+      <p><a class="button" href="/studio/earnings" id="earnings-link" safe>{t("earnings.title")}</a></p>
       <section class="card">
         <h2 safe>{t("studio.yourRooms")}</h2>
         {rooms.length ? (
