@@ -285,3 +285,23 @@ test("pinned cards follow the stock live: a sale refreshes the pin to sold out, 
   await ws.waitEvent((e) => e.type === "pin" && e.action === "update" && e.pins.some((p: { productId: number; stock: number }) => p.productId === id && p.stock === 1), "restocked pin");
   ws.close();
 }, 60_000);
+
+test("product create (CLI): JSON on success, one clear line and exit 1 on bad input", async () => {
+  const ok = await srv.cli(["product", "create", "--owner", "seller", "--title", "CLI cap", "--price", "1250", "--currency", "eur", "--stock", "7"]);
+  expect(ok.code).toBe(0);
+  expect(ok.json).toMatchObject({ title: "CLI cap", price: { minor: 1250, currency: "EUR" }, stock: 7, kind: "physical", owner: "seller" });
+  const bad: [string[], RegExp][] = [
+    [["--owner", "nobody", "--title", "x", "--price", "1", "--currency", "USD", "--stock", "1"], /no user "nobody"/],
+    [["--owner", "seller", "--title", "x", "--price", "1", "--currency", "XXX", "--stock", "1"], /--currency/],
+    [["--owner", "seller", "--title", "x", "--price", "-5", "--currency", "USD", "--stock", "1"], /--price/],
+    [["--owner", "seller", "--title", "x", "--price", "1.5", "--currency", "USD", "--stock", "1"], /--price must be an integer/],
+    [["--owner", "seller", "--title", "", "--price", "1", "--currency", "USD", "--stock", "1"], /--title/],
+    [["--owner", buyers[0]!.username, "--title", "x", "--price", "1", "--currency", "USD", "--stock", "1"], /notCreator|creator/],
+  ];
+  for (const [args, err] of bad) {
+    const r = await srv.cli(["product", "create", ...args]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(err);
+  }
+}, 60_000);
