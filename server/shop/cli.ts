@@ -1,7 +1,7 @@
 import { flag, intFlag, required } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
 import { getUserByUsername } from "../accounts/accounts";
-import { canSell, createProduct } from "./products";
+import { createProduct } from "./products";
 
 export const shopCommands: Command[] = [
   {
@@ -11,7 +11,7 @@ export const shopCommands: Command[] = [
       const username = required(argv, "--owner");
       const owner = getUserByUsername(moneyDb, username);
       if (!owner) throw new CommandError(`no user "${username}"`);
-      if (!canSell(owner)) throw new CommandError(`--owner: "${username}" is a ${owner.role}; only creators and admins sell`);
+      if (owner.role === "viewer") throw new CommandError(`--owner: "${username}" is a ${owner.role}; only creators and admins sell`);
       const kind = flag(argv, "--kind") ?? "physical";
       if (kind !== "physical" && kind !== "digital") throw new CommandError("--kind must be physical or digital");
       const r = createProduct(moneyDb, owner, {
