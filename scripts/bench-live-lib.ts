@@ -40,15 +40,22 @@ export function childrenOf(pid: number): number[] {
 export class CpuMeter {
   private last = new Map<number, number>();
   private timer: ReturnType<typeof setInterval>;
-  constructor(private root: number, everyMs = 100) {
+  private root_: number;
+  constructor(root: number, everyMs = 100) {
+    this.root_ = root;
     this.sample();
     this.timer = setInterval(() => this.sample(), everyMs);
   }
   sample(): void {
-    for (const pid of [this.root, ...childrenOf(this.root)]) {
+    for (const pid of [this.root_, ...childrenOf(this.root_)]) {
       const c = cpuOf(pid);
       if (c > 0) this.last.set(pid, c);
     }
+  }
+  /** CPU seconds of the root process alone. */
+  root(): number {
+    this.sample();
+    return this.last.get(this.root_) ?? 0;
   }
   total(): number {
     this.sample();

@@ -72,9 +72,14 @@ export class Transcoder {
       }
       // Writes to a dead ffmpeg do not throw; proc.exited tells us it died.
       if (this.proc !== proc) return;
-      proc.stdin.write(buf);
-      // FileSink buffers; flushing per tag keeps ingest → segment lag at ffmpeg's own.
-      void proc.stdin.flush();
+      // FileSink buffers; flushing per tag keeps ingest → segment lag at ffmpeg's own. A dead ffmpeg makes these
+      // reject (EPIPE): ignore it here, proc.exited drives the restart.
+      try {
+        const w = proc.stdin.write(buf);
+        if (w instanceof Promise) w.catch(() => {});
+        const f = proc.stdin.flush();
+        if (f instanceof Promise) f.catch(() => {});
+      } catch {}
     });
     this.exited = proc.exited.then((code) => {
       if (this.proc !== proc) return;
@@ -99,7 +104,8 @@ export class Transcoder {
     this.detach = null;
     if (!proc) return;
     try {
-      proc.stdin.end();
+      const e = proc.stdin.end();
+      if (e instanceof Promise) e.catch(() => {});
     } catch {}
     const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
     await proc.exited;
