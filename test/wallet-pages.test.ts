@@ -70,6 +70,19 @@ describe("admin credit", () => {
     });
   }
 
+  test("a form submitted twice credits once; its key reused for another amount is refused", async () => {
+    const { body } = await admin.page("/admin/wallet");
+    const key = body.match(/name="key" value="([^"]+)"/)![1]!;
+    const first = await admin.postForm("/admin/wallet/credit", { username: "other", coins: "7", key });
+    expect(await first.text()).toContain("Credited 7 coins to other");
+    const again = await admin.postForm("/admin/wallet/credit", { username: "other", coins: "7", key });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("already submitted");
+    const other7 = await admin.postForm("/admin/wallet/credit", { username: "other", coins: "8", key });
+    expect(other7.status).toBe(409);
+    expect(await balance(other)).toBe(7);
+  });
+
   test("the credit shows in the viewer's wallet and history", async () => {
     expect(await balance(viewer)).toBe(50);
     const { body } = await viewer.page("/wallet");
@@ -99,7 +112,7 @@ describe("redeem codes", () => {
     expect(await late.text()).toContain("used up");
     const bogus = await other.postForm("/wallet/redeem", { code: "AAAA-BBBB-CCCC" }, { "hx-request": "true" });
     expect(bogus.status).toBe(404);
-    expect(await balance(other)).toBe(0);
+    expect(await balance(other)).toBe(7);
     const bad = await admin.postForm("/admin/wallet/codes", { coins: "0", count: "500" });
     expect(bad.status).toBe(422);
   });
@@ -195,6 +208,9 @@ describe("creator's goal and overlay box", () => {
     expect(body).toMatch(/>http:\/\/localhost\/overlay\/ov_[^<]*•+[^<]*\/chat</);
     expect(body).toContain('id="overlay-test"');
     expect((await viewer.fetch(`/studio/rooms/${slug}/overlay`)).status).toBe(403);
+    const token = body.match(/\/overlay\/(ov_[A-Za-z0-9_-]+)\/alerts/)![1]!;
+    expect(await (await lh.session().fetch(`/overlay/${token}/alerts?lang=zh`)).text()).toContain('data-t-gift="{name} 送出了 {gift}"');
+    expect(await (await lh.session().fetch(`/overlay/${token}/alerts?seconds=2`)).text()).toContain('data-alert-ms="2000"');
     expect((await lh.session().fetch(`/studio/rooms/${slug}/overlay`)).status).toBe(303);
     const { body: studio } = await creator.page(`/studio/rooms/${slug}`);
     expect(studio).toContain(`hx-get="/studio/rooms/${slug}/overlay"`);

@@ -4,7 +4,11 @@ import { createRoom, markLive, getRoomById } from "../rooms/rooms";
 import { ledgerDb } from "../wallet/testing";
 import { checkLedger, creditCoins, getBalance, platformBalance } from "../wallet/wallet";
 import { board, createGift, goalFor, sendGift, setGoal, tierFor } from "./gifts";
+import { renderBoardEvent } from "../../views/partials/gift-room";
 import { migrate } from "../db/migrate";
+import { createBus } from "../events/bus";
+import { translator } from "../i18n";
+import { resetBoardsOnBroadcast } from "./events";
 import { giftsSchema } from "./schema";
 
 function fixture() {
@@ -83,4 +87,16 @@ test("the totals migration backfills the board and the goal from earlier sends",
   migrate(db, [giftsSchema]);
   expect(db.query("SELECT sender_id AS s, coins, first_send AS f FROM gift_board").all()).toEqual([{ s: fan, coins: 20, f: 1 }]);
   expect(goalFor(db, 1)).toEqual({ title: "Mic", target: 100, progress: 10 });
+});
+
+test("a new broadcast clears the top-gifters board on open pages", () => {
+  const bus = createBus();
+  const seen: unknown[] = [];
+  bus.on("room.event", (e) => seen.push(e));
+  resetBoardsOnBroadcast(bus);
+  bus.emit("broadcast.started", { roomId: 4, slug: "r", broadcastId: 9, at: 1 });
+  expect(seen).toEqual([{ roomId: 4, event: { type: "board", top: [] } }]);
+  const html = renderBoardEvent({ type: "board", top: [] }, translator("en"));
+  expect(html).toContain('id="top-gifters-card" hx-swap-oob="outerHTML"');
+  expect(html).toContain("No gifts yet.");
 });

@@ -4,7 +4,7 @@ import { Elysia, t } from "elysia";
 import { join } from "node:path";
 import { GiftsAdminPage } from "../../views/pages/gifts-admin";
 import { EarningsPage } from "../../views/pages/wallet-earnings";
-import { GiftBar, GoalBar, TopGifters, renderGiftEvent, renderGoalEvent } from "../../views/partials/gift-room";
+import { GiftBar, GoalBar, TopGifters, renderBoardEvent, renderGiftEvent, renderGoalEvent } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/accounts";
 import { forbidden, requireUser } from "../accounts/routes";
@@ -19,13 +19,14 @@ import { notFoundPage } from "../rooms/routes";
 import { requireAdmin } from "../wallet/routes";
 import { getBalance, receivedSince } from "../wallet/wallet";
 import { createComboCounter } from "./combo";
-import { giftImageUrl, publishGift, publishGoal } from "./events";
+import { giftImageUrl, publishGift, publishGoal, resetBoardsOnBroadcast } from "./events";
 import * as gifts from "./gifts";
 import { checkGiftImage, GIFT_IMAGE_NAME, giftImagesDir, saveGiftImage } from "./images";
 import type { FieldError, Gift } from "./model";
 
 registerRenderer("gift", renderGiftEvent);
 registerRenderer("goal", renderGoalEvent);
+registerRenderer("board", renderBoardEvent);
 
 const giftForm = t.Object({
   name: t.String({ maxLength: 200 }),
@@ -44,6 +45,7 @@ export function giftsRoutes(deps: Deps) {
   const { moneyDb: db, config } = deps;
   const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 });
   const combos = createComboCounter();
+  resetBoardsOnBroadcast(deps.bus);
 
   function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
     const denied = requireUser(ctx);

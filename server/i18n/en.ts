@@ -208,6 +208,8 @@ export const en = {
   "wallet.credited": "Credited {coins} coins to {username}; their balance is {balance}.",
   "wallet.error.coins": "Coins must be a whole number from 1 to 1,000,000,000.",
   "wallet.error.user": "There is no user \"{username}\".",
+  "wallet.creditRepeated": "That form was already submitted: {username} was credited once; their balance is {balance}.",
+  "wallet.creditConflict": "That form was already used for another credit. Reload the page and try again.",
   "redeem.title": "Redeem a code",
   "redeem.code": "Code",
   "redeem.submit": "Redeem",

@@ -210,6 +210,8 @@ export const zh: Record<MessageKey, string> = {
   "wallet.credited": "已给 {username} 充值 {coins} 金币，当前余额 {balance}。",
   "wallet.error.coins": "金币必须是 1 到 1,000,000,000 之间的整数。",
   "wallet.error.user": "用户“{username}”不存在。",
+  "wallet.creditRepeated": "该表单已经提交过：{username} 只充值了一次，当前余额 {balance}。",
+  "wallet.creditConflict": "该表单已用于另一笔充值，请刷新页面后重试。",
   "redeem.title": "兑换码",
   "redeem.code": "兑换码",
   "redeem.submit": "兑换",

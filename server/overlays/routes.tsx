@@ -10,6 +10,7 @@ import { goalFor } from "../gifts/gifts";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, jsonError, redirect } from "../http/respond";
+import { translator, type Lang } from "../i18n";
 import { roomTopic } from "../realtime/contract";
 import type { Room } from "../rooms/model";
 import * as rooms from "../rooms/rooms";
@@ -58,11 +59,13 @@ export function overlaysRoutes(deps: Deps) {
   }
 
   /** `?seconds=N` (1-60) sets how long each alert stays up; OBS users tune it per scene. */
-  function page(ctx: ReqCtx, token: string, kind: OverlayKind, seconds?: string): Response {
+  /** `?lang=en|zh` picks the alert language (OBS sends its own Accept-Language). */
+  function page(ctx: ReqCtx, token: string, kind: OverlayKind, query: { seconds?: string; lang?: string }): Response {
     const roomId = roomForOverlayToken(db, token);
     if (roomId === null) return new Response("overlay not found", { status: 404 });
+    const lang: Lang = query.lang === "en" || query.lang === "zh" ? query.lang : ctx.lang;
     return html(
-      <OverlayPage t={ctx.t} lang={ctx.lang} kind={kind} wsPath={`/overlay/${token}/ws`} goal={goalFor(deps.moneyDb, roomId)} alertSeconds={alertSeconds(seconds)} />,
+      <OverlayPage t={lang === ctx.lang ? ctx.t : translator(lang)} lang={lang} kind={kind} wsPath={`/overlay/${token}/ws`} goal={goalFor(deps.moneyDb, roomId)} alertSeconds={alertSeconds(query.seconds)} />,
       200,
       { "cache-control": "no-store", "referrer-policy": "no-referrer" },
     );
@@ -78,9 +81,9 @@ export function overlaysRoutes(deps: Deps) {
     .onStop(() => {
       for (const sig of SIGNALS) process.off(sig, closeAll);
     })
-    .get("/overlay/:token/alerts", ({ ctx, params, query }) => page(ctx, params.token, "alerts", query.seconds))
-    .get("/overlay/:token/chat", ({ ctx, params }) => page(ctx, params.token, "chat"))
-    .get("/overlay/:token/goal", ({ ctx, params }) => page(ctx, params.token, "goal"))
+    .get("/overlay/:token/alerts", ({ ctx, params, query }) => page(ctx, params.token, "alerts", query))
+    .get("/overlay/:token/chat", ({ ctx, params, query }) => page(ctx, params.token, "chat", query))
+    .get("/overlay/:token/goal", ({ ctx, params, query }) => page(ctx, params.token, "goal", query))
     .ws("/overlay/:token/ws", {
       idleTimeout: 120,
       maxPayloadLength: 1024,

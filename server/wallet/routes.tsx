@@ -9,7 +9,7 @@ import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError } from "../http/respond";
 import { createCodes, listCodes, redeemCode, validateCodeRequest } from "./redeem";
-import { creditCoins, getBalance, MAX_COINS, walletHistory } from "./wallet";
+import { creditCoins, getBalance, MAX_COINS, walletHistory, WalletError } from "./wallet";
 
 export function requireAdmin(ctx: ReqCtx): Response | null {
   if (!ctx.user) return requireUser(ctx);
@@ -61,10 +61,17 @@ export function walletRoutes(deps: Deps) {
         if (!Number.isSafeInteger(coins) || coins < 1 || coins > MAX_COINS) return page(ctx.t("wallet.error.coins"), false, 422);
         const user = getUserByUsername(deps.db, body.username.trim());
         if (!user) return page(ctx.t("wallet.error.user", { username: body.username }), false, 404);
-        const r = creditCoins(db, { userId: user.id, coins, reason: "admin_credit", ref: `admin:${ctx.user!.id}` }, deps.now());
-        return page(ctx.t("wallet.credited", { coins, username: user.username, balance: r.balance }), true, 200);
+        const key = body.key && /^[A-Za-z0-9-]{8,64}$/.test(body.key) ? `admin-form:${body.key}` : undefined;
+        try {
+          const r = creditCoins(db, { userId: user.id, coins, reason: "admin_credit", ref: `admin:${ctx.user!.id}`, idempotencyKey: key }, deps.now());
+          const text = ctx.t(r.replay ? "wallet.creditRepeated" : "wallet.credited", { coins, username: user.username, balance: r.balance });
+          return page(text, true, 200);
+        } catch (err) {
+          if (err instanceof WalletError) return page(ctx.t("wallet.creditConflict"), false, 409);
+          throw err;
+        }
       },
-      { body: t.Object({ username: t.String({ maxLength: 64 }), coins: t.String({ maxLength: 12 }), _csrf: t.Optional(t.String()) }) },
+      { body: t.Object({ username: t.String({ maxLength: 64 }), coins: t.String({ maxLength: 12 }), key: t.Optional(t.String({ maxLength: 64 })), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/admin/wallet/codes",

@@ -13,6 +13,8 @@ export function WalletAdminPage({ ctx, codes, message, ok, created = [] }: { ctx
         <h2 safe>{t("wallet.credit")}</h2>
         <form class="row" method="post" action="/admin/wallet/credit" id="credit-form">
           <Csrf ctx={ctx} />
+          {/* One key per rendered form: submitting it twice (reload, double click) credits once. */}
+          <input type="hidden" name="key" value={crypto.randomUUID()} />
           <input name="username" required maxlength="64" placeholder={t("wallet.username")} aria-label={t("wallet.username")} />
           <input name="coins" type="number" min="1" required placeholder={t("wallet.coins")} aria-label={t("wallet.coins")} style="width:8rem" />
           <button class="primary" type="submit" safe>{t("wallet.creditSubmit")}</button>

@@ -84,6 +84,10 @@ export function renderGiftEvent(raw: RoomEventJson, t: Translate): string {
   ) as string;
 }
 
+export function renderBoardEvent(raw: RoomEventJson, t: Translate): string {
+  return (<TopGifters t={t} top={(raw.top as Pick<Gifter, "displayName" | "coins">[]) ?? []} oob />) as string;
+}
+
 export function renderGoalEvent(raw: RoomEventJson, t: Translate): string {
   return (<GoalBar t={t} goal={(raw.goal as Goal | null) ?? null} oob />) as string;
 }
