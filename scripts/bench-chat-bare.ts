@@ -1,5 +1,7 @@
 // Baseline for scripts/bench-chat: a bare Bun.serve pub/sub server doing the same fan-out (every message to every
 // socket in one topic), with no framework, no persistence and no moderation. Prints its port, then serves.
+export {};
+
 const server = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",

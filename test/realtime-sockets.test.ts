@@ -206,6 +206,43 @@ describe("chat over sockets", () => {
     bob.close();
   });
 
+  test("follow button; creator emotes (:name:) uploaded in the Studio and shown in chat", async () => {
+    const bot = await events();
+    const bobWeb = new WebSession(s.url);
+    await bobWeb.login("bob", PASSWORD);
+    const follow = await bobWeb.postForm(`/r/${slug}/follow`, { on: "1" }, { "hx-request": "true" });
+    expect(follow.status).toBe(200);
+    expect(await follow.text()).toContain("Following");
+    expect(await bot.waitEvent((e) => e.type === "follow")).toMatchObject({ username: "bob" });
+    expect((await bobWeb.postForm(`/r/${slug}/follow`, { on: "1" })).status).toBe(303); // already following: no second event
+
+    const cara = new WebSession(s.url);
+    await cara.login("cara", PASSWORD);
+    await cara.page(`/studio/rooms/${slug}/chat`);
+    const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+    const upload = (name: string, bytes: Uint8Array<ArrayBuffer>, type: string) => {
+      const form = new FormData();
+      form.set("name", name);
+      form.set("image", new Blob([bytes], { type }), "e.png");
+      return cara.fetch(`/studio/rooms/${slug}/chat/emotes`, { method: "POST", body: form });
+    };
+    expect((await upload("wave", png, "image/png")).status).toBe(303);
+    expect((await upload("Bad Name", png, "image/png")).status).toBe(422);
+    expect((await upload("script", new TextEncoder().encode("<script>alert(1)</script>"), "image/png")).status).toBe(422);
+    const sent = await (await say("gina", "hi :wave: and :nope:")).json();
+    const emote = sent.parts.find((p: { t: string }) => p.t === "emote");
+    expect(emote).toMatchObject({ t: "emote", name: "wave" });
+    expect(sent.parts.at(-1)).toEqual({ t: "text", v: " and :nope:" });
+    const img = await fetch(s.url + emote.url);
+    expect(img.status).toBe(200);
+    expect(new Uint8Array(await img.arrayBuffer())).toEqual(png);
+    expect((await fetch(`${s.url}/emotes/../../livehouse.db`)).status).toBe(404);
+    const panel = await cara.page(`/r/${slug}/chat`);
+    expect(panel.body).toContain(`href="/studio/rooms/${slug}/chat"`);
+    expect(panel.body).toContain("data-mod=");
+    bot.close();
+  });
+
   test("room page socket: HTML fragments, escaped, cross-origin refused, likes coalesced, viewers counted", async () => {
     const bobWeb = new WebSession(s.url);
     await bobWeb.login("bob", PASSWORD);

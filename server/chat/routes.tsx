@@ -72,7 +72,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
       return fragment(
         <ChatPanel ctx={ctx} room={room} history={chat.history(room.id)} viewers={deps.viewerCount(room.id)} likes={chat.likeTotal(room.id)}
           following={!!user && store.isFollowing(db, user.id, room.ownerId)} followers={store.countFollowers(db, room.ownerId)}
-          isMod={chat.isModerator(room, user)} viewerId={randomToken(12)} />,
+          isMod={chat.isModerator(room, user)} canManage={rooms.canManage(user, room)} viewerId={randomToken(12)} />,
       );
     })
     .post(

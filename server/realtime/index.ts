@@ -31,6 +31,7 @@ export function createRealtime(deps: Deps) {
   return {
     hub,
     chat,
+    viewers,
     viewerCount: (roomId: number) => viewers.count(roomId),
     service: {
       name: "realtime",

@@ -113,6 +113,7 @@ export interface ChatPanelProps {
   following: boolean;
   followers: number;
   isMod: boolean;
+  canManage: boolean;
   viewerId: string;
 }
 
@@ -126,6 +127,7 @@ export function ChatPanel(p: ChatPanelProps): JSX.Element {
         <strong safe>{t("chat.title")}</strong>
         <span class="muted"><span id="viewer-count" safe>{String(p.viewers)}</span> <span safe>{t("chat.watching")}</span></span>
         <FollowButton ctx={ctx} room={room} following={p.following} followers={p.followers} />
+        {p.canManage ? <a class="muted" href={`/studio/rooms/${room.slug}/chat`} safe>{t("chatSettings.open")}</a> : ""}
       </div>
       <ul id="chat-list" class="chat-list" aria-live="polite">{p.history.map((e) => <ChatLine e={e} t={t} history />)}</ul>
       <p id="chat-notice" class="chat-notice" role="alert"></p>
