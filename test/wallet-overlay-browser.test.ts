@@ -12,6 +12,7 @@ let srv: RunningServer;
 let browser: Browser;
 let slug = "";
 let giftId = 0;
+let castle = 0;
 let fan = "";
 let maker = "";
 
@@ -52,6 +53,7 @@ beforeAll(async () => {
   await ok(["wallet", "credit", "--username", "fan", "--coins", "1000"]);
   slug = (await ok(["room", "create", "--owner", "maker", "--title", "Overlay room"])).slug;
   giftId = (await ok(["gift", "create", "--name", IMG, "--coins", "5", "--tier", "4"])).id;
+  castle = (await ok(["gift", "create", "--name", "Castle", "--coins", "100000"])).id;
 }, 60_000);
 
 afterAll(async () => {
@@ -131,6 +133,11 @@ test("the room's gift bar sends a gift and the animation shows the hostile names
   expect(await page.textContent("#gift-fx .gift-pop")).toContain(IMG);
   await page.waitForFunction(() => document.querySelector("#top-gifters li")?.textContent?.includes("<img"));
   expect(await page.locator("img[src='x'], #gift-fx [onerror]").count()).toBe(0);
+  // Short of coins: the bar says so in the page's language and nothing moves.
+  const left = Number(await page.textContent("#gift-balance"));
+  await page.click(`#gift-bar [data-gift='${castle}']`);
+  await page.waitForSelector("#gift-status.error");
+  expect(await page.textContent("#gift-status")).toBe(`Not enough coins: this costs 100000 and you have ${left}.`);
   expect(dialogs).toEqual([]);
   await page.close();
 }, 30_000);

@@ -24,8 +24,10 @@
         if (res.status === 201) {
           var label = bar.querySelector("#gift-balance");
           if (label) label.textContent = String(j.balance);
-          else status(bar, String(j.balance));
+          status(bar, "");
         } else if (res.status === 401) status(bar, bar.getAttribute("data-msg-login"), true);
+        else if (res.status === 402) status(bar, bar.getAttribute("data-msg-short").replace("{price}", j.price).replace("{balance}", j.balance), true);
+        else if (res.status === 429) status(bar, bar.getAttribute("data-msg-rate"), true);
         else status(bar, j.error || bar.getAttribute("data-msg-error"), true);
       });
     }, function () {

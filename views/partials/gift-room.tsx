@@ -10,7 +10,7 @@ import { assetUrl } from "../../server/http/assets";
 export function GiftBar({ t, slug, gifts, balance, signedIn }: { t: Translate; slug: string; gifts: Gift[]; balance: number | null; signedIn: boolean }): JSX.Element {
   if (!gifts.length) return "";
   return (
-    <div class="card gift-bar" id="gift-bar" data-room={slug} data-msg-short={t("gift.short")} data-msg-error={t("gift.failed")} data-msg-login={t("gift.login")}>
+    <div class="card gift-bar" id="gift-bar" data-room={slug} data-msg-short={t("gift.short")} data-msg-rate={t("gift.rate")} data-msg-error={t("gift.failed")} data-msg-login={t("gift.login")}>
       <div class="row">
         {gifts.map((g) => (
           <button type="button" class={`gift-btn tier-${g.tier}`} data-gift={String(g.id)} disabled={!signedIn} title={t("gift.price", { coins: g.coins })}>
@@ -26,13 +26,14 @@ export function GiftBar({ t, slug, gifts, balance, signedIn }: { t: Translate; s
           </select>
         </label>
       </div>
-      <p class="muted gift-status" id="gift-status" role="status" aria-live="polite">
+      <p class="muted">
         {signedIn ? (
           <>
             <span safe>{t("gift.balance")}</span> <strong id="gift-balance" safe>{String(balance ?? 0)}</strong> · <a href="/wallet" safe>{t("wallet.title")}</a>
           </>
         ) : <a href="/login" safe>{t("gift.login")}</a>}
       </p>
+      <p class="gift-status" id="gift-status" role="status" aria-live="polite"></p>
     </div>
   );
 }
