@@ -247,6 +247,7 @@ describe("chat over sockets", () => {
     const bobWeb = new WebSession(s.url);
     await bobWeb.login("bob", PASSWORD);
     await expect(WsClient.open(`${wsBase}/r/${slug}/ws`, { cookie: bobWeb.cookieHeader(), origin: "http://evil.example" })).rejects.toThrow("refused");
+    await expect(WsClient.open(`${wsBase}/api/v1/rooms/${slug}/events`, { cookie: bobWeb.cookieHeader(), origin: "http://evil.example" })).rejects.toThrow("refused");
     const panel = await bobWeb.page(`/r/${slug}/chat`);
     expect(panel.body).toContain('hx-ws:connect="/r/');
     const viewer = /data-viewer="([^"]+)"/.exec(panel.body)![1]!;

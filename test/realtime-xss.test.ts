@@ -78,6 +78,19 @@ test("hostile chat messages are inert in the room page; the chat form works over
   expect(dialogs).toEqual([]);
   expect(logoutRequests).toEqual([]);
 
+  // The creator deletes a line from their own room page; it disappears from the viewer's page.
+  const caraCtx = await browser.newContext();
+  const cara = await caraCtx.newPage();
+  await cara.goto(`${s.url}/login`);
+  await cara.fill("input[name=username]", "cara");
+  await cara.fill("input[name=password]", "password123");
+  await Promise.all([cara.waitForURL(`${s.url}/`), cara.press("input[name=password]", "Enter")]);
+  await cara.goto(`${s.url}/r/${slug}`);
+  const target = cara.locator("#chat-list li", { hasText: "hello from the browser" });
+  await target.locator("[data-del]").click();
+  await page.waitForFunction(() => ![...document.querySelectorAll("#chat-list li")].some((li) => li.textContent?.includes("hello from the browser")));
+  await caraCtx.close();
+
   // Still logged in: the header shows the user and the settings page opens.
   const res = await page.goto(`${s.url}/settings`);
   expect(res?.status()).toBe(200);

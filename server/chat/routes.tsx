@@ -50,8 +50,9 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
   }
 
-  function settingsData(room: Room): ChatSettingsData {
+  function settingsData(room: Room): ChatSettingsData & { viewers: number } {
     return {
+      viewers: deps.viewerCount(room.id),
       settings: store.getSettings(db, room.id), moderators: store.listModerators(db, room.id), terms: store.listTerms(db, room.id),
       commands: store.listCommands(db, room.id), emotes: store.listEmotes(db, room.id), peaks: store.recentStats(db, room.id, 10),
     };

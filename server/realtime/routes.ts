@@ -152,8 +152,10 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     )
     .ws("/api/v1/rooms/:slug/events", {
       query: t.Object({ token: t.Optional(t.String({ maxLength: 200 })) }),
-      beforeHandle({ params, ctx }) {
+      beforeHandle({ params, ctx, request }) {
         if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
+        // A cookie is ambient authority: another site must not open a socket that writes as the visitor.
+        if (!ctx.viaToken && ctx.user && !sameOrigin(request)) return jsonError(403, "cross-origin socket with cookies refused; use a token");
         if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
       },
       open(ws) {

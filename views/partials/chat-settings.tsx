@@ -23,13 +23,14 @@ function RemoveButton({ ctx, action, name, value }: { ctx: ReqCtx; action: strin
   );
 }
 
-export function ChatSettingsPage({ ctx, room, data, message, error }: { ctx: ReqCtx; room: Room; data: ChatSettingsData; message?: string; error?: string }): JSX.Element {
+export function ChatSettingsPage({ ctx, room, data, message, error }: { ctx: ReqCtx; room: Room; data: ChatSettingsData & { viewers: number }; message?: string; error?: string }): JSX.Element {
   const { t } = ctx;
   const base = `/studio/rooms/${room.slug}/chat`;
   return (
     <Layout ctx={ctx} title={t("chatSettings.title")}>
       <p><a href={`/studio/rooms/${room.slug}`} safe>← {room.title}</a></p>
       <h1 safe>{t("chatSettings.title")}</h1>
+      <p><strong id="viewer-count" safe>{String(data.viewers)}</strong> <span class="muted" safe>{t("chat.watching")}</span></p>
       {message ? <p class="notice" role="status" safe>{t(message)}</p> : ""}
       {error ? <p class="error" role="alert" safe>{t(error)}</p> : ""}
       <section class="card">
