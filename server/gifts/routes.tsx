@@ -8,15 +8,14 @@ import { GiftBar, GoalBar, TopGifters, renderBoardEvent, renderGiftEvent, render
 import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/accounts";
 import { forbidden, requireUser } from "../accounts/routes";
-import { contextPlugin, type ReqCtx } from "../http/context";
+import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { registerRenderer } from "../realtime/contract";
-import type { Room } from "../rooms/model";
 import * as rooms from "../rooms/rooms";
 import { notFoundPage } from "../rooms/routes";
-import { requireAdmin } from "../wallet/routes";
+import { managedRoom, requireAdmin } from "../wallet/access";
 import { getBalance, receivedSince } from "../wallet/wallet";
 import { createComboCounter } from "./combo";
 import { giftImageUrl, publishGift, publishGoal, resetBoardsOnBroadcast } from "./events";
@@ -46,14 +45,6 @@ export function giftsRoutes(deps: Deps) {
   const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 });
   const combos = createComboCounter();
   resetBoardsOnBroadcast(deps.bus);
-
-  function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
-    const room = rooms.getRoomBySlug(deps.db, slug);
-    if (!room) return notFoundPage(ctx);
-    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
-  }
 
   /** Parses the admin form; returns the values or field errors (image checked by its bytes). */
   async function readGiftForm(body: typeof giftForm.static): Promise<{ input: gifts.SaveGiftInput; errors: FieldError[] }> {
@@ -126,14 +117,14 @@ export function giftsRoutes(deps: Deps) {
       );
     })
     .get("/studio/rooms/:slug/goal", ({ ctx, params }) => {
-      const room = managedRoom(ctx, params.slug);
+      const room = managedRoom(deps.db, ctx, params.slug);
       if (room instanceof Response) return room;
       return fragment(<GoalForm ctx={ctx} room={room} goal={gifts.goalFor(db, room.id)} />);
     })
     .post(
       "/studio/rooms/:slug/goal",
       ({ ctx, params, body }) => {
-        const room = managedRoom(ctx, params.slug);
+        const room = managedRoom(deps.db, ctx, params.slug);
         if (room instanceof Response) return room;
         const target = /^\d{1,10}$/.test(body.target.trim()) ? Number(body.target) : NaN;
         const r = gifts.setGoal(db, room.id, { title: body.title ?? "", target }, deps.now());

@@ -5,7 +5,6 @@
 import { Elysia, t } from "elysia";
 import { OverlayPage } from "../../views/pages/overlay";
 import { OverlayBox } from "../../views/partials/overlay-studio";
-import { forbidden, requireUser } from "../accounts/routes";
 import { goalFor } from "../gifts/gifts";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
@@ -13,8 +12,7 @@ import { fragment, html, jsonError, redirect } from "../http/respond";
 import { translator, type Lang } from "../i18n";
 import { roomTopic } from "../realtime/contract";
 import type { Room } from "../rooms/model";
-import * as rooms from "../rooms/rooms";
-import { notFoundPage } from "../rooms/routes";
+import { managedRoom } from "../wallet/access";
 import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
 
 export const CLOSE_ROTATED = 4001;
@@ -45,21 +43,15 @@ export function overlaysRoutes(deps: Deps) {
     open.clear();
   }
 
-  function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
-    const room = rooms.getRoomBySlug(db, slug);
-    if (!room) return notFoundPage(ctx);
-    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
-  }
-
   function box(ctx: ReqCtx, request: Request, room: Room, token: string, flags: { rotated?: boolean; tested?: boolean } = {}): Response {
     const base = deps.config.publicUrl.replace(/\/$/, "") || new URL(request.url).origin;
     return fragment(<OverlayBox ctx={ctx} room={room} base={base} token={token} masked={maskToken(token)} {...flags} />);
   }
 
-  /** `?seconds=N` (1-60) sets how long each alert stays up; OBS users tune it per scene. */
-  /** `?lang=en|zh` picks the alert language (OBS sends its own Accept-Language). */
+  /**
+   * `?seconds=N` (1-60) sets how long each alert stays up, tuned per OBS scene; `?lang=en|zh` picks the language
+   * (OBS sends its own Accept-Language, not the creator's).
+   */
   function page(ctx: ReqCtx, token: string, kind: OverlayKind, query: { seconds?: string; lang?: string }): Response {
     const roomId = roomForOverlayToken(db, token);
     if (roomId === null) return new Response("overlay not found", { status: 404 });
@@ -107,12 +99,12 @@ export function overlaysRoutes(deps: Deps) {
       },
     })
     .get("/studio/rooms/:slug/overlay", ({ ctx, params, request }) => {
-      const room = managedRoom(ctx, params.slug);
+      const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       return box(ctx, request, room, overlayToken(db, room.id, deps.now()));
     })
     .post("/studio/rooms/:slug/overlay/rotate", ({ ctx, params, request }) => {
-      const room = managedRoom(ctx, params.slug);
+      const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       const token = rotateOverlayToken(db, room.id, deps.now());
       for (const ws of open.get(room.id) ?? []) ws.close(CLOSE_ROTATED, "overlay token rotated");
@@ -122,7 +114,7 @@ export function overlaysRoutes(deps: Deps) {
     .post(
       "/studio/rooms/:slug/overlay/test",
       ({ ctx, params, request }) => {
-        const room = managedRoom(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const event = { type: "test", sender: { username: ctx.user!.username, displayName: ctx.user!.displayName }, at: deps.now() };
         publisher?.publish(overlayTopic(room.id), JSON.stringify(event));

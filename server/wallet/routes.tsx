@@ -3,18 +3,14 @@ import { Elysia, t } from "elysia";
 import { WalletAdminPage } from "../../views/pages/wallet-admin";
 import { RedeemForm, WalletPage } from "../../views/pages/wallet";
 import { getUserByUsername } from "../accounts/accounts";
-import { forbidden, requireUser } from "../accounts/routes";
-import { contextPlugin, type ReqCtx } from "../http/context";
+import { requireUser } from "../accounts/routes";
+import { requireAdmin } from "./access";
+import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError } from "../http/respond";
 import { createCodes, listCodes, redeemCode, validateCodeRequest } from "./redeem";
 import { creditCoins, getBalance, MAX_COINS, walletHistory, WalletError } from "./wallet";
-
-export function requireAdmin(ctx: ReqCtx): Response | null {
-  if (!ctx.user) return requireUser(ctx);
-  return ctx.user.role === "admin" ? null : forbidden(ctx);
-}
 
 const int = (s: string | undefined, fallback: number): number => (s === undefined || s.trim() === "" ? fallback : /^\d{1,10}$/.test(s.trim()) ? Number(s) : NaN);
 
