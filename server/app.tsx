@@ -65,6 +65,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   services.push(...shop.services);
 
   const app = new Elysia({ websocket: websocketConfig })
+    .use(live.hlsRoutes())
     .use(contextPlugin(deps))
     .onError((c) => {
       const { code, error, request } = c;

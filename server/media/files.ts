@@ -47,3 +47,8 @@ export function serveFile(path: string, kind: Kind, cacheControl: string, reques
   }
   return new Response(file, { headers: { ...headers, "content-length": String(size) } });
 }
+
+/** A playlist held in memory (we wrote it ourselves). */
+export function servePlaylistText(text: string, cacheControl: string): Response {
+  return new Response(text, { headers: { "content-type": TYPES.playlist, "cache-control": cacheControl, "access-control-allow-origin": "*" } });
+}

@@ -4,7 +4,7 @@ import type { Deps } from "../http/deps";
 import { createRtmpIngest } from "../ingest/rtmp";
 import { roomForStreamKey } from "../rooms/rooms";
 import { createMedia } from "./lifecycle";
-import { mediaRoutes } from "./routes";
+import { hlsRoutes, replayPageRoutes } from "./routes";
 
 const SWEEP_MS = 60 * 60_000;
 
@@ -35,5 +35,5 @@ export function createLive(deps: Deps) {
     },
   };
   const ingestService: Service = { name: "rtmp-ingest", start: () => ingest.start(), stop: () => ingest.stop() };
-  return { media, services: [mediaService, ingestService], routes: () => mediaRoutes(deps, media) };
+  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media), routes: () => replayPageRoutes(deps) };
 }

@@ -58,6 +58,8 @@ export interface Media {
   onUnpublish(roomId: number): void;
   /** Folder of the room's live broadcast once it is playable. */
   liveDir(slug: string): string | null;
+  /** The live master (rung null) or rendition playlist text, from memory. */
+  livePlaylist(slug: string, rung: string | null): string | null;
   /** Pids of running ffmpeg transcoders (tests and diagnostics). */
   transcoderPids(): number[];
   recover(): void;
@@ -220,6 +222,10 @@ export function createMedia(deps: Deps): Media {
     liveDir(slug) {
       const live = bySlug.get(slug);
       return live?.output?.isReady ? live.dir : null;
+    },
+    livePlaylist(slug, rung) {
+      const live = bySlug.get(slug);
+      return live?.output?.isReady ? live.output.playlist(rung) : null;
     },
     transcoderPids() {
       return [...byRoom.values()].map((l) => l.transcoder?.pid).filter((p): p is number => typeof p === "number");

@@ -31,10 +31,14 @@ function writeAtomic(path: string, text: string): void {
   renameSync(path + ".tmp", path);
 }
 
+const MASTER = "";
+
 export class BroadcastOutput {
   private rungs: RungState[];
   private ready = false;
   private finished = false;
+  /** What we last wrote to the served playlists, so HTTP serves them from memory. */
+  private texts = new Map<string, string>();
   private runStart = new Map<number, number>();
 
   constructor(private opts: OutputOptions) {
@@ -44,6 +48,16 @@ export class BroadcastOutput {
 
   startRun(run: number, firstTs: number): void {
     this.runStart.set(run, firstTs);
+  }
+
+  /** The master playlist (rung null) or a rung's live playlist as last written; null before it exists. */
+  playlist(rung: string | null): string | null {
+    return this.texts.get(rung ?? MASTER) ?? null;
+  }
+
+  private publish(rung: string | null, text: string): void {
+    writeAtomic(rung === null ? join(this.opts.dir, "index.m3u8") : join(this.opts.dir, rung, "index.m3u8"), text);
+    this.texts.set(rung ?? MASTER, text);
   }
 
   get isReady(): boolean {
@@ -61,7 +75,7 @@ export class BroadcastOutput {
     for (const r of this.rungs) this.pollRung(r, now);
     if (!this.ready && this.rungs.every((r) => r.segments.length > 0)) {
       this.ready = true;
-      writeAtomic(join(this.opts.dir, "index.m3u8"), masterPlaylist(this.opts.plan));
+      this.publish(null, masterPlaylist(this.opts.plan));
       this.opts.onReady();
     }
   }
@@ -103,7 +117,7 @@ export class BroadcastOutput {
       this.opts.onSegment(r.name, seg, join(this.opts.dir, r.name, e.name));
       added = true;
     }
-    if (added) writeAtomic(join(this.opts.dir, r.name, "index.m3u8"), livePlaylist(r.segments, this.opts.liveWindow, r.target));
+    if (added) this.publish(r.name, livePlaylist(r.segments, this.opts.liveWindow, r.target));
   }
 
   /** Final poll, then ENDLIST on every live and replay playlist. */
@@ -113,7 +127,7 @@ export class BroadcastOutput {
     for (const r of this.rungs) {
       if (!r.segments.length) continue;
       appendFileSync(join(this.opts.dir, r.name, "replay.m3u8"), ENDLIST);
-      writeAtomic(join(this.opts.dir, r.name, "index.m3u8"), livePlaylist(r.segments, this.opts.liveWindow, r.target) + ENDLIST);
+      this.publish(r.name, livePlaylist(r.segments, this.opts.liveWindow, r.target) + ENDLIST);
     }
   }
 }

@@ -7,7 +7,8 @@ import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html } from "../http/respond";
 import { getRoomById, getRoomBySlug } from "../rooms/rooms";
-import { NAMES, notFound, serveFile } from "./files";
+import { readFileSync } from "node:fs";
+import { NAMES, notFound, serveFile, servePlaylistText } from "./files";
 import { broadcastDir, type Media } from "./lifecycle";
 import * as store from "./storage";
 
@@ -15,8 +16,28 @@ const LIVE_PLAYLIST = "no-cache";
 const REPLAY_PLAYLIST = "public, max-age=300";
 const SEGMENT = "public, max-age=31536000, immutable";
 
-export function mediaRoutes(deps: Deps, media: Media) {
+/** Replay folder by broadcast id, cached briefly: every segment request would otherwise query the database. */
+function replayLookup(deps: Deps): (id: string) => string | null {
+  const cache = new Map<string, { dir: string | null; until: number }>();
+  return (id) => {
+    const now = Date.now();
+    const hit = cache.get(id);
+    if (hit && hit.until > now) return hit.dir;
+    const b = store.getBroadcast(deps.db, Number(id));
+    const dir = b && b.endedAt !== null && b.durationMs > 0 ? broadcastDir(deps, b.id) : null;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(id, { dir, until: now + 5000 });
+    return dir;
+  };
+}
+
+/**
+ * HLS files. Mounted ahead of the session/CSRF context: these requests are the hot path (every viewer, every
+ * second) and need no user; access rules for private rooms belong in liveDir/replayDir.
+ */
+export function hlsRoutes(deps: Deps, media: Media) {
   const { db } = deps;
+  const replayCache = replayLookup(deps);
 
   function liveDir(slug: string): string | Response {
     if (!NAMES.slug.test(slug) || !getRoomBySlug(db, slug)) return notFound("room");
@@ -25,21 +46,40 @@ export function mediaRoutes(deps: Deps, media: Media) {
 
   function replayDir(id: string): string | Response {
     if (!NAMES.broadcast.test(id)) return notFound("replay");
-    const b = store.getBroadcast(db, Number(id));
-    return b && b.endedAt !== null && b.durationMs > 0 ? broadcastDir(deps, b.id) : notFound("replay");
+    return replayCache(id) ?? notFound("replay");
   }
 
-  function rungFile(dir: string, rung: string, file: string, playlistName: string, playlistCache: string, request: Request): Response {
+  // Finished replays never change: their playlists are kept in memory once read.
+  const replayTexts = new Map<string, string>();
+  function replayPlaylist(path: string): Response {
+    let text = replayTexts.get(path);
+    if (text === undefined) {
+      try {
+        text = readFileSync(path, "utf8");
+      } catch {
+        return notFound("playlist");
+      }
+      if (replayTexts.size > 2000) replayTexts.clear();
+      replayTexts.set(path, text);
+    }
+    return servePlaylistText(text, REPLAY_PLAYLIST);
+  }
+
+  function segment(dir: string, rung: string, file: string, request: Request): Response {
     if (!NAMES.rung.test(rung)) return notFound("rendition");
-    if (file === "index.m3u8") return serveFile(join(dir, rung, playlistName), "playlist", playlistCache, request);
-    if (NAMES.segment.test(file)) return serveFile(join(dir, rung, file), "segment", SEGMENT, request);
-    return notFound("file");
+    return NAMES.segment.test(file) ? serveFile(join(dir, rung, file), "segment", SEGMENT, request) : notFound("file");
   }
 
-  return new Elysia({ name: "livehouse.media" })
-    .get("/live/:slug/index.m3u8", ({ params, request }) => {
+  function livePlaylist(slug: string, rung: string | null): Response {
+    if (rung !== null && !NAMES.rung.test(rung)) return notFound("rendition");
+    const text = media.livePlaylist(slug, rung);
+    return text === null ? notFound("playlist") : servePlaylistText(text, LIVE_PLAYLIST);
+  }
+
+  return new Elysia({ name: "livehouse.hls" })
+    .get("/live/:slug/index.m3u8", ({ params }) => {
       const dir = liveDir(params.slug);
-      return typeof dir === "string" ? serveFile(join(dir, "index.m3u8"), "playlist", LIVE_PLAYLIST, request) : dir;
+      return typeof dir === "string" ? livePlaylist(params.slug, null) : dir;
     })
     .get("/live/:slug/poster.jpg", ({ params, request }) => {
       const dir = liveDir(params.slug);
@@ -47,11 +87,12 @@ export function mediaRoutes(deps: Deps, media: Media) {
     })
     .get("/live/:slug/:rung/:file", ({ params, request }) => {
       const dir = liveDir(params.slug);
-      return typeof dir === "string" ? rungFile(dir, params.rung, params.file, "index.m3u8", LIVE_PLAYLIST, request) : dir;
+      if (typeof dir !== "string") return dir;
+      return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung) : segment(dir, params.rung, params.file, request);
     })
-    .get("/replays/:id/index.m3u8", ({ params, request }) => {
+    .get("/replays/:id/index.m3u8", ({ params }) => {
       const dir = replayDir(params.id);
-      return typeof dir === "string" ? serveFile(join(dir, "index.m3u8"), "playlist", REPLAY_PLAYLIST, request) : dir;
+      return typeof dir === "string" ? replayPlaylist(join(dir, "index.m3u8")) : dir;
     })
     .get("/replays/:id/poster.jpg", ({ params, request }) => {
       const dir = replayDir(params.id);
@@ -59,8 +100,16 @@ export function mediaRoutes(deps: Deps, media: Media) {
     })
     .get("/replays/:id/:rung/:file", ({ params, request }) => {
       const dir = replayDir(params.id);
-      return typeof dir === "string" ? rungFile(dir, params.rung, params.file, "replay.m3u8", REPLAY_PLAYLIST, request) : dir;
-    })
+      if (typeof dir !== "string") return dir;
+      if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
+      return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8")) : notFound("rendition");
+    });
+}
+
+/** The replay page and the room page's replay list. */
+export function replayPageRoutes(deps: Deps) {
+  const { db } = deps;
+  return new Elysia({ name: "livehouse.replays" })
     .use(contextPlugin(deps))
     .get("/replays/:id", ({ ctx, params, set }) => {
       const b = NAMES.broadcast.test(params.id) ? store.getBroadcast(db, Number(params.id)) : null;
