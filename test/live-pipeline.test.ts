@@ -221,4 +221,20 @@ describe("reconnect grace and ladder choice", () => {
     const page = (await text(`/r/${r.slug}/replays`))!;
     expect(page.match(/href="\/replays\/\d+"/g)).toHaveLength(1);
   }, 30_000);
+
+  test("a room's own ladder applies from its next publish; a bad ladder is refused", async () => {
+    const r = rooms.Odd!;
+    const bad = await s.cli(["room", "ladder", "--room", r.slug, "--ladder", "720,abc"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--ladder");
+    const set = await s.cli(["room", "ladder", "--room", r.slug, "--ladder", "360"]);
+    expect(set.code).toBe(0);
+    expect(set.json).toMatchObject({ slug: r.slug, ladder: ["360p"], default: false });
+    const p = pub(r.streamKey, { seconds: 20 });
+    const master = await waitFor("master playlist", () => text(`/live/${r.slug}/index.m3u8`));
+    expect(master.split("\n").filter((l) => l.startsWith("#EXT-X-STREAM-INF:"))).toEqual([expect.stringContaining("RESOLUTION=640x360")]);
+    await p.stop();
+    const reset = await s.cli(["room", "ladder", "--room", r.slug, "--default"]);
+    expect(reset.json).toMatchObject({ ladder: ["1080p", "720p", "480p", "360p"], default: true });
+  }, 30_000);
 });

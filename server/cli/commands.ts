@@ -3,6 +3,7 @@ import { accountsCommands } from "../accounts/cli";
 import { chatCommands } from "../chat/cli";
 import { backupTo } from "../db/backup";
 import { roomsCommands } from "../rooms/cli";
+import { mediaCommands } from "../media/cli";
 import { shopCommands } from "../shop/cli";
 import { walletCommands } from "../wallet/cli";
 import { giftsCommands } from "../gifts/cli";
@@ -17,4 +18,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, backupCommand];
