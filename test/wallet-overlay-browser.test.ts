@@ -128,10 +128,17 @@ test("the room's gift bar sends a gift and the animation shows the hostile names
   const before = Number(await page.textContent("#gift-balance"));
   await page.click(`#gift-bar [data-gift='${giftId}']`);
   await page.waitForFunction((b) => Number(document.querySelector("#gift-balance")?.textContent) === b - 5, before);
+  expect(await page.isVisible("#gift-status")).toBe(false);
   await page.waitForSelector("#gift-fx .gift-pop.tier-4");
+  const combo = Number(await page.getAttribute("#gift-fx .gift-pop", "data-combo"));
   expect(await page.textContent("#gift-fx .gift-pop .who")).toBe(IMG);
   expect(await page.textContent("#gift-fx .gift-pop")).toContain(IMG);
   await page.waitForFunction(() => document.querySelector("#top-gifters li")?.textContent?.includes("<img"));
+  // A repeat within the combo window replaces the pop: one pop, its counter one higher.
+  await page.click(`#gift-bar [data-gift='${giftId}']`);
+  await page.waitForSelector(`#gift-fx .gift-pop[data-combo='${combo + 1}']`);
+  expect(await page.locator("#gift-fx .gift-pop").count()).toBe(1);
+  expect(await page.textContent("#gift-fx .gift-pop .combo")).toBe(`×${combo + 1}`);
   expect(await page.locator("img[src='x'], #gift-fx [onerror]").count()).toBe(0);
   // Short of coins: the bar says so in the page's language and nothing moves.
   const left = Number(await page.textContent("#gift-balance"));

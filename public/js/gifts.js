@@ -41,11 +41,19 @@
     if (!bar) return;
     send(bar, btn, key(), 0);
   });
-  // Gift animations are appended by the room socket; each removes itself once it has played.
+  // Gift animations are appended by the room socket; each removes itself once it has played, and a combo
+  // (same sender, same gift) replaces its previous pop so the counter climbs in place.
   new MutationObserver(function (list) {
     list.forEach(function (m) {
       m.addedNodes.forEach(function (n) {
-        if (n instanceof Element && n.classList.contains("gift-pop")) setTimeout(function () { n.remove(); }, 4000);
+        if (!(n instanceof Element) || !n.classList.contains("gift-pop")) return;
+        var key = n.getAttribute("data-combo-key");
+        if (n.parentNode && key) {
+          n.parentNode.querySelectorAll(".gift-pop").forEach(function (old) {
+            if (old !== n && old.getAttribute("data-combo-key") === key) old.remove();
+          });
+        }
+        setTimeout(function () { n.remove(); }, 4000);
       });
     });
   }).observe(document.body, { childList: true, subtree: true });

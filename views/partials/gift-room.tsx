@@ -72,7 +72,7 @@ export function renderGiftEvent(raw: RoomEventJson, t: Translate): string {
   return (
     <>
       <div id="gift-fx" hx-swap-oob="beforeend">
-        <div class={`gift-pop tier-${e.gift.tier}`} data-combo={String(e.combo)}>
+        <div class={`gift-pop tier-${e.gift.tier}`} data-combo={String(e.combo)} data-combo-key={`${e.sender.username}:${e.gift.id}`}>
           {e.gift.image ? <img src={e.gift.image} alt="" /> : ""}
           <span class="who" safe>{e.sender.displayName}</span>
           <span safe>{t("gift.sent", { gift: e.gift.name })}</span>
