@@ -51,6 +51,19 @@ function cpuTicks(pid: number): number {
   return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100/s)
 }
 
+/** Busy fraction of the whole machine since `from` (all cores): shows when clients and server compete for CPU. */
+function machineTicks(): { busy: number; total: number } {
+  const f = (require("node:fs").readFileSync("/proc/stat", "utf8") as string).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+function busySince(from: { busy: number; total: number }): number {
+  const now = machineTicks();
+  return (now.busy - from.busy) / Math.max(1, now.total - from.total);
+}
+
 function rssKb(pid: number): number {
   const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -174,8 +187,8 @@ function send(t: Target, s: Sender, i: number, seq: number): void {
 
 interface Result {
   memPerConnKb: number;
-  fixed: { inPerS: number; deliveriesPerS: number; delivered: number; expected: number; p50: number; p99: number; cpu: number; perCpuSecond: number };
-  sat: { inPerS: number; deliveriesPerS: number; p50: number; p99: number; cpu: number };
+  fixed: { inPerS: number; deliveriesPerS: number; delivered: number; expected: number; p50: number; p99: number; cpu: number; perCpuSecond: number; machineBusy: number };
+  sat: { inPerS: number; deliveriesPerS: number; p50: number; p99: number; cpu: number; machineBusy: number };
 }
 
 async function measure(t: Target): Promise<Result> {
@@ -190,6 +203,7 @@ async function measure(t: Target): Promise<Result> {
   // Fixed input rate.
   await ctl(clients, "reset");
   let cpu0 = cpuTicks(t.pid);
+  let machine0 = machineTicks();
   let t0 = performance.now();
   let sent = 0;
   let seq = 0;
@@ -220,9 +234,10 @@ async function measure(t: Target): Promise<Result> {
   const fixed = {
     inPerS: RATE, delivered: r.count, expected: sent * N, deliveriesPerS: r.count / SECONDS,
     p50: percentile(r.hist, 0.5), p99: percentile(r.hist, 0.99), cpu: cpuSeconds / ((performance.now() - t0) / 1000), perCpuSecond: r.count / Math.max(cpuSeconds, 0.01),
+    machineBusy: busySince(machine0),
   };
   if (r.open < N) console.log(`  note: ${N - r.open} client sockets were closed by the server (slow consumers)`);
-  console.log(`  fixed ${RATE} msg/s: ${Math.round(fixed.deliveriesPerS)} deliveries/s (${r.count}/${fixed.expected}), p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, server CPU ${fixed.cpu.toFixed(2)} cores (${Math.round(fixed.perCpuSecond)} deliveries per CPU-second)`);
+  console.log(`  fixed ${RATE} msg/s: ${Math.round(fixed.deliveriesPerS)} deliveries/s (${r.count}/${fixed.expected}), p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, server CPU ${fixed.cpu.toFixed(2)} cores (${Math.round(fixed.perCpuSecond)} deliveries per CPU-second), machine ${Math.round(fixed.machineBusy * 100)}% busy`);
   for (const s of senders) s.inFlight = 0;
 
   // Saturation: every sender keeps WINDOW messages in flight.
@@ -238,6 +253,7 @@ async function measure(t: Target): Promise<Result> {
     };
   });
   cpu0 = cpuTicks(t.pid);
+  machine0 = machineTicks();
   t0 = performance.now();
   senders.forEach((s) => s.onEcho!());
   await Bun.sleep(SAT_SECONDS * 1000);
@@ -246,10 +262,10 @@ async function measure(t: Target): Promise<Result> {
   stop = true;
   const sat = {
     inPerS: satSent / wall, deliveriesPerS: r.count / wall, p50: percentile(r.hist, 0.5), p99: percentile(r.hist, 0.99),
-    cpu: (cpuTicks(t.pid) - cpu0) / 100 / wall,
+    cpu: (cpuTicks(t.pid) - cpu0) / 100 / wall, machineBusy: busySince(machine0),
   };
   if (r.open < N) console.log(`  note: ${N - r.open} client sockets were closed by the server (slow consumers)`);
-  console.log(`  saturation: ${Math.round(sat.inPerS)} msg/s in, ${Math.round(sat.deliveriesPerS)} deliveries/s, p50 ${sat.p50} ms, p99 ${sat.p99} ms, server CPU ${sat.cpu.toFixed(2)} cores`);
+  console.log(`  saturation: ${Math.round(sat.inPerS)} msg/s in, ${Math.round(sat.deliveriesPerS)} deliveries/s, p50 ${sat.p50} ms, p99 ${sat.p99} ms, server CPU ${sat.cpu.toFixed(2)} cores, machine ${Math.round(sat.machineBusy * 100)}% busy`);
   await Bun.sleep(DRAIN_MS);
   for (const s of senders) s.ws.close();
   for (const c of clients) {
