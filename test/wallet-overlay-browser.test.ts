@@ -89,6 +89,13 @@ test("hostile gift and user names are inert in the alert, chat and goal overlays
   await alerts.page.waitForSelector(".alert-follow");
   expect(await alerts.page.locator(".alert").count()).toBe(1);
   expect(await alerts.page.textContent(".alert-follow .v-name")).toBe(IMG);
+  // A coin purchase from the room's shop queues a purchase alert, hostile product title included.
+  const product = (await ok(["product", "create", "--owner", "maker", "--title", IMG, "--price", "5", "--currency", "COIN", "--stock", "3", "--kind", "digital"])).id;
+  const order = await api("/api/v1/orders", fan, { productId: product, quantity: 2, provider: "wallet", idempotencyKey: "overlay-buy-1", room: slug });
+  expect(order.status).toBe(201);
+  await alerts.page.waitForSelector(".alert-purchase");
+  expect(await alerts.page.textContent(".alert-purchase .v-name")).toBe(IMG);
+  expect(await alerts.page.textContent(".alert-purchase .v-product")).toBe(`${IMG} ×2`);
   await chat.page.waitForSelector(".line");
   expect(await chat.page.textContent(".line .who")).toBe(IMG);
   expect(await chat.page.textContent(".line .msg")).toContain(HX);
