@@ -118,6 +118,20 @@ test("hostile gift and user names are inert in the alert, chat and goal overlays
   for (const o of [alerts, chat, goal]) await o.page.close();
 }, 30_000);
 
+test("a gift combo is one alert whose counter climbs, not a queue of alerts", async () => {
+  const box = await (await api(`/studio/rooms/${slug}/overlay`, maker)).text();
+  const token = box.match(/\/overlay\/(ov_[A-Za-z0-9_-]+)\/alerts/)![1]!;
+  const { page, dialogs } = await open(`${srv.url}/overlay/${token}/alerts?seconds=30`);
+  await page.waitForSelector("body[data-connected='1']", { state: "attached" });
+  const roseId = (await ok(["gift", "create", "--name", "Rose", "--coins", "1"])).id;
+  for (let i = 0; i < 5; i++) expect((await api(`/api/v1/rooms/${slug}/gifts`, fan, { giftId: roseId, idempotencyKey: `combo-${i}` })).status).toBe(201);
+  await page.waitForFunction(() => document.querySelector(".alert-gift .combo")?.textContent === "×5");
+  expect(await page.locator(".alert").count()).toBe(1);
+  expect(await page.getAttribute("body", "data-queued")).toBe("0");
+  expect(dialogs).toEqual([]);
+  await page.close();
+}, 30_000);
+
 test("the room's gift bar sends a gift and the animation shows the hostile names as text", async () => {
   const page = await browser.newPage();
   const dialogs: string[] = [];

@@ -40,7 +40,7 @@
       var img = sameOriginPath(e.gift && e.gift.image);
       if (img) { var i = el("img"); i.src = img; i.alt = ""; box.appendChild(i); }
       fill(box.appendChild(el("div", "text")), body.getAttribute("data-t-gift"), { name: name(e.sender), gift: (e.gift && e.gift.name) || "", count: e.count || 1 });
-      if (e.combo > 1) box.appendChild(el("div", "combo", "×" + e.combo));
+      if (e.combo > 1 || e.count > 1) box.appendChild(el("div", "combo", "×" + e.combo));
     } else if (e.type === "follow") {
       fill(box.appendChild(el("div", "text")), body.getAttribute("data-t-follow"), { name: name(e) || name(e.user) });
     } else if (e.type === "purchase") {
@@ -53,18 +53,38 @@
     } else return null;
     return box;
   }
+  var current = null;
   function next() {
-    var box = queue.shift();
-    if (!box) { showing = false; return; }
+    current = queue.shift() || null;
+    body.setAttribute("data-queued", String(queue.length));
+    if (!current) { showing = false; return; }
     showing = true;
+    var box = current;
     root.appendChild(box);
     setTimeout(function () { box.remove(); next(); }, ALERT_MS);
+  }
+  // A combo (same sender, same gift, counter climbing) is one alert: the one on screen or waiting in the queue
+  // takes the newer counter instead of a tap-storm queueing a hundred alerts.
+  function mergeCombo(e, box) {
+    var key = box.getAttribute("data-combo-key");
+    if (!key || !(e.combo > 1)) return false;
+    if (current && current.getAttribute("data-combo-key") === key) {
+      var c = current.querySelector(".combo") || current.appendChild(el("div", "combo"));
+      c.textContent = "×" + e.combo;
+      return true;
+    }
+    for (var i = 0; i < queue.length; i++) {
+      if (queue[i].getAttribute("data-combo-key") === key) { queue[i] = box; return true; }
+    }
+    return false;
   }
   function enqueue(e) {
     var box = alertFor(e);
     if (!box) return;
+    if (e.type === "gift" && e.sender) box.setAttribute("data-combo-key", e.sender.username + ":" + (e.gift && e.gift.id));
+    if (mergeCombo(e, box)) return;
     queue.push(box);
-    body.setAttribute("data-queued", String(queue.length + (showing ? 1 : 0)));
+    body.setAttribute("data-queued", String(queue.length));
     if (!showing) next();
   }
 
