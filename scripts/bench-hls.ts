@@ -89,7 +89,7 @@ const line = (label: string, st: Stats, secs: number) =>
 
 const { server, rooms } = await liveServer(["--segment-seconds", "1"], 1);
 let bare: Subprocess | null = null;
-deadline((VIEW_S * 2 + WRK_S * 4 + 150) * 1000, () => (server.proc.kill("SIGKILL"), bare?.kill("SIGKILL")));
+deadline((VIEW_S * 2 + WRK_S * 8 + 150) * 1000, () => (server.proc.kill("SIGKILL"), bare?.kill("SIGKILL")));
 const room = rooms[0]!;
 try {
   const pub = Bun.spawn(publishArgs(`${server.rtmpUrl}/${room.streamKey}`, { size: "1280x720", fps: 30, gop: 30, seconds: VIEW_S * 2 + 15 }), { stdout: "ignore", stderr: "ignore" });
@@ -119,18 +119,23 @@ try {
   // The replay segment closest to 200 KB.
   const segs = rungs.flatMap((r) => readdirSync(join(dir, r)).filter((n) => n.endsWith(".ts")).map((n) => ({ r, n, size: statSync(join(dir, r, n)).size })));
   const seg = segs.sort((a, b) => Math.abs(a.size - 200_000) - Math.abs(b.size - 200_000))[0]!;
-  console.log(`wrk-style, ${CONNS} connections (replay playlist; segment ${seg.r}/${seg.n}, ${Math.round(seg.size / 1000)} KB):`);
+  console.log(`wrk-style, ${CONNS} connections, best of 2 alternating rounds (replay playlist; segment ${seg.r}/${seg.n}, ${Math.round(seg.size / 1000)} KB):`);
   const runs = [
     ["Livehouse playlist", `${server.url}/replays/${id}/${rungs[0]}/index.m3u8`],
     ["bare Bun.serve playlist", `${bareUrl}/${rungs[0]}/replay.m3u8`],
     ["Livehouse segment", `${server.url}/replays/${id}/${seg.r}/${seg.n}`],
     ["bare Bun.serve segment", `${bareUrl}/${seg.r}/${seg.n}`],
   ] as const;
+  // Client and servers share 2 cores, so runs are noisy: alternate the sides over rounds and keep each one's best.
   const res: Record<string, { st: Stats; secs: number }> = {};
-  for (const [label, url] of runs) {
-    res[label] = await wrk(url);
-    console.log(line(label, res[label]!.st, res[label]!.secs));
+  const ROUNDS = 2;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [label, url] of runs) {
+      const r = await wrk(url);
+      if (!res[label] || r.st.ok / r.secs > res[label]!.st.ok / res[label]!.secs) res[label] = r;
+    }
   }
+  for (const [label] of runs) console.log(line(label, res[label]!.st, res[label]!.secs));
   const rps = (k: string) => res[k]!.st.ok / res[k]!.secs;
   console.log(`  ratio Livehouse / bare: playlists ${fmt(rps("Livehouse playlist") / rps("bare Bun.serve playlist"))}×, segments ${fmt(rps("Livehouse segment") / rps("bare Bun.serve segment"))}×`);
 } catch (err) {

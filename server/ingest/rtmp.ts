@@ -61,7 +61,9 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
 
   function refuse(session: RtmpSession, code: string, description: string, why: string): void {
     opts.log(`rtmp: refused publish from ${session.socket.remoteAddress ?? "?"}: ${why}`);
-    session.rtmp.sendStatusMessage(session.rtmp.streamId, "error", code, description);
+    // NMS sets streamId only once it accepts: answer on the stream the client asked on.
+    const rtmp = session.rtmp as NmsRtmp & { parserPacket?: { header?: { stream_id?: number } } };
+    rtmp.sendStatusMessage(rtmp.streamId || rtmp.parserPacket?.header?.stream_id || 1, "error", code, description);
     session.socket.end();
     setTimeout(() => session.socket.destroy(), 1000).unref();
   }
