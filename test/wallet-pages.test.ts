@@ -83,6 +83,14 @@ describe("admin credit", () => {
     expect(await balance(other)).toBe(7);
   });
 
+  test("the admin sees issued coins, the platform's share, and the ledger check on request", async () => {
+    const { body } = await admin.page("/admin/wallet");
+    expect(body).toContain('href="/admin/wallet?check=1"');
+    expect(body).not.toContain('id="ledger-ok"');
+    const checked = await admin.page("/admin/wallet?check=1");
+    expect(checked.body).toContain('id="ledger-ok"');
+  });
+
   test("the credit shows in the viewer's wallet and history", async () => {
     expect(await balance(viewer)).toBe(50);
     const { body } = await viewer.page("/wallet");

@@ -10,7 +10,7 @@ import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError } from "../http/respond";
 import { createCodes, listCodes, redeemCode, validateCodeRequest } from "./redeem";
-import { creditCoins, getBalance, MAX_COINS, walletHistory, WalletError } from "./wallet";
+import { checkLedger, creditCoins, getBalance, ledgerSummary, MAX_COINS, walletHistory, WalletError } from "./wallet";
 
 const int = (s: string | undefined, fallback: number): number => (s === undefined || s.trim() === "" ? fallback : /^\d{1,10}$/.test(s.trim()) ? Number(s) : NaN);
 
@@ -18,6 +18,7 @@ export function walletRoutes(deps: Deps) {
   const { moneyDb: db } = deps;
   // Codes are guessable only by brute force; this keeps that slow.
   const redeemLimiter = createRateLimiter({ max: 10, windowMs: 60_000 });
+  const adminData = (check = false) => ({ codes: listCodes(db), summary: ledgerSummary(db), check: check ? checkLedger(db) : null });
 
   return new Elysia({ name: "livehouse.wallet" })
     .use(contextPlugin(deps))
@@ -46,13 +47,13 @@ export function walletRoutes(deps: Deps) {
       },
       { body: t.Object({ code: t.String({ maxLength: 40 }), _csrf: t.Optional(t.String()) }) },
     )
-    .get("/admin/wallet", ({ ctx }) => requireAdmin(ctx) ?? html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} />))
+    .get("/admin/wallet", ({ ctx, query }) => requireAdmin(ctx) ?? html(<WalletAdminPage ctx={ctx} {...adminData(query.check === "1")} />))
     .post(
       "/admin/wallet/credit",
       ({ ctx, body }) => {
         const denied = requireAdmin(ctx);
         if (denied) return denied;
-        const page = (message: string, ok: boolean, status: number) => html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} message={message} ok={ok} />, status);
+        const page = (message: string, ok: boolean, status: number) => html(<WalletAdminPage ctx={ctx} {...adminData()} message={message} ok={ok} />, status);
         const coins = int(body.coins, NaN);
         if (!Number.isSafeInteger(coins) || coins < 1 || coins > MAX_COINS) return page(ctx.t("wallet.error.coins"), false, 422);
         const user = getUserByUsername(deps.db, body.username.trim());
@@ -76,9 +77,9 @@ export function walletRoutes(deps: Deps) {
         if (denied) return denied;
         const req = { coins: int(body.coins, NaN), maxUses: int(body.maxUses, 1), count: int(body.count, 1), note: body.note ?? "", expiresAt: null };
         const errors = validateCodeRequest(req);
-        if (errors.length) return html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} message={errors.map((e) => ctx.t(e.message)).join(" ")} ok={false} />, 422);
+        if (errors.length) return html(<WalletAdminPage ctx={ctx} {...adminData()} message={errors.map((e) => ctx.t(e.message)).join(" ")} ok={false} />, 422);
         const created = createCodes(db, ctx.user!.id, req, deps.now());
-        return html(<WalletAdminPage ctx={ctx} codes={listCodes(db)} created={created.map((c) => c.code)} message={ctx.t("redeem.created", { n: created.length })} ok />);
+        return html(<WalletAdminPage ctx={ctx} {...adminData()} created={created.map((c) => c.code)} message={ctx.t("redeem.created", { n: created.length })} ok />);
       },
       {
         body: t.Object({

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ledgerDb } from "./testing";
-import { checkLedger, creditCoins, getBalance, platformBalance, requestHash, transferCoins, walletHistory, WalletError } from "./wallet";
+import { checkLedger, creditCoins, getBalance, ledgerSummary, platformBalance, requestHash, transferCoins, walletHistory, WalletError } from "./wallet";
 
 function gift(payerId: number, to: number, coins: number, key: string, content: unknown = { to, coins }) {
   const creator = Math.floor(coins * 0.7);
@@ -19,6 +19,7 @@ describe("wallet", () => {
     expect(getBalance(db, c)).toBe(7);
     expect(platformBalance(db)).toBe(3);
     expect(walletHistory(db, a).map((h) => [h.reason, h.amount])).toEqual([["gift", -10], ["admin_credit", 100]]);
+    expect(ledgerSummary(db)).toEqual({ issued: 100, inWallets: 97, platform: 3 });
     expect(checkLedger(db)).toEqual({ ok: true, problems: [] });
   });
 

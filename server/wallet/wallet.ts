@@ -113,6 +113,22 @@ export function receivedSince(db: Database, userId: number, reason: string, sinc
   return acct === null ? 0 : store.receivedByReason(db, acct, reason, since);
 }
 
+export interface LedgerSummary {
+  /** Every coin ever credited (admin, codes, purchases). */
+  issued: number;
+  /** Coins held in user wallets. */
+  inWallets: number;
+  platform: number;
+}
+
+export function ledgerSummary(db: Database): LedgerSummary {
+  return {
+    issued: -store.accountBalance(db, ISSUANCE_ACCOUNT),
+    inWallets: store.totalBalance(db) - store.accountBalance(db, ISSUANCE_ACCOUNT) - store.accountBalance(db, PLATFORM_ACCOUNT),
+    platform: store.accountBalance(db, PLATFORM_ACCOUNT),
+  };
+}
+
 /** Verifies the ledger: every transaction balanced, every stored balance equal to its entries, none negative. */
 export function checkLedger(db: Database): LedgerCheck {
   // One read transaction so a concurrent writer cannot make a consistent ledger look inconsistent.

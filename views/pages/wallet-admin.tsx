@@ -1,14 +1,40 @@
 import type { ReqCtx } from "../../server/http/context";
 import type { CodeRow } from "../../server/wallet/redeem";
+import type { LedgerCheck, LedgerSummary } from "../../server/wallet/wallet";
 import { Csrf, Layout } from "../layout";
 
-export function WalletAdminPage({ ctx, codes, message, ok, created = [] }: { ctx: ReqCtx; codes: CodeRow[]; message?: string; ok?: boolean; created?: string[] }): JSX.Element {
+export interface WalletAdminProps {
+  ctx: ReqCtx;
+  codes: CodeRow[];
+  summary: LedgerSummary;
+  /** Only when asked for: the check reads every entry, and SQLite calls block the server while they run. */
+  check: LedgerCheck | null;
+  message?: string;
+  ok?: boolean;
+  created?: string[];
+}
+
+export function WalletAdminPage({ ctx, codes, summary, check, message, ok, created = [] }: WalletAdminProps): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t("wallet.admin")}>
       <p><a href="/admin" safe>← {t("admin.title")}</a> · <a href="/admin/gifts" safe>{t("gift.admin")}</a></p>
       <h1 safe>{t("wallet.admin")}</h1>
       {message ? <p class={ok ? "notice" : "error"} role="status" id="admin-wallet-msg" safe>{message}</p> : ""}
+      <section class="card" id="ledger">
+        <div class="row stats">
+          <div><div class="muted" safe>{t("wallet.issued")}</div><strong safe>{String(summary.issued)}</strong></div>
+          <div><div class="muted" safe>{t("wallet.inWallets")}</div><strong safe>{String(summary.inWallets)}</strong></div>
+          <div><div class="muted" safe>{t("wallet.platform")}</div><strong safe>{String(summary.platform)}</strong></div>
+        </div>
+        {!check ? <p><a class="button" href="/admin/wallet?check=1" id="ledger-check" safe>{t("wallet.checkLedger")}</a></p>
+          : check.ok ? <p class="notice" id="ledger-ok" safe>{t("wallet.ledgerOk")}</p> : (
+          <>
+            <p class="error" role="alert" safe>{t("wallet.ledgerBroken")}</p>
+            <ul>{check.problems.map((p) => <li safe>{p}</li>)}</ul>
+          </>
+        )}
+      </section>
       <section class="card">
         <h2 safe>{t("wallet.credit")}</h2>
         <form class="row" method="post" action="/admin/wallet/credit" id="credit-form">
