@@ -123,6 +123,11 @@ describe("redeem codes", () => {
     expect(await balance(other)).toBe(7);
     const bad = await admin.postForm("/admin/wallet/codes", { coins: "0", count: "500" });
     expect(bad.status).toBe(422);
+    const expiring = await admin.postForm("/admin/wallet/codes", { coins: "5", expiresDays: "7" });
+    expect(await expiring.text()).toMatch(/expires \d{4}-\d{2}-\d{2}/);
+    const badDays = await admin.postForm("/admin/wallet/codes", { coins: "5", expiresDays: "-1" });
+    expect(badDays.status).toBe(422);
+    expect(await badDays.text()).toContain("Expiry must be");
   });
 });
 

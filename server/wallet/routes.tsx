@@ -75,8 +75,10 @@ export function walletRoutes(deps: Deps) {
       ({ ctx, body }) => {
         const denied = requireAdmin(ctx);
         if (denied) return denied;
-        const req = { coins: int(body.coins, NaN), maxUses: int(body.maxUses, 1), count: int(body.count, 1), note: body.note ?? "", expiresAt: null };
+        const days = int(body.expiresDays, 0);
+        const req = { coins: int(body.coins, NaN), maxUses: int(body.maxUses, 1), count: int(body.count, 1), note: body.note ?? "", expiresAt: days > 0 ? deps.now() + days * 86_400_000 : null };
         const errors = validateCodeRequest(req);
+        if (!Number.isSafeInteger(days) || days < 0 || days > 3650) errors.push({ field: "expiresDays", message: "redeem.error.expires" });
         if (errors.length) return html(<WalletAdminPage ctx={ctx} {...adminData()} message={errors.map((e) => ctx.t(e.message)).join(" ")} ok={false} />, 422);
         const created = createCodes(db, ctx.user!.id, req, deps.now());
         return html(<WalletAdminPage ctx={ctx} {...adminData()} created={created.map((c) => c.code)} message={ctx.t("redeem.created", { n: created.length })} ok />);
@@ -84,7 +86,7 @@ export function walletRoutes(deps: Deps) {
       {
         body: t.Object({
           coins: t.String({ maxLength: 12 }), maxUses: t.Optional(t.String({ maxLength: 12 })), count: t.Optional(t.String({ maxLength: 4 })),
-          note: t.Optional(t.String({ maxLength: 200 })), _csrf: t.Optional(t.String()),
+          note: t.Optional(t.String({ maxLength: 200 })), expiresDays: t.Optional(t.String({ maxLength: 6 })), _csrf: t.Optional(t.String()),
         }),
       },
     );

@@ -53,6 +53,7 @@ export function WalletAdminPage({ ctx, codes, summary, check, message, ok, creat
           <label><span safe>{t("wallet.coins")}</span><input name="coins" type="number" min="1" required style="width:7rem" /></label>
           <label><span safe>{t("redeem.uses")}</span><input name="maxUses" type="number" min="1" value="1" style="width:6rem" /></label>
           <label><span safe>{t("redeem.count")}</span><input name="count" type="number" min="1" max="100" value="1" style="width:6rem" /></label>
+          <label><span safe>{t("redeem.expiresDays")}</span><input name="expiresDays" type="number" min="1" max="3650" style="width:6rem" /></label>
           <label><span safe>{t("redeem.note")}</span><input name="note" maxlength="100" /></label>
           <button type="submit" safe>{t("redeem.create")}</button>
         </form>
@@ -60,7 +61,10 @@ export function WalletAdminPage({ ctx, codes, summary, check, message, ok, creat
         <table id="codes">
           <tbody>
             {codes.map((c) => (
-              <tr><td class="secret" safe>{c.code}</td><td safe>{String(c.coins)}</td><td safe>{`${c.uses} / ${c.maxUses}`}</td><td safe>{c.note}</td></tr>
+              <tr>
+                <td class="secret" safe>{c.code}</td><td safe>{String(c.coins)}</td><td safe>{`${c.uses} / ${c.maxUses}`}</td><td safe>{c.note}</td>
+                <td class="muted" safe>{c.expiresAt === null ? "" : t("redeem.expires", { date: new Date(c.expiresAt).toISOString().slice(0, 10) })}</td>
+              </tr>
             ))}
           </tbody>
         </table>
