@@ -94,6 +94,10 @@ describe("chat over sockets", () => {
     expect((await s.cli(["chat", "term-add", "--room", slug, "--term", "cheap pills"])).code).toBe(0);
     expect((await s.cli(["chat", "term-add", "--term", "GlobalSpam"])).code).toBe(0);
     expect((await s.cli(["chat", "term-add", "--room", "nope", "--term", "x"])).code).not.toBe(0);
+    expect((await s.cli(["chat", "term-add", "--room", slug, "--term", "temporary"])).json.terms).toContain("temporary");
+    expect((await s.cli(["chat", "term-remove", "--room", slug, "--term", "temporary"])).json.terms).toEqual(["cheap pills"]);
+    expect((await s.cli(["chat", "term-remove", "--term", "never added"])).code).toBe(1);
+    expect((await s.cli(["chat", "terms"])).json).toEqual({ scope: "global", terms: ["GlobalSpam"] });
     const bob = await events("bob");
     const gina = await events("gina");
     expect((await say("gina", "Buy CHEAP PILLS now")).status).toBe(201);

@@ -70,6 +70,12 @@ test("hostile chat messages are inert in the room page; the chat form works over
   await page.waitForFunction(() => [...document.querySelectorAll("#chat-list li")].some((li) => li.textContent?.includes("hello from the browser")));
   await page.waitForFunction(() => (document.querySelector(".chat-form input[name=text]") as HTMLInputElement).value === "");
 
+  // Live lines also fly over the video as danmaku (text only); a tap on the heart is counted and floats hearts.
+  expect(await page.locator("#danmaku .dm").count()).toBeGreaterThan(0);
+  await page.click("#chat .like");
+  await page.waitForFunction(() => document.getElementById("like-count")?.textContent === "1");
+  await page.waitForSelector("#hearts .heart", { state: "attached" });
+
   const texts = await lines.allTextContents();
   expect(texts.filter((x) => x === IMG).length).toBe(2);
   expect(texts.filter((x) => x === HTMX).length).toBe(2);
