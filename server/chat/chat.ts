@@ -212,6 +212,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
   }
 
   function sweepRetention(): void {
+    for (const [key, at] of lastPost) if (now() - at > HOUR) lastPost.delete(key);
     const days = deps.config.chatRetentionDays;
     if (days > 0) store.deleteMessagesBefore(db, now() - days * 24 * HOUR);
   }

@@ -14,7 +14,7 @@ import { renderEvent, roomTopic, type RoomEventJson } from "./contract";
 
 export interface HubSocket {
   send(s: string): void;
-  close(): void;
+  close(code?: number, reason?: string): void;
   /** Real Bun sockets subscribe to their topics; fakes may leave this out. */
   subscribe?(topic: string): void;
 }
@@ -157,10 +157,11 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     return m.kind === "json" ? JSON.stringify(event) : renderEvent(event, translators[m.lang]);
   }
 
+  /** On shutdown: 1012 "service restart" makes htmx's hx-ws reconnect once the server is back. */
   function closeAll(): void {
     for (const set of rooms.values()) for (const m of set) {
       try {
-        m.socket.close();
+        m.socket.close(1012, "server restarting");
       } catch {}
     }
   }
@@ -200,10 +201,11 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
         if (data) safeSend(m, data);
       }
     },
+    /** 1008 "policy violation": pages do not reconnect. */
     disconnectUser(userId: number): void {
       for (const m of [...(byUser.get(userId) ?? [])]) {
         try {
-          m.socket.close();
+          m.socket.close(1008, "banned");
         } catch {}
       }
     },

@@ -15,7 +15,7 @@ import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { jsonError } from "../http/respond";
 import { HistoryFragment } from "../../views/partials/chat";
-import { translator, type Lang } from "../i18n";
+import { LANGS, translator, type Lang } from "../i18n";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
@@ -49,7 +49,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
   const historyCache = new Map<string, string>();
   deps.bus.on("room.event", ({ roomId, event }) => {
-    if (event.type === "chat" || event.type === "moderation") for (const l of ["en", "zh"]) historyCache.delete(`${roomId}:${l}`);
+    if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
   });
 
   function historyHtml(roomId: number, lang: Lang): string {
