@@ -21,7 +21,7 @@ export function Player({ ctx, src, mode, slug, live, poster }: { ctx: ReqCtx; sr
     <div class="player" id="player" data-mode={mode} data-src={src} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
       <video id="video" {...{ playsinline: true }} muted autoplay controls poster={poster}></video>
       <div class="player-bar">
-        <label>
+        <label class="inline">
           <span safe>{t("player.quality")}</span>{" "}
           <select id="quality" aria-label={t("player.quality")}>
             <option value="-1" safe>{t("player.auto")}</option>
