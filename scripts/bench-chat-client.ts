@@ -3,7 +3,7 @@
 // "reset" starts a measurement window, "report" prints { count, hist } (1 ms latency buckets), "exit" quits.
 export {};
 
-const [url = "", countArg = "0", batchArg = "200"] = process.argv.slice(2);
+const [url = "", countArg = "0", batchArg = "200", sampledArg = "0"] = process.argv.slice(2);
 const n = Number(countArg);
 const MAX_MS = 20_000;
 let hist = new Uint32Array(MAX_MS + 1);
@@ -15,9 +15,8 @@ let rawClosed = 0;
 const openRaw = () => rawUpgraded - rawClosed;
 const sockets: WebSocket[] = [];
 const STAMP = /bench (\d+(?:\.\d+)?) /g;
-// Latency is read on a sample of sockets; every socket counts deliveries, cheaply, so the clients (which share the
-// machine with the server) spend as little CPU as possible.
-const SAMPLED = 25;
+// Latency is read on the first `sampled` sockets (WebSocket clients); the rest only count deliveries, cheaply.
+const SAMPLED = Number(sampledArg);
 
 function counter(sampled: boolean): (e: MessageEvent) => void {
   return (e) => {

@@ -3,6 +3,7 @@
 //   - server memory per idle connection,
 //   - a fixed input rate (default 100 messages/s): deliveries/s, delivery latency p50/p99, server CPU,
 //   - saturation (each sender keeps a window of messages in flight): deliveries/s, latency, CPU — and the ratio.
+// Latency is read by a few observer sockets in this process; the niced client processes only count deliveries.
 // Bounded: every phase has a fixed length, the whole run a deadline; only 127.0.0.1; everything it starts it stops.
 import type { Subprocess } from "bun";
 import { join } from "node:path";
@@ -28,6 +29,8 @@ const SAT_SECONDS = opt("saturate-seconds", 8);
 const WINDOW = opt("window", 4);
 const DEADLINE_S = opt("deadline", 900);
 const DRAIN_MS = 2000;
+/** Latency observers: WebSocket clients in this (un-niced) process, so latency is not the niced clients' backlog. */
+const OBSERVERS = Math.min(50, N);
 const MAX_DRAIN_MS = 15_000;
 
 const children: Subprocess[] = [];
@@ -94,11 +97,11 @@ interface ClientProc {
   next: () => Promise<string>;
 }
 
-async function spawnClients(url: string): Promise<ClientProc[]> {
-  const per = Math.ceil(N / PROCS);
+async function spawnClients(url: string, total: number): Promise<ClientProc[]> {
+  const per = Math.ceil(total / PROCS);
   const procs: ClientProc[] = [];
   for (let i = 0; i < PROCS; i++) {
-    const n = Math.min(per, N - i * per);
+    const n = Math.min(per, total - i * per);
     if (n <= 0) break;
     // Clients run niced so the server under test gets the CPU first (same for both servers).
     const proc = Bun.spawn(["nice", "-n", "10", BUN, join(ROOT, "scripts/bench-chat-client.ts"), url, String(n)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
@@ -111,23 +114,60 @@ async function spawnClients(url: string): Promise<ClientProc[]> {
     open += r.open;
     if (r.failed) console.error(`  ${r.failed} connections failed in one client process`);
   }
-  if (open < N) throw new Error(`only ${open}/${N} clients connected`);
+  if (open < total) throw new Error(`only ${open}/${total} clients connected`);
   return procs;
 }
 
-async function ctl(procs: ClientProc[], cmd: "reset" | "report"): Promise<{ count: number; hist: Map<number, number>; open: number }> {
+const STAMP = /bench (\d+(?:\.\d+)?) /g;
+
+class Observers {
+  count = 0;
+  hist = new Map<number, number>();
+  sockets: WebSocket[] = [];
+  async open(url: string, n: number): Promise<void> {
+    await Promise.all(
+      Array.from({ length: n }, () =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.onmessage = (e) => {
+            const now = performance.timeOrigin + performance.now();
+            for (const m of String(e.data).matchAll(STAMP)) {
+              this.count++;
+              const ms = Math.round(now - Number(m[1]));
+              this.hist.set(ms, (this.hist.get(ms) ?? 0) + 1);
+            }
+          };
+          ws.onopen = () => resolve();
+          ws.onerror = () => reject(new Error("observer could not connect"));
+          this.sockets.push(ws);
+        }),
+      ),
+    );
+  }
+  reset(): void {
+    this.count = 0;
+    this.hist.clear();
+  }
+  close(): void {
+    for (const s of this.sockets) s.close();
+  }
+}
+
+async function ctl(procs: ClientProc[], cmd: "reset" | "report", obs: Observers): Promise<{ count: number; hist: Map<number, number>; open: number }> {
+  if (cmd === "reset") obs.reset();
   for (const c of procs) {
     c.proc.stdin.write(cmd + "\n");
     c.proc.stdin.flush();
   }
-  const hist = new Map<number, number>();
-  let count = 0;
-  let open = 0;
+  const hist = new Map(obs.hist);
+  let count = obs.count;
+  let open = obs.sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   for (const c of procs) {
     const r = JSON.parse(await c.next());
     if (cmd === "report") {
       count += r.count;
       open += r.open;
+      // Client processes report no latency (their sampled count is 0): latency comes from the observers.
       for (const [ms, v] of r.hist as [number, number][]) hist.set(ms, (hist.get(ms) ?? 0) + v);
     }
   }
@@ -194,14 +234,16 @@ interface Result {
 async function measure(t: Target): Promise<Result> {
   console.log(`\n== ${t.name}: ${N} clients in ${PROCS} processes, ${M} senders`);
   const rss0 = rssKb(t.pid);
-  const clients = await spawnClients(t.clientUrl);
+  const obs = new Observers();
+  await obs.open(t.clientUrl, OBSERVERS);
+  const clients = await spawnClients(t.clientUrl, N - OBSERVERS);
   await Bun.sleep(2000);
   const memPerConnKb = (rssKb(t.pid) - rss0) / N;
   console.log(`  memory: ${memPerConnKb.toFixed(2)} KB per idle connection (RSS ${(rss0 / 1024).toFixed(0)} → ${(rssKb(t.pid) / 1024).toFixed(0)} MB)`);
   const senders = await openSenders(t);
 
   // Fixed input rate.
-  await ctl(clients, "reset");
+  await ctl(clients, "reset", obs);
   let cpu0 = cpuTicks(t.pid);
   let machine0 = machineTicks();
   let t0 = performance.now();
@@ -222,10 +264,10 @@ async function measure(t: Target): Promise<Result> {
     }, 5);
   });
   // Drain: wait until every delivery arrived, or nothing more arrives for a while (bounded).
-  let r = await ctl(clients, "report");
+  let r = await ctl(clients, "report", obs);
   for (let last = -1, since = performance.now(), end = performance.now() + MAX_DRAIN_MS; r.count < sent * N && performance.now() < end; ) {
     await Bun.sleep(250);
-    r = await ctl(clients, "report");
+    r = await ctl(clients, "report", obs);
     if (r.count !== last) (last = r.count), (since = performance.now());
     else if (performance.now() - since > DRAIN_MS) break;
   }
@@ -241,7 +283,7 @@ async function measure(t: Target): Promise<Result> {
   for (const s of senders) s.inFlight = 0;
 
   // Saturation: every sender keeps WINDOW messages in flight.
-  await ctl(clients, "reset");
+  await ctl(clients, "reset", obs);
   let stop = false;
   let satSent = 0;
   senders.forEach((s, i) => {
@@ -257,7 +299,7 @@ async function measure(t: Target): Promise<Result> {
   t0 = performance.now();
   senders.forEach((s) => s.onEcho!());
   await Bun.sleep(SAT_SECONDS * 1000);
-  r = await ctl(clients, "report");
+  r = await ctl(clients, "report", obs);
   const wall = (performance.now() - t0) / 1000;
   stop = true;
   const sat = {
@@ -268,6 +310,7 @@ async function measure(t: Target): Promise<Result> {
   console.log(`  saturation: ${Math.round(sat.inPerS)} msg/s in, ${Math.round(sat.deliveriesPerS)} deliveries/s, p50 ${sat.p50} ms, p99 ${sat.p99} ms, server CPU ${sat.cpu.toFixed(2)} cores, machine ${Math.round(sat.machineBusy * 100)}% busy`);
   await Bun.sleep(DRAIN_MS);
   for (const s of senders) s.ws.close();
+  obs.close();
   for (const c of clients) {
     c.proc.stdin.write("exit\n");
     c.proc.stdin.flush();
