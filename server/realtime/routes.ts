@@ -36,7 +36,9 @@ interface PageSocketData {
   close(ws: ServerWebSocket<PageSocketData>): void;
   lang: Lang;
   viewerId: string;
-  conn: Conn;
+  /** Everything but the hub membership, which exists once the socket is open. */
+  init: Omit<Conn, "member">;
+  conn: Conn | null;
 }
 
 type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unknown };
@@ -110,9 +112,9 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
   let anonViewers = 0;
 
   function pageOpen(ws: ServerWebSocket<PageSocketData>): void {
-    const { conn, lang, viewerId } = ws.data;
-    conn.member = hub.join(conn.room.id, ws, { kind: "page", lang, userId: conn.user()?.id ?? null, viewerId });
-    ws.send(historyHtml(conn.room.id, lang));
+    const { init, lang, viewerId } = ws.data;
+    ws.data.conn = { ...init, member: hub.join(init.room.id, ws, { kind: "page", lang, userId: init.user()?.id ?? null, viewerId }) };
+    ws.send(historyHtml(init.room.id, lang));
   }
 
   function pageMessage(ws: ServerWebSocket<PageSocketData>, raw: string | Buffer): void {
@@ -120,11 +122,11 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     try {
       msg = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
     } catch {}
-    handle(ws.data.conn, msg);
+    if (ws.data.conn) handle(ws.data.conn, msg);
   }
 
   function pageClose(ws: ServerWebSocket<PageSocketData>): void {
-    if (ws.data.conn.member) hub.leave(ws.data.conn.member);
+    if (ws.data.conn) hub.leave(ws.data.conn.member);
   }
 
   return new Elysia({ name: "livehouse.realtime" })
@@ -143,7 +145,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
-          conn: { member: null as unknown as Member, room, ip: server?.requestIP(request)?.address ?? null, user: authOf(ctx, request), csrf: ctx.csrf },
+          init: { room, ip: server?.requestIP(request)?.address ?? null, user: authOf(ctx, request), csrf: ctx.csrf }, conn: null,
         };
         if (server?.upgrade(request, { data })) return;
         return jsonError(426, "expected a WebSocket upgrade");
