@@ -39,8 +39,20 @@ export function normalize(text: string): string {
   return text.normalize("NFKC").toLowerCase();
 }
 
+/**
+ * A term made of Latin letters and digits matches whole words only ("ass" does not block "class"); any other term
+ * (Chinese has no spaces between words) matches anywhere in the text.
+ */
 export function matchesTerm(text: string, terms: readonly string[]): boolean {
   if (!terms.length) return false;
   const n = normalize(text);
-  return terms.some((t) => t && n.includes(normalize(t)));
+  return terms.some((raw) => {
+    const t = normalize(raw).trim();
+    if (!t) return false;
+    if (!/^[a-z0-9 ]+$/.test(t)) return n.includes(t);
+    for (let i = n.indexOf(t); i >= 0; i = n.indexOf(t, i + 1)) {
+      if (!/[a-z0-9]/.test(n[i - 1] ?? "") && !/[a-z0-9]/.test(n[i + t.length] ?? "")) return true;
+    }
+    return false;
+  });
 }
