@@ -31,7 +31,9 @@ async function serve(argv: readonly string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${sig}: stopping`);
-    await server.stop();
+    // Stop accepting and drop lingering keep-alive/WebSocket connections (the realtime and overlay services
+    // already closed theirs with a reconnect code on the same signal), then end ffmpeg and close the database.
+    await server.stop(true);
     await lh.stop();
     process.exit(0);
   };
