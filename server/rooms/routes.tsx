@@ -99,7 +99,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       const room = managedRoom(ctx, params.slug);
       if (room instanceof Response) return room;
       const key = rooms.getStreamKey(db, room.id)!;
-      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} />);
+      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} viewers={deps.viewers(room.id)} />);
     })
     .post(
       "/studio/rooms/:slug",

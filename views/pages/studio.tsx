@@ -93,13 +93,23 @@ export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.
   );
 }
 
-export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string }): JSX.Element {
+export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewers }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string; viewers: number }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title}>
       <p><a href="/studio" safe>← {t("studio.title")}</a></p>
       <h1 safe>{room.title}</h1>
-      <p><a href={`/r/${room.slug}`} safe>{t("studio.openRoom")}</a></p>
+      <p class="row" id="studio-status">
+        {room.liveSince ? <span class="badge live" safe>{t("room.live")}</span> : <span class="badge" safe>{t("room.offline")}</span>}
+        <span class="muted" id="studio-viewers" safe>{`${viewers} ${t("chat.watching")}`}</span>
+      </p>
+      <nav class="row" id="studio-links">
+        <a class="button" href={`/r/${room.slug}`} safe>{t("studio.openRoom")}</a>
+        <a class="button" href={`/studio/rooms/${room.slug}/chat`} safe>{t("chatSettings.title")}</a>
+        <a class="button" href="/studio/shop" safe>{t("shop.backOffice.products")}</a>
+        <a class="button" href="/studio/shop/orders" safe>{t("shop.backOffice.orders")}</a>
+        <a class="button" href="/studio/earnings" safe>{t("earnings.title")}</a>
+      </nav>
       <section class="card" id="obs">
         <h2 safe>{t("studio.obs")}</h2>
         <p>
