@@ -32,6 +32,11 @@ describe("planLadder", () => {
     expect(plan.rungs[0]).toMatchObject({ name: "720p", copy: false, profile: "high", level: "3.1", codecs: "avc1.64001f", videoKbps: 2800 });
   });
 
+  test("a copyable source's measured bitrate goes into the plan; one far above its rung's budget is re-encoded", () => {
+    expect(planLadder({ ...src720, gopSeconds: 1, videoKbps: 3500 }, LADDER, 1).rungs[0]).toMatchObject({ copy: true, videoKbps: 3500, maxKbps: 5250 });
+    expect(planLadder({ ...src720, gopSeconds: 1, videoKbps: 20000 }, LADDER, 1).rungs[0]).toMatchObject({ copy: false, videoKbps: 2800 });
+  });
+
   test("a source above the ladder is scaled down to the top rung; 60 fps keeps its rate above 480p", () => {
     const plan = planLadder({ ...src720, width: 3840, height: 2160, fps: 60, gopSeconds: 1 }, LADDER, 1);
     expect(plan.rungs.map((r) => `${r.name}@${r.fps}${r.copy ? " copy" : ""}`)).toEqual(["1080p@60", "720p@60", "480p@30", "360p@30"]);

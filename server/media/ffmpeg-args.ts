@@ -65,10 +65,14 @@ function encodedRung(height: number, src: SourceInfo, topFps: number): Rung {
   };
 }
 
-/** Keyframes every segment length (or a whole fraction of it) let a copied rung cut clean segments. */
+/**
+ * Keyframes every segment length (or a whole fraction of it) let a copied rung cut clean segments; a source far
+ * above the rung's bitrate is re-encoded so viewers do not get a surprise 20 Mbit/s top rung.
+ */
 export function canCopy(src: SourceInfo, ladder: readonly number[], segmentSeconds: number): boolean {
   if (src.videoCodec !== "h264" || !src.videoCodecs || src.gopSeconds === null) return false;
   if (src.height > Math.max(...ladder)) return false;
+  if (src.videoKbps && src.videoKbps > 2 * kbpsFor(src.height, src.fps)) return false;
   const ratio = segmentSeconds / src.gopSeconds;
   return Math.abs(ratio - Math.round(ratio)) < 0.02 && Math.round(ratio) >= 1;
 }
@@ -79,7 +83,8 @@ export function planLadder(src: SourceInfo, ladder: readonly number[], segmentSe
   const top = Math.min(src.height - (src.height % 2), Math.max(...ladder));
   const rungs: Rung[] = [];
   if (canCopy(src, ladder, segmentSeconds)) {
-    const kbps = kbpsFor(src.height, fps);
+    // The first GOP's rate (keyframe included) is a fair estimate of the source's; the preset stands in otherwise.
+    const kbps = src.videoKbps || kbpsFor(src.height, fps);
     rungs.push({
       name: `${src.height}p`, width: src.width, height: src.height, fps, copy: true, videoKbps: kbps, maxKbps: Math.round(kbps * 1.5),
       profile: "high", level: "", codecs: src.videoCodecs!,

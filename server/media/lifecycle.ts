@@ -167,7 +167,7 @@ export function createMedia(deps: Deps): Media {
         return;
       }
       const info = verdict.info;
-      log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps} keyframes ${info.gopSeconds ?? "?"} s, audio ${info.audio?.codec ?? "none"}`);
+      log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps} ${info.videoKbps ? ` ~${info.videoKbps} kbps` : ""} keyframes ${info.gopSeconds ?? "?"} s, audio ${info.audio?.codec ?? "none"}`);
       startTranscoder(live, planLadder(info, ladderFor(room.id), config.segmentSeconds));
     });
     const probeTimer = setTimeout(() => {

@@ -11,6 +11,8 @@ export interface SourceInfo {
   gopSeconds: number | null;
   /** RFC 6381 string of the source video when it is H.264. */
   videoCodecs: string | null;
+  /** Video bitrate over the first GOP in kbit/s, null when unknown. */
+  videoKbps?: number | null;
   audio: { codec: NonNullable<FlvTag["audioCodec"]>; codecs: string } | null;
 }
 
@@ -23,6 +25,7 @@ export class SourceProbe {
   private firstKey: number | null = null;
   private secondKey: number | null = null;
   private frames = 0;
+  private gopBytes = 0;
   private lastVideoTs = 0;
   private firstAudioTs: number | null = null;
   private lastAudioTs = 0;
@@ -53,7 +56,10 @@ export class SourceProbe {
       } else {
         if (tag.keyframe && this.firstKey === null) this.firstKey = tag.ts;
         else if (tag.keyframe && this.secondKey === null && this.firstKey !== null && tag.ts > this.firstKey) this.secondKey = tag.ts;
-        if (this.firstKey !== null && this.secondKey === null) this.frames++;
+        if (this.firstKey !== null && this.secondKey === null) {
+          this.frames++;
+          this.gopBytes += tag.payload.length;
+        }
         this.lastVideoTs = tag.ts;
       }
     }
@@ -82,6 +88,7 @@ export class SourceProbe {
         videoCodec: this.codec ?? "other", width, height, fps,
         gopSeconds: this.secondKey !== null ? (this.secondKey - this.firstKey) / 1000 : null,
         videoCodecs: this.avcRecord ? avcCodecString(this.avcRecord) : null, audio: this.audio,
+        videoKbps: span > 0 ? Math.round((this.gopBytes * 8) / 1000 / span) : null,
       },
     };
   }
