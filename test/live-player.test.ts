@@ -1,10 +1,11 @@
 // The room page's player in real Chromium against a real ffmpeg publish: it plays, switches quality levels,
-// flips to offline when the publisher stops and back to live when it returns, without a reload.
+// keeps playing across a transcoder restart, flips to offline when the publisher stops and back to live when it
+// returns, without a reload.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./helpers/browser";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
-import { publish, waitFor, type Publisher } from "./live-helpers";
+import { childFfmpegs, publish, waitFor, type Publisher } from "./live-helpers";
 
 let s: RunningServer;
 let browser: Browser;
@@ -50,6 +51,12 @@ test("the room page plays the live stream, offers the rungs, goes offline and ba
   expect(options.slice(1).map((o) => o.split(" ")[0])).toEqual(["480p", "360p"]);
   await page.selectOption("#quality", "1");
   await page.click("#go-live");
+
+  // The transcoder dies mid-stream: it is restarted and the page keeps playing across the discontinuity.
+  const [transcoder] = (await childFfmpegs(s.proc.pid)).filter((p) => p.args.includes("pipe:0"));
+  process.kill(transcoder!.pid, "SIGKILL");
+  await waitFor("restarted transcoder", async () => (await childFfmpegs(s.proc.pid)).some((p) => p.args.includes("pipe:0") && p.pid !== transcoder!.pid));
+  await playsFor(page, 3);
 
   await first.stop();
   await page.waitForFunction(() => !(document.getElementById("offline") as HTMLElement).hidden, null, { timeout: 8000 });

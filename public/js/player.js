@@ -56,8 +56,10 @@
       });
       hls.on(window.Hls.Events.ERROR, function (_e, data) {
         if (!data.fatal) return;
-        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
-        else if (mode === "live") check();
+        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) return hls.recoverMediaError();
+        // Network gave up (e.g. the stream ended under us): start over if the room is still live.
+        detach();
+        if (mode === "live") setTimeout(check, 1000);
       });
       // Exposed for diagnostics and the latency benchmark (hls.playingDate: the frame's arrival time at the server).
       box.livehouseHls = hls;
