@@ -27,6 +27,8 @@ export interface IngestOptions {
   /** Looked up on every publish, so a rotated key is refused at once. */
   authorize(streamKey: string): { roomId: number; slug: string } | null;
   onPublish(stream: IngestStream): void;
+  /** The dropped encoder reconnected inside the grace window: same broadcast, a new timeline anchor. */
+  onResume(roomId: number): void;
   onUnpublish(roomId: number): void;
 }
 
@@ -93,6 +95,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
       // The same encoder came back inside the grace window: NMS continues its timeline, the broadcast goes on.
       prev.session = session;
       opts.log(`rtmp: ${slug} publisher reconnected from ${session.socket.remoteAddress}`);
+      opts.onResume(prev.roomId);
       return;
     }
     const roomId = roomIds.get(session.id);

@@ -17,6 +17,7 @@ export function createLive(deps: Deps) {
       return room ? { roomId: room.id, slug: room.slug } : null;
     },
     onPublish: media.onPublish,
+    onResume: media.onResume,
     onUnpublish: media.onUnpublish,
   });
   let sweepTimer: ReturnType<typeof setInterval> | null = null;

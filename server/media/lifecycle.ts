@@ -43,6 +43,8 @@ interface Live {
    */
   attachFirst: ((sink: (buf: Uint8Array) => void) => () => void) | null;
   ending: Promise<void> | null;
+  /** The encoder reconnected: restart the transcoder at its first keyframe. */
+  resumed: boolean;
 }
 
 export function mediaRoot(deps: Pick<Deps, "config">): string {
@@ -55,6 +57,7 @@ export function broadcastDir(deps: Pick<Deps, "config">, id: number): string {
 
 export interface Media {
   onPublish(stream: IngestStream): void;
+  onResume(roomId: number): void;
   onUnpublish(roomId: number): void;
   /** Folder of the room's live broadcast once it is playable. */
   liveDir(slug: string): string | null;
@@ -132,7 +135,7 @@ export function createMedia(deps: Deps): Media {
     mkdirSync(dir, { recursive: true });
     const live: Live = {
       broadcastId, roomId: room.id, slug: room.slug, dir, startedAt, stream, clockBase: Number.POSITIVE_INFINITY, plan: null, output: null,
-      transcoder: null, timers: [], detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null,
+      transcoder: null, timers: [], detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
     };
     bySlug.set(room.slug, live);
     byRoom.set(room.id, live);
@@ -156,6 +159,11 @@ export function createMedia(deps: Deps): Media {
       if (!tag || tag.type === "script") return;
       const now = Date.now();
       if (!tag.config && now - tag.ts < live.clockBase) live.clockBase = now - tag.ts;
+      if (live.resumed && tag.type === "video" && tag.keyframe && !tag.config) {
+        live.resumed = false;
+        // After this tag is delivered, so the new run's GOP cache starts at this keyframe exactly once.
+        setImmediate(() => live.transcoder?.restart());
+      }
       if (!probing) return;
       const verdict = probe.push(tag);
       if (verdict.state === "waiting") return;
@@ -214,6 +222,13 @@ export function createMedia(deps: Deps): Media {
         log(`media: publish failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         stream.kick("internal error");
       }
+    },
+    onResume(roomId) {
+      const live = byRoom.get(roomId);
+      if (!live) return;
+      // NMS continues the timestamps across the gap, so the old arrival anchor would be off by the gap.
+      live.clockBase = Number.POSITIVE_INFINITY;
+      live.resumed = live.transcoder !== null;
     },
     onUnpublish(roomId) {
       const live = byRoom.get(roomId);

@@ -27,6 +27,7 @@ export class Transcoder {
   private run = -1;
   private failures = 0;
   private stopping = false;
+  private restarting = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private exited: Promise<unknown> = Promise.resolve();
 
@@ -87,12 +88,35 @@ export class Transcoder {
       this.detach = null;
       this.proc = null;
       if (this.stopping) return;
+      if (this.restarting) {
+        this.restarting = false;
+        this.spawn();
+        return;
+      }
       this.failures = Date.now() - began > STABLE_MS ? 0 : this.failures + 1;
       const wait = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0]!;
       const last = stderrTail.trim().split("\n").slice(-2).join(" | ");
       this.opts.log(`transcoder: ffmpeg run ${run} exited (${code ?? proc.signalCode}); restarting in ${wait} ms${last ? `: ${last}` : ""}`);
       this.timer = setTimeout(() => this.spawn(), wait);
     });
+  }
+
+  /**
+   * Ends the current run cleanly (its last segment is flushed) and starts the next one at once, e.g. when the
+   * encoder reconnected: the new run is anchored to the new connection's clock and may carry new settings.
+   */
+  restart(graceMs = 3000): void {
+    const proc = this.proc;
+    if (this.stopping || this.restarting || !proc) return;
+    this.restarting = true;
+    this.detach?.();
+    this.detach = null;
+    try {
+      const e = proc.stdin.end();
+      if (e instanceof Promise) e.catch(() => {});
+    } catch {}
+    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+    void proc.exited.then(() => clearTimeout(kill));
   }
 
   /** Ends ffmpeg cleanly (it flushes its last segment) and waits for it; kills it after `graceMs`. */
