@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, freePort, removeDir, startServer, tempDataDir, ROOT, type RunningServer } from "./helpers/server";
+import { freePort, removeDir, startServer, tempDataDir, ROOT, type RunningServer } from "./helpers/server";
 
 let server: RunningServer;
 beforeAll(async () => {

@@ -31,6 +31,11 @@ export function forbidden(ctx: ReqCtx): Response {
   return html(<MessagePage ctx={ctx} title={ctx.t("error.forbidden")} text={ctx.t("error.forbidden")} status={403} />, 403);
 }
 
+export function requireAdmin(ctx: ReqCtx): Response | null {
+  if (!ctx.user) return requireUser(ctx);
+  return ctx.user.role === "admin" ? null : forbidden(ctx);
+}
+
 function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : "/";
 }
@@ -134,11 +139,7 @@ export function accountsRoutes(deps: Deps) {
       const { id, username, displayName, role } = ctx.user;
       return json({ id, username, displayName, role });
     })
-    .get("/admin", ({ ctx }) => {
-      if (!ctx.user) return requireUser(ctx);
-      if (ctx.user.role !== "admin") return forbidden(ctx);
-      return html(<AdminPage ctx={ctx} users={accounts.listUsers(db)} />);
-    })
+    .get("/admin", ({ ctx }) => requireAdmin(ctx) ?? html(<AdminPage ctx={ctx} users={accounts.listUsers(db)} />))
     .post(
       "/admin/users/:id/role",
       ({ ctx, params, body }) => {

@@ -5,14 +5,14 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ChatPanel, FollowButton } from "../../views/partials/chat";
 import { ChatSettingsPage, type ChatSettingsData } from "../../views/partials/chat-settings";
-import { forbidden, requireUser } from "../accounts/routes";
+import { requireUser } from "../accounts/routes";
 import { randomToken } from "../accounts/secrets";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import type { Room } from "../rooms/model";
 import * as rooms from "../rooms/rooms";
-import { notFoundPage } from "../rooms/routes";
+import { managedRoom, notFoundPage } from "../rooms/routes";
 import type { Chat } from "./chat";
 import { EMOTE_FILE, emotesDir, saveEmoteFile } from "./emotes";
 import { COMMAND_NAME, EMOTE_NAME, type ModAction } from "./model";
@@ -39,15 +39,6 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
 
   function refusal(ctx: ReqCtx, r: { code: string; status: number; vars?: Record<string, string | number> }): Response {
     return json({ error: ctx.t(`chat.notice.${r.code}`, r.vars), code: r.code }, r.status);
-  }
-
-  /** The room when the signed-in user may manage its chat (owner or admin), else the response to send. */
-  function managed(ctx: ReqCtx, slug: string): Room | Response {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
-    const room = rooms.getRoomBySlug(db, slug);
-    if (!room) return notFoundPage(ctx);
-    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
   }
 
   function settingsData(room: Room): ChatSettingsData & { viewers: number } {
@@ -156,13 +147,13 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
       return new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" } });
     })
     .get("/studio/rooms/:slug/chat", ({ ctx, params }) => {
-      const room = managed(ctx, params.slug);
+      const room = managedRoom(db, ctx, params.slug);
       return room instanceof Response ? room : settingsPage(ctx, room, {});
     })
     .post(
       "/studio/rooms/:slug/chat/modes",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const seconds = Number(body.slowSeconds ?? "0");
         if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return settingsPage(ctx, room, { error: "error.invalid" });
@@ -177,7 +168,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/moderators",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const r = chat.moderate(room, ctx.user!, { action: "mod", username: body.username.trim().replace(/^@/, "") });
         return r.ok ? back(room) : settingsPage(ctx, room, { error: "error.noSuchUser" });
@@ -187,7 +178,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/moderators/remove",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         chat.moderate(room, ctx.user!, { action: "unmod", username: body.username });
         return back(room);
@@ -197,7 +188,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/terms",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const term = body.term.trim();
         if (!term || term.length > 100) return settingsPage(ctx, room, { error: "error.term" });
@@ -209,7 +200,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/terms/remove",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         store.removeTerm(db, room.id, body.term);
         return back(room);
@@ -219,7 +210,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/commands",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const name = body.name.trim().replace(/^!/, "").toLowerCase();
         const reply = body.reply.trim();
@@ -233,7 +224,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/commands/remove",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         store.deleteCommand(db, room.id, body.name);
         return back(room);
@@ -243,7 +234,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/emotes",
       async ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const name = body.name.trim().toLowerCase();
         if (!EMOTE_NAME.test(name)) return settingsPage(ctx, room, { error: "error.emoteName" });
@@ -258,7 +249,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/emotes/remove",
       ({ ctx, params, body }) => {
-        const room = managed(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const file = store.deleteEmote(db, room.id, body.name);
         // Other emotes may share the same image bytes (same hash name); only remove an orphaned file.

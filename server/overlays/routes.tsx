@@ -12,7 +12,7 @@ import { fragment, html, jsonError, redirect } from "../http/respond";
 import { translator, type Lang } from "../i18n";
 import { roomTopic } from "../realtime/contract";
 import type { Room } from "../rooms/model";
-import { managedRoom } from "../wallet/access";
+import { managedRoom } from "../rooms/routes";
 import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
 
 export const CLOSE_ROTATED = 4001;

@@ -3,7 +3,7 @@
 import { Elysia, t } from "elysia";
 import { MessagePage } from "../../views/pages/admin";
 import { CoinAdminPage, CoinsPage } from "../../views/pages/shop";
-import { forbidden, requireUser } from "../accounts/routes";
+import { requireAdmin, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { html, json, jsonError, redirect } from "../http/respond";
@@ -101,9 +101,8 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
       { body: t.Object({ pack: t.String({ maxLength: 20 }), provider: t.Union([t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ maxLength: 200 }) }) },
     )
     .get("/admin/coins", ({ ctx }) => {
-      const denied = requireUser(ctx);
+      const denied = requireAdmin(ctx);
       if (denied) return denied;
-      if (ctx.user!.role !== "admin") return forbidden(ctx);
       const pending = listCoinPurchases(db, { userId: null, status: "pending" }).filter((p) => p.provider === "manual");
       return html(<CoinAdminPage ctx={ctx} pending={pending} />);
     })

@@ -1,4 +1,5 @@
 // Thin HTTP adapters for rooms: home, room page, Studio (create/edit/cover/stream key), covers, room API.
+import type { Database } from "bun:sqlite";
 import { Elysia, t } from "elysia";
 import { join } from "node:path";
 import { MessagePage } from "../../views/pages/admin";
@@ -36,17 +37,17 @@ export function notFoundPage(ctx: ReqCtx): Response {
   return html(<MessagePage ctx={ctx} title={ctx.t("room.notFound")} text={ctx.t("room.notFoundText")} status={404} />, 404);
 }
 
+/** The room when the signed-in user may manage it (owner or admin), else the response to send instead. */
+export function managedRoom(db: Database, ctx: ReqCtx, slug: string): Room | Response {
+  const denied = requireUser(ctx);
+  if (denied) return denied;
+  const room = rooms.getRoomBySlug(db, slug);
+  if (!room) return notFoundPage(ctx);
+  return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
+}
+
 export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }) {
   const { db, config } = deps;
-
-  /** The room when the signed-in user may manage it, else the response to send instead. */
-  function managedRoom(ctx: ReqCtx, slug: string): Room | Response {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
-    const room = rooms.getRoomBySlug(db, slug);
-    if (!room) return notFoundPage(ctx);
-    return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
-  }
 
   /** A real uploaded file, or null when the form had an empty file input. */
   function uploaded(v: unknown): Blob | null {
@@ -96,7 +97,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       { body: roomBody },
     )
     .get("/studio/rooms/:slug", ({ ctx, params }) => {
-      const room = managedRoom(ctx, params.slug);
+      const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       const key = rooms.getStreamKey(db, room.id)!;
       return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} viewers={deps.viewers(room.id)} />);
@@ -104,7 +105,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
     .post(
       "/studio/rooms/:slug",
       async ({ ctx, params, body }) => {
-        const room = managedRoom(ctx, params.slug);
+        const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const values = formValues(body);
         const file = uploaded(body.cover);
@@ -122,7 +123,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       { body: roomBody },
     )
     .post("/studio/rooms/:slug/key/rotate", ({ ctx, params }) => {
-      const room = managedRoom(ctx, params.slug);
+      const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       const key = rooms.rotateStreamKey(db, room.id, deps.now());
       return ctx.isHtmx ? fragment(<StreamKeyBox ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} rotated />) : redirect(`/studio/rooms/${room.slug}`);
