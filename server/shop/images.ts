@@ -1,21 +1,18 @@
 // Product images: checked by their bytes (not the claimed type) and size, then decoded by ffmpeg to make a
 // 480-px-wide JPEG thumbnail — a file ffmpeg cannot decode is refused. Originals are kept as uploaded
 // (size-limited), under content-hash names so both can be cached forever.
-import { mkdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { sniffImage } from "../rooms/covers";
+import { checkImageUpload, contentHash, storeImage } from "../http/uploads";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_IMAGES = 4;
 export const IMAGE_NAME = /^\d+-[0-9a-f]{16}(-t\.jpg|\.(jpg|png|webp))$/;
 
-export type ImageCheck = { ok: true; ext: "jpg" | "png" | "webp"; bytes: Uint8Array } | { ok: false; message: "shop.error.imageType" | "shop.error.imageSize" };
+const RULES = { maxBytes: MAX_IMAGE_BYTES, formats: ["jpg", "png", "webp"], messages: { type: "shop.error.imageType", size: "shop.error.imageSize" } } as const;
 
-export async function checkImage(file: Blob): Promise<ImageCheck> {
-  if (file.size > MAX_IMAGE_BYTES) return { ok: false, message: "shop.error.imageSize" };
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const ext = sniffImage(bytes);
-  return ext ? { ok: true, ext, bytes } : { ok: false, message: "shop.error.imageType" };
+export function checkImage(file: Blob) {
+  return checkImageUpload(file, RULES);
 }
 
 export function imagesDir(dataDir: string): string {
@@ -25,12 +22,9 @@ export function imagesDir(dataDir: string): string {
 /** Stores the original and its thumbnail; null when ffmpeg could not decode the picture. */
 export async function saveImage(dataDir: string, productId: number, img: { ext: string; bytes: Uint8Array }): Promise<string | null> {
   const dir = imagesDir(dataDir);
-  mkdirSync(dir, { recursive: true });
-  const hash = new Bun.CryptoHasher("sha256").update(img.bytes).digest("hex").slice(0, 16);
-  const name = `${productId}-${hash}.${img.ext}`;
+  const name = await storeImage(dir, `${productId}-`, img);
   const original = join(dir, name);
-  const thumb = join(dir, `${productId}-${hash}-t.jpg`);
-  await Bun.write(original, img.bytes);
+  const thumb = join(dir, `${productId}-${contentHash(img.bytes)}-t.jpg`);
   const proc = Bun.spawn(
     ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", original, "-frames:v", "1", "-vf", "scale='min(480,iw)':-2", "-q:v", "4", thumb],
     { stdout: "ignore", stderr: "pipe" },
