@@ -91,6 +91,7 @@ export function createMedia(deps: Deps): Media {
     });
   }
 
+  /** Live means playable: the facts and the room flag wait for the master playlist, so no viewer gets a 404. */
   function goLive(live: Live): void {
     markLive(db, live.roomId, live.startedAt);
     const at = deps.now();
