@@ -1,6 +1,7 @@
 import { required, flag } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
-import { createAccessToken, createUser, getUserByUsername } from "./accounts";
+import { userFlag } from "../cli/lookup";
+import { createAccessToken, createUser } from "./accounts";
 import { ROLES, type Role } from "./model";
 
 export const accountsCommands: Command[] = [
@@ -22,9 +23,7 @@ export const accountsCommands: Command[] = [
     name: "token create",
     usage: "token create --username U [--name N]",
     run(argv, { db }) {
-      const username = required(argv, "--username");
-      const user = getUserByUsername(db, username);
-      if (!user) throw new CommandError(`no user "${username}"`);
+      const user = userFlag(db, argv, "--username");
       const { token, id } = createAccessToken(db, user.id, flag(argv, "--name") ?? "cli");
       return { token, id, username: user.username };
     },

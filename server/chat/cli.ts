@@ -1,16 +1,14 @@
 import { flag, required } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
 import type { Database } from "bun:sqlite";
-import { getRoomBySlug } from "../rooms/rooms";
+import { roomBySlug } from "../cli/lookup";
 import * as store from "./storage";
 
 /** --room SLUG targets one room's list; without it, the global list every room also applies. */
 function roomOf(db: Database, argv: readonly string[]): number | null {
   const slug = flag(argv, "--room");
   if (slug === undefined) return null;
-  const room = getRoomBySlug(db, slug);
-  if (!room) throw new CommandError(`no room "${slug}"`);
-  return room.id;
+  return roomBySlug(db, slug).id;
 }
 
 function termOf(argv: readonly string[]): string {

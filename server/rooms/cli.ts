@@ -1,6 +1,6 @@
 import { flag, has, required } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
-import { getUserByUsername } from "../accounts/accounts";
+import { roomFlag, userFlag } from "../cli/lookup";
 import * as rooms from "./rooms";
 
 export const roomsCommands: Command[] = [
@@ -8,9 +8,7 @@ export const roomsCommands: Command[] = [
     name: "room create",
     usage: "room create --owner U --title T [--description D] [--category C] [--tags a,b]",
     run(argv, { db }) {
-      const username = required(argv, "--owner");
-      const owner = getUserByUsername(db, username);
-      if (!owner) throw new CommandError(`no user "${username}"`);
+      const owner = userFlag(db, argv, "--owner");
       const r = rooms.createRoom(db, owner, {
         title: required(argv, "--title"), description: flag(argv, "--description") ?? "",
         category: flag(argv, "--category") ?? "just-chatting", tags: flag(argv, "--tags") ?? "",
@@ -24,11 +22,10 @@ export const roomsCommands: Command[] = [
     name: "room key",
     usage: "room key --room SLUG [--rotate]",
     run(argv, { db }) {
-      const slug = required(argv, "--room");
-      const room = rooms.getRoomBySlug(db, slug);
-      if (!room) throw new CommandError(`no room "${slug}"`);
-      const streamKey = has(argv, "--rotate") ? rooms.rotateStreamKey(db, room.id) : rooms.getStreamKey(db, room.id)!;
-      return { slug, streamKey, rotated: has(argv, "--rotate") };
+      const room = roomFlag(db, argv);
+      const rotate = has(argv, "--rotate");
+      const streamKey = rotate ? rooms.rotateStreamKey(db, room.id) : rooms.getStreamKey(db, room.id)!;
+      return { slug: room.slug, streamKey, rotated: rotate };
     },
   },
 ];

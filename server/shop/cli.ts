@@ -1,6 +1,6 @@
 import { flag, intFlag, required } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
-import { getUserByUsername } from "../accounts/accounts";
+import { userFlag } from "../cli/lookup";
 import { createProduct } from "./products";
 
 export const shopCommands: Command[] = [
@@ -8,10 +8,8 @@ export const shopCommands: Command[] = [
     name: "product create",
     usage: "product create --owner U --title T --price MINOR --currency CUR --stock N [--kind physical|digital] [--description D]",
     run(argv, { moneyDb }) {
-      const username = required(argv, "--owner");
-      const owner = getUserByUsername(moneyDb, username);
-      if (!owner) throw new CommandError(`no user "${username}"`);
-      if (owner.role === "viewer") throw new CommandError(`--owner: "${username}" is a ${owner.role}; only creators and admins sell`);
+      const owner = userFlag(moneyDb, argv, "--owner");
+      if (owner.role === "viewer") throw new CommandError(`--owner: "${owner.username}" is a ${owner.role}; only creators and admins sell`);
       const kind = flag(argv, "--kind") ?? "physical";
       if (kind !== "physical" && kind !== "digital") throw new CommandError("--kind must be physical or digital");
       const r = createProduct(moneyDb, owner, {

@@ -1,5 +1,5 @@
-import { getUserByUsername } from "../accounts/accounts";
-import { flag, intFlag, required } from "../cli/args";
+import { userFlag } from "../cli/lookup";
+import { flag, intFlag } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
 import { checkLedger, creditCoins, getBalance, MAX_COINS } from "./wallet";
 
@@ -8,11 +8,9 @@ export const walletCommands: Command[] = [
     name: "wallet credit",
     usage: "wallet credit --username U --coins N [--key IDEMPOTENCY_KEY]",
     run(argv, { db, moneyDb }) {
-      const username = required(argv, "--username");
+      const user = userFlag(db, argv, "--username");
       const coins = intFlag(argv, "--coins");
       if (coins < 1 || coins > MAX_COINS) throw new CommandError(`--coins must be between 1 and ${MAX_COINS}`);
-      const user = getUserByUsername(db, username);
-      if (!user) throw new CommandError(`no user "${username}"`);
       const key = flag(argv, "--key");
       const r = creditCoins(moneyDb, { userId: user.id, coins, reason: "admin_credit", ref: "cli", idempotencyKey: key ? `cli:${key}` : undefined });
       return { username: user.username, credited: r.replay ? 0 : coins, balance: r.balance, transaction: r.entryId, replay: r.replay };
@@ -22,9 +20,7 @@ export const walletCommands: Command[] = [
     name: "wallet balance",
     usage: "wallet balance --username U",
     run(argv, { db, moneyDb }) {
-      const username = required(argv, "--username");
-      const user = getUserByUsername(db, username);
-      if (!user) throw new CommandError(`no user "${username}"`);
+      const user = userFlag(db, argv, "--username");
       return { username: user.username, coins: getBalance(moneyDb, user.id) };
     },
   },
