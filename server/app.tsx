@@ -18,7 +18,6 @@ import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
-import { createRealtime } from "./realtime";
 import { paymentRoutes } from "./payments/routes";
 import { shopApi } from "./shop/api";
 import { shopRoutes } from "./shop/routes";
