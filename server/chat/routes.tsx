@@ -3,7 +3,7 @@
 import { Elysia, t } from "elysia";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { ChatPanel, FollowButton } from "../../views/partials/chat";
+import { ChatPanel, FollowButton, ReplayChat } from "../../views/partials/chat";
 import { ChatSettingsPage, type ChatSettingsData } from "../../views/partials/chat-settings";
 import { requireUser } from "../accounts/routes";
 import { randomToken } from "../accounts/secrets";
@@ -17,6 +17,9 @@ import type { Chat } from "./chat";
 import { EMOTE_FILE, emotesDir, saveEmoteFile } from "./emotes";
 import { COMMAND_NAME, EMOTE_NAME, type ModAction } from "./model";
 import * as store from "./storage";
+
+/** Lines rendered beside a replay; a longer chat shows its first part. */
+const REPLAY_CHAT_LIMIT = 3000;
 
 const modBody = t.Union([
   t.Object({ action: t.Literal("delete"), messageId: t.Integer({ minimum: 1 }) }),
@@ -57,6 +60,11 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
 
   return new Elysia({ name: "livehouse.chat" })
     .use(contextPlugin(deps))
+    .get(
+      "/replays/:id/chat",
+      ({ ctx, params }) => fragment(<ReplayChat events={chat.replay(params.id, 0, Number.MAX_SAFE_INTEGER, REPLAY_CHAT_LIMIT)} t={ctx.t} />),
+      { params: t.Object({ id: t.Numeric() }) },
+    )
     .get("/r/:slug/chat", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
       if (!room) return notFoundPage(ctx);

@@ -10,6 +10,7 @@ import giftsJs from "../../public/js/gifts.js" with { type: "file" };
 import overlayJs from "../../public/js/overlay.js" with { type: "file" };
 import overlayCss from "../../public/css/overlay.css" with { type: "file" };
 import playerJs from "../../public/js/player.js" with { type: "file" };
+import replayJs from "../../public/js/replay.js" with { type: "file" };
 import roomJs from "../../public/js/room.js" with { type: "file" };
 import { Elysia } from "elysia";
 
@@ -24,6 +25,7 @@ const SOURCES: Record<string, string> = {
   "overlay.js": overlayJs,
   "overlay.css": overlayCss,
   "player.js": playerJs,
+  "replay.js": replayJs,
   "room.js": roomJs,
 };
 

@@ -189,6 +189,8 @@ export const en = {
   "replays.notFound": "Replay not found",
   "replays.recorded": "Recorded",
   "replays.backToRoom": "Back to the room",
+  "replays.chat": "Chat replay",
+  "replays.noChat": "Nobody chatted during this broadcast.",
   // wallet, gifts, overlays
   "wallet.title": "Wallet",
   "wallet.balance": "Balance",

@@ -191,6 +191,8 @@ export const zh: Record<MessageKey, string> = {
   "replays.notFound": "找不到回放",
   "replays.recorded": "录制于",
   "replays.backToRoom": "返回直播间",
+  "replays.chat": "聊天回放",
+  "replays.noChat": "这场直播没有人聊天。",
   // 钱包、礼物、OBS 叠加层
   "wallet.title": "钱包",
   "wallet.balance": "余额",

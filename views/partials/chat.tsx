@@ -24,10 +24,25 @@ export function Parts({ parts }: { parts: Part[] }): JSX.Element {
 /** One chat line. Kept small (it is sent to every viewer): room.js adds the moderators' delete button. */
 export function ChatLine({ e, t, history }: { e: ChatEvent; t: Translate; history?: boolean }): JSX.Element {
   return (
-    <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase()} data-h={history ? "1" : undefined}>
+    <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase()} data-h={history ? "1" : undefined} data-offset={e.offsetMs === null ? undefined : String(e.offsetMs)}>
       {e.bot ? <b class="who bot" safe>{t("chat.bot")}</b> : <b class="who" safe>{e.user?.displayName ?? ""}</b>}
       <span class="text"><Parts parts={e.parts} /></span>
     </li>
+  );
+}
+
+/**
+ * A broadcast's chat beside its replay: every line is rendered (escaped) here and starts hidden; replay.js shows
+ * the lines whose offset the video has reached, so the chat plays back in sync and follows seeks.
+ */
+export function ReplayChat({ events, t }: { events: ChatEvent[]; t: Translate }): JSX.Element {
+  return (
+    <section class="chat card" id="replay-chat">
+      <h2 safe>{t("replays.chat")}</h2>
+      {events.length ? (
+        <ul class="chat-list" data-replay-chat>{events.map((e) => <ChatLine e={e} t={t} history />)}</ul>
+      ) : <p class="muted" safe>{t("replays.noChat")}</p>}
+    </section>
   );
 }
 

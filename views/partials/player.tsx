@@ -4,6 +4,7 @@ import type { ReqCtx } from "../../server/http/context";
 import { assetUrl } from "../../server/http/assets";
 import type { Room } from "../../server/rooms/model";
 import { Layout } from "../layout";
+import { ReplayShopMount } from "./shop";
 
 export function PlayerScripts(): JSX.Element {
   return (
@@ -68,16 +69,24 @@ export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room |
     );
   }
   return (
-    <Layout ctx={ctx} title={room.title} head={<PlayerScripts />}>
-      <div class="stage" id="stage">
-        <Player ctx={ctx} src={`/replays/${broadcast.id}/index.m3u8`} mode="vod" live={true} poster={`/replays/${broadcast.id}/poster.jpg`} />
-      </div>
-      <div class="card" style="margin-top:1rem">
-        <h1 style="margin:0" safe>{room.title}</h1>
-        <p class="muted">
-          <span safe>{t("replays.recorded")}</span> <span safe>{new Date(broadcast.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</span> ·{" "}
-          <a href={`/r/${room.slug}`} safe>{t("replays.backToRoom")}</a>
-        </p>
+    <Layout ctx={ctx} title={room.title} head={<><PlayerScripts /><script src={assetUrl("replay.js")} defer></script></>}>
+      <div class="room-layout">
+        <section>
+          <div class="stage" id="stage">
+            <Player ctx={ctx} src={`/replays/${broadcast.id}/index.m3u8`} mode="vod" live={true} poster={`/replays/${broadcast.id}/poster.jpg`} />
+          </div>
+          <div class="card" style="margin-top:1rem">
+            <h1 style="margin:0" safe>{room.title}</h1>
+            <p class="muted">
+              <span safe>{t("replays.recorded")}</span> <span safe>{new Date(broadcast.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</span> ·{" "}
+              <a href={`/r/${room.slug}`} safe>{t("replays.backToRoom")}</a>
+            </p>
+          </div>
+        </section>
+        <aside id="side">
+          <ReplayShopMount t={t} broadcastId={broadcast.id} />
+          <section id="replay-chat" hx-get={`/replays/${broadcast.id}/chat`} hx-trigger="load" hx-swap="outerHTML"></section>
+        </aside>
       </div>
     </Layout>
   );
