@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { buildLadderArgs, DEFAULT_LADDER, planLadder } from "../server/media/ffmpeg-args";
 import { parseFfmpegPlaylist } from "../server/media/playlists";
 import { removeDir } from "../test/helpers/server";
-import { publishArgs, waitFor } from "../test/live-helpers";
+import { waitFor } from "../test/live-helpers";
 import { CpuMeter, deadline, fmt, liveServer, opt } from "./bench-live-lib";
 
 const MEDIA_S = opt("media-seconds", 60);
