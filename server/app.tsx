@@ -80,7 +80,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         if (api || !ctx) return jsonError(code === "PARSE" ? 400 : 422, "invalid request: " + (error instanceof ValidationError ? error.valueError?.message ?? "validation failed" : "could not parse body"));
         return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("error.invalid")} status={422} />, 422);
       }
-      log(`http ${request.method} ${path}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      // Overlay URLs carry their secret in the path: never write it to the log.
+      log(`http ${request.method} ${path.replace(/^\/overlay\/[^/]+/, "/overlay/***")}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (api || !ctx) return jsonError(500, "internal error");
       return html(<MessagePage ctx={ctx} title={ctx.t("error.generic")} text={ctx.t("error.generic")} status={500} />, 500);
     })
