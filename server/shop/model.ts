@@ -93,13 +93,7 @@ export interface Pin {
   unpinOffsetMs: number | null;
 }
 
-export interface ProductInput {
-  title: string;
-  description: string;
-  priceMinor: number;
-  currency: string;
-  stock: number;
-  kind: ProductKind;
+export interface ProductInput extends Pick<Product, "title" | "description" | "priceMinor" | "currency" | "stock" | "kind"> {
   /** "label:price:stock" lines are parsed by the form layer; here already structured. */
   variants: { label: string; priceMinor: number | null; stock: number }[];
 }
