@@ -81,6 +81,16 @@ describe("Studio", () => {
     expect((await creator.fetch("/studio/rooms/jazz-night/key/rotate", { method: "POST", headers: { "x-csrf-token": "bad" } })).status).toBe(403);
   });
 
+  test("the Studio status refreshes itself with the live state and viewer count; only for the owner", async () => {
+    const res = await creator.fetch("/studio/rooms/jazz-night/status", { headers: { "hx-request": "true" } });
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('hx-trigger="every 5s"');
+    expect(body).toContain("Offline");
+    expect(body).toContain("0 watching");
+    expect((await other.fetch("/studio/rooms/jazz-night/status")).status).toBe(403);
+  });
+
   test("editing saves and a hostile title renders inert everywhere", async () => {
     await createRoom(creator, { title: "Temp" });
     const res = await creator.fetch("/studio/rooms/temp", { method: "POST", body: roomForm({ title: XSS, description: XSS, category: "gaming", tags: XSS }), headers: { "hx-request": "true" } });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { MessagePage } from "../../views/pages/admin";
 import { HomePage } from "../../views/pages/home";
 import { RoomPage } from "../../views/pages/room";
-import { RoomForm, StreamKeyBox, StudioPage, StudioRoomPage, type RoomFormValues } from "../../views/pages/studio";
+import { RoomForm, StreamKeyBox, StudioPage, StudioRoomPage, StudioStatus, type RoomFormValues } from "../../views/pages/studio";
 import { forbidden, requireUser } from "../accounts/routes";
 import { isCreator } from "../accounts/accounts";
 import { countUsers } from "../accounts/storage";
@@ -122,6 +122,10 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       },
       { body: roomBody },
     )
+    .get("/studio/rooms/:slug/status", ({ ctx, params }) => {
+      const room = managedRoom(db, ctx, params.slug);
+      return room instanceof Response ? room : fragment(<StudioStatus ctx={ctx} room={room} viewers={deps.viewers(room.id)} />);
+    })
     .post("/studio/rooms/:slug/key/rotate", ({ ctx, params }) => {
       const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;

@@ -93,16 +93,24 @@ export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.
   );
 }
 
+/** Live state and viewer count; refreshes itself every few seconds while the creator keeps the Studio open. */
+export function StudioStatus({ ctx, room, viewers }: { ctx: ReqCtx; room: Room; viewers: number }): JSX.Element {
+  const { t } = ctx;
+  return (
+    <p class="row" id="studio-status" hx-get={`/studio/rooms/${room.slug}/status`} hx-trigger="every 5s" hx-swap="outerHTML">
+      {room.liveSince ? <span class="badge live" safe>{t("room.live")}</span> : <span class="badge" safe>{t("room.offline")}</span>}
+      <span class="muted" id="studio-viewers" safe>{`${viewers} ${t("chat.watching")}`}</span>
+    </p>
+  );
+}
+
 export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewers }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string; viewers: number }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title}>
       <p><a href="/studio" safe>← {t("studio.title")}</a></p>
       <h1 safe>{room.title}</h1>
-      <p class="row" id="studio-status">
-        {room.liveSince ? <span class="badge live" safe>{t("room.live")}</span> : <span class="badge" safe>{t("room.offline")}</span>}
-        <span class="muted" id="studio-viewers" safe>{`${viewers} ${t("chat.watching")}`}</span>
-      </p>
+      <StudioStatus ctx={ctx} room={room} viewers={viewers} />
       <nav class="row" id="studio-links">
         <a class="button" href={`/r/${room.slug}`} safe>{t("studio.openRoom")}</a>
         <a class="button" href={`/studio/rooms/${room.slug}/chat`} safe>{t("chatSettings.title")}</a>
