@@ -169,6 +169,22 @@ describe("a live broadcast", () => {
     expect((await api(rooms.Main!.slug)).live).toBe(true);
   });
 
+  test("a frozen ffmpeg (not reading its input) is killed and restarted instead of buffering the feed", async () => {
+    const [frozen] = await transcoders();
+    expect(frozen).toBeDefined();
+    process.kill(frozen!.pid, "SIGSTOP");
+    try {
+      await waitFor("the stall to be noticed", () => s.output().includes("has not read its input for 10 s; killing it"), 30_000, 250);
+      const next = await waitFor("a new transcoder", async () => (await transcoders()).find((p) => p.pid !== frozen!.pid), 10_000);
+      expect(next.pid).not.toBe(frozen!.pid);
+      expect((await api(rooms.Main!.slug)).live).toBe(true);
+    } finally {
+      try {
+        process.kill(frozen!.pid, "SIGCONT");
+      } catch {}
+    }
+  }, 60_000);
+
   test("publisher stops: offline within 5 s, no ffmpeg left, and the replay plays", async () => {
     const slug = rooms.Main!.slug;
     await main.stop();

@@ -20,6 +20,11 @@ export interface TranscoderOptions {
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 /** A run that lasted this long resets the backoff. */
 const STABLE_MS = 30_000;
+/**
+ * A run whose stdin has not drained for this long is stuck (frozen or wedged ffmpeg): it is killed and restarted,
+ * so the feed never piles up in memory behind it.
+ */
+const STALL_MS = 10_000;
 
 export class Transcoder {
   private proc: Subprocess<"pipe", "ignore", "pipe"> | null = null;
@@ -54,6 +59,10 @@ export class Transcoder {
     const began = Date.now();
     let firstSeen = false;
     let stderrTail = "";
+    // Flushes waiting for ffmpeg to read, and when it last made progress (a flush settled or the wait began):
+    // a slow ffmpeg still drains now and then, a wedged one never does.
+    let pending = 0;
+    let progressAt = 0;
     void (async () => {
       const dec = new TextDecoder();
       const reader = proc.stderr.getReader();
@@ -75,11 +84,22 @@ export class Transcoder {
       if (this.proc !== proc) return;
       // FileSink buffers; flushing per tag keeps ingest → segment lag at ffmpeg's own. A dead ffmpeg makes these
       // reject (EPIPE): ignore it here, proc.exited drives the restart.
+      if (pending > 0 && Date.now() - progressAt > STALL_MS) {
+        this.opts.log(`transcoder: ffmpeg run ${run} has not read its input for ${STALL_MS / 1000} s; killing it`);
+        proc.kill("SIGKILL");
+        return;
+      }
       try {
         const w = proc.stdin.write(buf);
         if (w instanceof Promise) w.catch(() => {});
         const f = proc.stdin.flush();
-        if (f instanceof Promise) f.catch(() => {});
+        if (f instanceof Promise) {
+          if (pending++ === 0) progressAt = Date.now();
+          f.catch(() => {}).finally(() => {
+            pending--;
+            progressAt = Date.now();
+          });
+        }
       } catch {}
     });
     this.exited = proc.exited.then((code) => {
