@@ -74,7 +74,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       const api = path.startsWith("/api/");
       if (code === "NOT_FOUND") {
         if (api || !ctx) return jsonError(404, `no route ${request.method} ${path}`);
-        return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("room.notFoundText")} status={404} />, 404);
+        return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("error.notFoundText")} status={404} />, 404);
       }
       if (error instanceof ValidationError || code === "VALIDATION" || code === "PARSE") {
         if (api || !ctx) return jsonError(code === "PARSE" ? 400 : 422, "invalid request: " + (error instanceof ValidationError ? error.valueError?.message ?? "validation failed" : "could not parse body"));

@@ -1,6 +1,7 @@
 import type { Children } from "@kitajs/html";
 import type { ReqCtx } from "../server/http/context";
 import { assetUrl } from "../server/http/assets";
+import { isCreator } from "../server/accounts/accounts";
 
 export interface LayoutProps {
   ctx: ReqCtx;
@@ -30,8 +31,12 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
           <a class="brand" href="/">Livehouse</a>
           <nav>
             <a href="/" safe>{t("nav.home")}</a>
-            {user && (user.role === "creator" || user.role === "admin") ? <a href="/studio" safe>{t("nav.studio")}</a> : ""}
-            {user && (user.role === "creator" || user.role === "admin") ? <a href="/studio/shop" safe>{t("shop.backOffice.products")}</a> : ""}
+            {isCreator(user) ? (
+              <>
+                <a href="/studio" safe>{t("nav.studio")}</a>
+                <a href="/studio/shop" safe>{t("shop.backOffice.products")}</a>
+              </>
+            ) : ""}
             {user?.role === "admin" ? <a href="/admin" safe>{t("nav.admin")}</a> : ""}
             {user ? (
               <>

@@ -111,6 +111,7 @@ export const en = {
   "error.csrf": "Your form expired. Reload the page and try again.",
   "error.forbidden": "You are not allowed to do that.",
   "error.notFound": "Not found",
+  "error.notFoundText": "There is nothing at this address.",
   "error.loginRequired": "Log in to continue.",
   "error.generic": "Something went wrong. Nothing was changed.",
   "error.invalid": "Some fields are not valid.",

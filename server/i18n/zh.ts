@@ -113,6 +113,7 @@ export const zh: Record<MessageKey, string> = {
   "error.csrf": "表单已过期，请刷新页面后重试。",
   "error.forbidden": "你没有权限这样做。",
   "error.notFound": "页面不存在",
+  "error.notFoundText": "这个地址什么也没有。",
   "error.loginRequired": "请先登录。",
   "error.generic": "出错了，没有做任何更改。",
   "error.invalid": "有些字段不正确。",

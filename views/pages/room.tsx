@@ -5,6 +5,7 @@ import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
 import { Player, PlayerScripts } from "../partials/player";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
+import { LiveBadge } from "../partials/live-badge";
 
 export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
   const { t } = ctx;
@@ -25,7 +26,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
           <GiftBarMount slug={room.slug} />
           <div class="card" style="margin-top:1rem">
             <div class="row">
-              {room.liveSince ? <span class="badge live" id="live-badge" safe>{t("room.live")}</span> : <span class="badge" id="live-badge" safe>{t("room.offline")}</span>}
+              <LiveBadge live={!!room.liveSince} t={t} id="live-badge" />
               <h1 style="margin:0" safe>{room.title}</h1>
             </div>
             <p class="muted">

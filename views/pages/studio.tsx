@@ -2,6 +2,7 @@ import type { FieldError } from "../../server/accounts/model";
 import { CATEGORIES, type Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Csrf, FieldError as FieldErr, Layout } from "../layout";
+import { LiveBadge } from "../partials/live-badge";
 import { GoalMount } from "../partials/gift-studio";
 import { OverlayMount } from "../partials/overlay-studio";
 
@@ -79,7 +80,7 @@ export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.
           <ul>
             {rooms.map((r) => (
               <li>
-                <a href={`/studio/rooms/${r.slug}`} safe>{r.title}</a> {r.liveSince ? <span class="badge live" safe>{t("room.live")}</span> : ""}
+                <a href={`/studio/rooms/${r.slug}`} safe>{r.title}</a> {r.liveSince ? <LiveBadge live t={t} /> : ""}
               </li>
             ))}
           </ul>
@@ -98,7 +99,7 @@ export function StudioStatus({ ctx, room, viewers }: { ctx: ReqCtx; room: Room; 
   const { t } = ctx;
   return (
     <p class="row" id="studio-status" hx-get={`/studio/rooms/${room.slug}/status`} hx-trigger="every 5s" hx-swap="outerHTML">
-      {room.liveSince ? <span class="badge live" safe>{t("room.live")}</span> : <span class="badge" safe>{t("room.offline")}</span>}
+      <LiveBadge live={!!room.liveSince} t={t} />
       <span class="muted" id="studio-viewers" safe>{`${viewers} ${t("chat.watching")}`}</span>
     </p>
   );

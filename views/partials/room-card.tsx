@@ -1,5 +1,6 @@
 import type { Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
+import { LiveBadge } from "./live-badge";
 
 
 export function RoomCard({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
@@ -9,7 +10,7 @@ export function RoomCard({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
   return (
     <a class="room-card" href={`/r/${room.slug}`} data-slug={room.slug}>
       <div class="thumb" style={bg ? `background-image:${bg}` : ""}>
-        {room.liveSince ? <span class="badge live" safe>{ctx.t("room.live")}</span> : <span class="badge" safe>{ctx.t("room.offline")}</span>}
+        <LiveBadge live={!!room.liveSince} t={ctx.t} />
       </div>
       <div class="body">
         <div class="title" safe>{room.title}</div>
