@@ -1,37 +1,17 @@
 // One walk through the foundation in real Chromium against the real server: first-run setup → promote a
 // creator → creator logs in → creates a room with a hostile title → sees the masked key → rotates it.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./helpers/browser";
-import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { expect, test } from "bun:test";
+import { recordDialogs, serverAndBrowser } from "./helpers/browser";
 
 const XSS = "<img src=x onerror=alert(1)>";
-let server: RunningServer;
-let browser: Browser;
+const suite = serverAndBrowser();
 const alerts: string[] = [];
 
-function watchDialogs(page: Page): void {
-  page.on("dialog", async (d) => {
-    if (d.type() === "confirm") return d.accept();
-    alerts.push(`${d.type()}: ${d.message()}`);
-    await d.dismiss();
-  });
-}
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(server.dataDir);
-}, 60_000);
-
 test("first-run setup → promote → create room → masked key → rotate, with an inert hostile title", async () => {
+  const { server, browser } = suite;
   const adminCtx = await browser.newContext();
   const admin = await adminCtx.newPage();
-  watchDialogs(admin);
+  recordDialogs(admin, alerts);
   await admin.goto(server.url + "/");
   expect(new URL(admin.url()).pathname).toBe("/setup");
   await admin.fill("input[name=username]", "root");
@@ -45,7 +25,7 @@ test("first-run setup → promote → create room → masked key → rotate, wit
   // A new user signs up as a viewer.
   const creatorCtx = await browser.newContext();
   const creator = await creatorCtx.newPage();
-  watchDialogs(creator);
+  recordDialogs(creator, alerts);
   await creator.goto(server.url + "/signup");
   await creator.fill("input[name=username]", "maker");
   await creator.fill("input[name=displayName]", "Maker");

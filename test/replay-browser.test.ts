@@ -1,26 +1,14 @@
 // A replay in real Chromium shows the broadcast's chat and pinned product in sync with the video: a line
 // posted 5 s into the broadcast is hidden at 2 s of playback and shown after 5 s; the product pinned during
 // the broadcast shows while its pin was on.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "./helpers/browser";
-import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { expect, test } from "bun:test";
+import { serverAndBrowser } from "./helpers/browser";
 import { publish, waitFor } from "./live-helpers";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer({ args: ["--segment-seconds", "1"] });
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(server.dataDir);
-}, 60_000);
+const suite = serverAndBrowser({ args: ["--segment-seconds", "1"] });
 
 test("replay page plays the chat and the pins back in sync", async () => {
+  const { server, browser } = suite;
   await server.cli(["user", "create", "--username", "host", "--password", "password123", "--role", "creator"]);
   const token = (await server.cli(["token", "create", "--username", "host"])).json.token as string;
   const room = (await server.cli(["room", "create", "--owner", "host", "--title", "Replay Room"])).json;
