@@ -49,20 +49,20 @@ describe("accounts", () => {
     const u = await accounts.createUser(db, { username: "carol", password: "password1", role: "viewer" });
     if (!u.ok) throw new Error("setup");
     const first = accounts.startSession(db, u.value.id, null);
-    const second = accounts.startSession(db, u.value.id, first.id);
-    expect(second.id).not.toBe(first.id);
-    expect(accounts.loadSession(db, first.id)).toBeNull();
-    expect(accounts.loadSession(db, second.id)?.user.username).toBe("carol");
-    accounts.endSession(db, second.id);
-    expect(accounts.loadSession(db, second.id)).toBeNull();
+    const second = accounts.startSession(db, u.value.id, first);
+    expect(second).not.toBe(first);
+    expect(accounts.loadSession(db, first)).toBeNull();
+    expect(accounts.loadSession(db, second)?.user.username).toBe("carol");
+    accounts.endSession(db, second);
+    expect(accounts.loadSession(db, second)).toBeNull();
   });
 
   test("expired sessions do not load; ids are stored hashed", async () => {
     const u = await accounts.createUser(db, { username: "dave", password: "password1", role: "viewer" });
     if (!u.ok) throw new Error("setup");
     const s = accounts.startSession(db, u.value.id, null, 1_000);
-    expect(db.query("SELECT 1 FROM sessions WHERE id_hash = ?").get(s.id)).toBeNull();
-    expect(accounts.loadSession(db, s.id, 1_000 + accounts.SESSION_TTL_MS + 1)).toBeNull();
+    expect(db.query("SELECT 1 FROM sessions WHERE id_hash = ?").get(s)).toBeNull();
+    expect(accounts.loadSession(db, s, 1_000 + accounts.SESSION_TTL_MS + 1)).toBeNull();
   });
 
   test("only an admin changes roles, and cannot demote themselves", async () => {

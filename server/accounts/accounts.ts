@@ -52,14 +52,13 @@ export async function verifyLogin(db: Database, username: string, password: stri
   return (await Bun.password.verify(password, hash)) ? user : null;
 }
 
-/** Starts a fresh session; the previous one (if any) is killed so the id rotates on login. */
-export function startSession(db: Database, userId: number, previousId: string | null, now = Date.now()): { id: string; session: Session } {
+/** Starts a fresh session and returns its id; the previous one (if any) is killed so the id rotates on login. */
+export function startSession(db: Database, userId: number, previousId: string | null, now = Date.now()): string {
   if (previousId) store.deleteSession(db, hashSecret(previousId));
   const id = randomToken();
   const csrf = randomToken(24);
-  const expiresAt = now + SESSION_TTL_MS;
-  store.insertSession(db, { idHash: hashSecret(id), userId, csrf, now, expiresAt });
-  return { id, session: { id, userId, csrf, createdAt: now, expiresAt } };
+  store.insertSession(db, { idHash: hashSecret(id), userId, csrf, now, expiresAt: now + SESSION_TTL_MS });
+  return id;
 }
 
 export function loadSession(db: Database, id: string, now = Date.now()): (Session & { user: User }) | null {

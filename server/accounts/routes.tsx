@@ -48,7 +48,7 @@ export function accountsRoutes(deps: Deps) {
 
   /** Starts a new session (killing the visitor's previous one, so the id rotates) and sets its cookie. */
   function signIn(ctx: ReqCtx, cookie: Record<string, Cookie<unknown>>, userId: number): void {
-    const { id } = accounts.startSession(db, userId, ctx.sessionId, deps.now());
+    const id = accounts.startSession(db, userId, ctx.sessionId, deps.now());
     cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: accounts.SESSION_TTL_MS / 1000 });
   }
 
@@ -71,8 +71,8 @@ export function accountsRoutes(deps: Deps) {
     .get("/login", ({ ctx }) => (ctx.user ? redirect("/") : html(<AuthPage ctx={ctx} kind="login" />)))
     .post(
       "/login",
-      async ({ ctx, body, cookie, request, server, query }) => {
-        const ip = server?.requestIP(request)?.address ?? "local";
+      async ({ ctx, body, cookie, query }) => {
+        const ip = ctx.ip ?? "local";
         const wait = Math.max(loginByIp.hit(ip), loginByAccount.hit(`${ip}|${body.username.toLowerCase()}`));
         if (wait > 0) {
           return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.rateLimited", { seconds: wait }) }, 429);

@@ -38,8 +38,7 @@ interface Asset {
 const byUrl = new Map<string, Asset>();
 const byName = new Map<string, Asset>();
 
-/** Registers another embedded file (other domains add their own small scripts this way). */
-export async function registerAsset(name: string, path: string): Promise<void> {
+async function registerAsset(name: string, path: string): Promise<void> {
   const bytes = new Uint8Array(await Bun.file(path).arrayBuffer());
   const hash = new Bun.CryptoHasher("sha256").update(bytes).digest("hex").slice(0, 10);
   const dot = name.lastIndexOf(".");

@@ -21,6 +21,8 @@ export interface ReqCtx {
   isHtmx: boolean;
   path: string;
   secure: boolean;
+  /** The peer address (null when unknown, e.g. in app.handle tests). */
+  ip: string | null;
 }
 
 export const SESSION_COOKIE = "lh_session";
@@ -45,7 +47,7 @@ export function bearerToken(request: Request): string | null {
 
 export function contextPlugin(deps: Deps) {
   return new Elysia({ name: "livehouse.context" })
-    .derive({ as: "global" }, ({ request, cookie }): { ctx: ReqCtx } => {
+    .derive({ as: "global" }, ({ request, cookie, server }): { ctx: ReqCtx } => {
       const url = new URL(request.url);
       const lang = pickLang(cookie[LANG_COOKIE]?.value as string | undefined, request.headers.get("accept-language"));
       const secure = url.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https" || deps.config.publicUrl.startsWith("https:");
@@ -77,7 +79,7 @@ export function contextPlugin(deps: Deps) {
       return {
         ctx: {
           lang, t: translator(lang), user, csrf, sessionId, viaToken: !!bearer,
-          isHtmx: request.headers.has("hx-request"), path: url.pathname, secure,
+          isHtmx: request.headers.has("hx-request"), path: url.pathname, secure, ip: server?.requestIP(request)?.address ?? null,
         },
       };
     })

@@ -30,7 +30,3 @@ export function redirect(location: string, isHtmx = false): Response {
   if (isHtmx) return new Response(null, { status: 204, headers: { "hx-redirect": location } });
   return new Response(null, { status: 303, headers: { location } });
 }
-
-export function clientIp(request: Request, server: { requestIP(r: Request): { address: string } | null } | null): string {
-  return server?.requestIP(request)?.address ?? "unknown";
-}
