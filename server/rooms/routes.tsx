@@ -48,9 +48,14 @@ export function managedRoom(db: Database, ctx: ReqCtx, slug: string): Room | Res
 export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }) {
   const { db, config } = deps;
 
-  /** A real uploaded file, or null when the form had an empty file input. */
-  function uploaded(v: unknown): Blob | null {
-    return v instanceof Blob && v.size > 0 ? v : null;
+  /** The room form's values, its checked cover (if one was uploaded) and every field error, writing nothing. */
+  async function readRoomForm(body: RoomBody) {
+    const values = formValues(body);
+    const file = body.cover instanceof Blob && body.cover.size > 0 ? body.cover : null;
+    const cover = file ? await checkCover(file) : null;
+    const errors = rooms.validateRoomInput(values);
+    if (cover && !cover.ok) errors.push({ field: "cover", message: cover.message });
+    return { values, cover: cover?.ok ? cover : null, errors };
   }
 
   return new Elysia({ name: "livehouse.rooms" })
@@ -80,17 +85,13 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
         const denied = requireUser(ctx);
         if (denied) return denied;
         if (!isCreator(ctx.user)) return forbidden(ctx);
-        const values = formValues(body);
-        const file = uploaded(body.cover);
-        const cover = file ? await checkCover(file) : null;
-        const errors = rooms.validateRoomInput(values);
-        if (cover && !cover.ok) errors.push({ field: "cover", message: cover.message });
+        const { values, cover, errors } = await readRoomForm(body);
         const r = errors.length ? null : rooms.createRoom(db, ctx.user, values, deps.now());
         if (!r?.ok) {
-          const all = r && !r.ok ? r.errors : errors;
-          return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} values={values} errors={all} />, 422) : html(<StudioPage ctx={ctx} rooms={rooms.listRoomsByOwner(db, ctx.user.id)} />, 422);
+          const form = { values, errors: r && !r.ok ? r.errors : errors };
+          return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} {...form} />, 422) : html(<StudioPage ctx={ctx} rooms={rooms.listRoomsByOwner(db, ctx.user.id)} form={form} />, 422);
         }
-        if (cover?.ok) rooms.setCover(db, r.value.id, await saveCover(config.dataDir, r.value.id, cover), deps.now());
+        if (cover) rooms.setCover(db, r.value.id, await saveCover(config.dataDir, r.value.id, cover), deps.now());
         return redirect(`/studio/rooms/${r.value.slug}`, ctx.isHtmx);
       },
       { body: roomBody },
@@ -106,15 +107,11 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       async ({ ctx, params, body }) => {
         const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
-        const values = formValues(body);
-        const file = uploaded(body.cover);
-        const cover = file ? await checkCover(file) : null;
-        const errors = rooms.validateRoomInput(values);
-        if (cover && !cover.ok) errors.push({ field: "cover", message: cover.message });
+        const { values, cover, errors } = await readRoomForm(body);
         if (errors.length) return fragment(<RoomForm ctx={ctx} room={room} values={values} errors={errors} />, 422);
         const r = rooms.editRoom(db, room, values, deps.now());
         if (!r.ok) return fragment(<RoomForm ctx={ctx} room={room} values={values} errors={r.errors} />, 422);
-        if (cover?.ok) rooms.setCover(db, room.id, await saveCover(config.dataDir, room.id, cover), deps.now());
+        if (cover) rooms.setCover(db, room.id, await saveCover(config.dataDir, room.id, cover), deps.now());
         deps.bus.emit("room.updated", { roomId: room.id, slug: room.slug });
         const updated = rooms.getRoomById(db, room.id)!;
         return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} room={updated} saved />) : redirect(`/studio/rooms/${room.slug}`);

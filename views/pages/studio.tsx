@@ -68,7 +68,7 @@ export function StreamKeyBox({ ctx, room, streamKey, masked, rotated }: { ctx: R
   );
 }
 
-export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.Element {
+export function StudioPage({ ctx, rooms, form }: { ctx: ReqCtx; rooms: Room[]; form?: { values: RoomFormValues; errors: FieldError[] } }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t("studio.title")}>
@@ -88,7 +88,7 @@ export function StudioPage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.
       </section>
       <section class="card">
         <h2 safe>{t("studio.newRoom")}</h2>
-        <RoomForm ctx={ctx} />
+        <RoomForm ctx={ctx} {...form} />
       </section>
     </Layout>
   );
