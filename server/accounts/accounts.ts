@@ -92,4 +92,4 @@ export function isCreator(user: User | null): user is User {
   return !!user && (user.role === "creator" || user.role === "admin");
 }
 
-export { countUsers, getUserById, getUserByUsername, listUsers, listTokens, deleteToken } from "./storage";
+export { countUsers, deleteUserSessions, getUserById, getUserByUsername, listUsers, listTokens, deleteToken } from "./storage";

@@ -2,7 +2,7 @@
 // per-broadcast offsets and stats, retention. Plain functions over the database; events leave through the bus
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
 import type { User } from "../accounts/model";
-import { deleteUserSessions, getUserByUsername } from "../accounts/storage";
+import { deleteUserSessions, getUserByUsername } from "../accounts/accounts";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import type { RoomEventJson } from "../realtime/contract";
