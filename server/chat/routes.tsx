@@ -101,10 +101,10 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     )
     .post(
       "/api/v1/rooms/:slug/chat",
-      ({ ctx, params, body, request, server }) => {
+      ({ ctx, params, body }) => {
         const room = apiRoom(ctx, params.slug);
         if (room instanceof Response) return room;
-        const r = chat.post(room, { user: ctx.user, ip: server?.requestIP(request)?.address ?? null }, body.text);
+        const r = chat.post(room, { user: ctx.user, ip: ctx.ip }, body.text);
         if (!r.ok) return refusal(ctx, r);
         return json(r.event ?? { ok: true }, 201);
       },
@@ -121,10 +121,10 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
       },
       { body: modBody },
     )
-    .post("/api/v1/rooms/:slug/likes", ({ ctx, params, request, server }) => {
+    .post("/api/v1/rooms/:slug/likes", ({ ctx, params }) => {
       const room = apiRoom(ctx, params.slug);
       if (room instanceof Response) return room;
-      const key = ctx.user ? `u${ctx.user.id}` : `ip${server?.requestIP(request)?.address ?? "?"}`;
+      const key = ctx.user ? `u${ctx.user.id}` : `ip${ctx.ip ?? "?"}`;
       return chat.like(room.id, key) ? json({ ok: true }, 202) : jsonError(429, "too many likes; slow down");
     })
     .post(

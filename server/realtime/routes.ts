@@ -145,7 +145,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
-          init: { room, ip: server?.requestIP(request)?.address ?? null, user: authOf(ctx, request), csrf: ctx.csrf }, conn: null,
+          init: { room, ip: ctx.ip, user: authOf(ctx, request), csrf: ctx.csrf }, conn: null,
         };
         if (server?.upgrade(request, { data })) return;
         return jsonError(426, "expected a WebSocket upgrade");
@@ -179,11 +179,11 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     })
     .get(
       "/api/v1/rooms/:slug/ping",
-      ({ params, query, request, server }) => {
+      ({ ctx, params, query }) => {
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         if (!VIEWER_ID.test(query.v)) return jsonError(422, "v must be 8-40 letters, digits, _ or -");
-        const wait = pingsByIp.hit(server?.requestIP(request)?.address ?? "unknown", deps.now());
+        const wait = pingsByIp.hit(ctx.ip ?? "unknown", deps.now());
         if (wait > 0) return jsonError(429, `too many pings; retry in ${wait} s`);
         deps.viewers.ping(room.id, query.v);
         return new Response(null, { status: 204 });
