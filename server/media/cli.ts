@@ -1,7 +1,7 @@
 // Admin subcommands of the media domain: the per-room ladder.
-import { flag, has, required } from "../cli/args";
+import { flag, has } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
-import { getRoomBySlug } from "../rooms/rooms";
+import { roomFlag } from "../cli/lookup";
 import { parseLadder } from "./ffmpeg-args";
 import { getRoomLadder, setRoomLadder } from "./storage";
 
@@ -10,9 +10,7 @@ export const mediaCommands: Command[] = [
     name: "room ladder",
     usage: "room ladder --room SLUG [--ladder 720,480,360 | --default]",
     run(argv, { db, config }) {
-      const slug = required(argv, "--room");
-      const room = getRoomBySlug(db, slug);
-      if (!room) throw new CommandError(`no room "${slug}"`);
+      const room = roomFlag(db, argv);
       const raw = flag(argv, "--ladder");
       if (raw !== undefined && has(argv, "--default")) throw new CommandError("give either --ladder or --default");
       if (raw !== undefined) {
@@ -23,7 +21,7 @@ export const mediaCommands: Command[] = [
         setRoomLadder(db, room.id, null);
       }
       const own = getRoomLadder(db, room.id);
-      return { slug, ladder: (parseLadder(own ?? config.ladder) ?? []).map((h) => `${h}p`), default: own === null, appliesFrom: "the next publish" };
+      return { slug: room.slug, ladder: (parseLadder(own ?? config.ladder) ?? []).map((h) => `${h}p`), default: own === null, appliesFrom: "the next publish" };
     },
   },
 ];
