@@ -50,8 +50,6 @@ class FlvSink extends BaseSession {
 export interface RtmpIngest {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Rooms with a publisher (or one inside its reconnect grace). */
-  liveRooms(): number[];
 }
 
 export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
@@ -191,6 +189,5 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
       Context.eventEmitter.off("donePublish", onDonePublish);
       if (srv) await new Promise<void>((r) => srv.close(() => r()));
     },
-    liveRooms: () => [...active.values()].map((e) => e.roomId),
   };
 }

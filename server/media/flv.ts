@@ -134,8 +134,3 @@ export function aacCodecString(asc: Uint8Array): string {
   const aot = asc.length ? asc[0]! >> 3 : 2;
   return `mp4a.40.${aot || 2}`;
 }
-
-/** Sets the FLV file header's audio/video flags so ffmpeg does not wait for a track that never comes. */
-export function flvHeader(hasAudio: boolean, hasVideo: boolean): Uint8Array {
-  return new Uint8Array([0x46, 0x4c, 0x56, 0x01, (hasAudio ? 4 : 0) | (hasVideo ? 1 : 0), 0, 0, 0, 9, 0, 0, 0, 0]);
-}

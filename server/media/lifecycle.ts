@@ -63,8 +63,6 @@ export interface Media {
   liveDir(slug: string): string | null;
   /** The live master (rung null) or rendition playlist text, from memory. */
   livePlaylist(slug: string, rung: string | null): string | null;
-  /** Pids of running ffmpeg transcoders (tests and diagnostics). */
-  transcoderPids(): number[];
   recover(): void;
   sweep(): void;
   stopAll(): Promise<void>;
@@ -242,9 +240,6 @@ export function createMedia(deps: Deps): Media {
     livePlaylist(slug, rung) {
       const live = bySlug.get(slug);
       return live?.output?.isReady ? live.output.playlist(rung) : null;
-    },
-    transcoderPids() {
-      return [...byRoom.values()].map((l) => l.transcoder?.pid).filter((p): p is number => typeof p === "number");
     },
     recover() {
       // A crash leaves broadcasts open: close their replay playlists with whatever was recorded.

@@ -32,14 +32,8 @@ export class SourceProbe {
   private codec: FlvTag["videoCodec"];
   private avcRecord: Uint8Array | null = null;
   private audio: SourceInfo["audio"] = null;
-  private metaSize: { width: number; height: number; fps: number } = { width: 0, height: 0, fps: 0 };
 
   constructor(private segmentSeconds: number) {}
-
-  /** Optional hints from onMetaData (used when the SPS cannot be read). */
-  setMetadata(width: number, height: number, fps: number): void {
-    this.metaSize = { width, height, fps };
-  }
 
   push(tag: FlvTag): ProbeResult {
     if (tag.type === "audio") {
@@ -77,10 +71,10 @@ export class SourceProbe {
     if (!done) return { state: "waiting" };
     const span = ((this.secondKey ?? this.lastVideoTs) - this.firstKey) / 1000;
     const measuredFps = span > 0 ? this.frames / span : 0;
-    const fps = Math.max(1, Math.min(60, Math.round(this.metaSize.fps || measuredFps || 30)));
+    const fps = Math.max(1, Math.min(60, Math.round(measuredFps || 30)));
     const dims = this.avcRecord ? avcDimensions(this.avcRecord) : null;
-    const width = dims?.width || this.metaSize.width;
-    const height = dims?.height || this.metaSize.height;
+    const width = dims?.width;
+    const height = dims?.height;
     if (!width || !height) return { state: "refused", reason: "could not read the video size" };
     return {
       state: "ready",

@@ -38,14 +38,6 @@ export class Transcoder {
 
   constructor(private opts: TranscoderOptions) {}
 
-  get pid(): number | null {
-    return this.proc?.pid ?? null;
-  }
-
-  get runs(): number {
-    return this.run + 1;
-  }
-
   start(): void {
     for (const r of this.opts.plan.rungs) mkdirSync(join(this.opts.dir, r.name), { recursive: true });
     this.spawn();
