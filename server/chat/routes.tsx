@@ -56,7 +56,16 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     return html(<ChatSettingsPage ctx={ctx} room={room} data={settingsData(room)} {...outcome} />, outcome.error ? 422 : 200);
   }
 
-  const back = (room: Room) => redirect(`/studio/rooms/${room.slug}/chat`);
+  /**
+   * A Studio chat-settings form: for a room the user manages, `apply` stores the change and returns nothing (back
+   * to the page) or the key of an error to show on it.
+   */
+  async function settingsForm(ctx: ReqCtx, slug: string, apply: (room: Room) => string | void | Promise<string | void>): Promise<Response> {
+    const room = managedRoom(db, ctx, slug);
+    if (room instanceof Response) return room;
+    const error = await apply(room);
+    return error ? settingsPage(ctx, room, { error }) : redirect(`/studio/rooms/${room.slug}/chat`);
+  }
 
   return new Elysia({ name: "livehouse.chat" })
     .use(contextPlugin(deps))
@@ -160,111 +169,94 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     })
     .post(
       "/studio/rooms/:slug/chat/modes",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        const seconds = Number(body.slowSeconds ?? "0");
-        if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return settingsPage(ctx, room, { error: "error.invalid" });
-        const before = store.getSettings(db, room.id);
-        const followersOnly = body.followersOnly === "1";
-        if (before.slowSeconds !== seconds) chat.moderate(room, ctx.user!, { action: "slow", seconds });
-        if (before.followersOnly !== followersOnly) chat.moderate(room, ctx.user!, { action: "followers", enabled: followersOnly });
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          const seconds = Number(body.slowSeconds ?? "0");
+          if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return "error.invalid";
+          const before = store.getSettings(db, room.id);
+          const followersOnly = body.followersOnly === "1";
+          if (before.slowSeconds !== seconds) chat.moderate(room, ctx.user!, { action: "slow", seconds });
+          if (before.followersOnly !== followersOnly) chat.moderate(room, ctx.user!, { action: "followers", enabled: followersOnly });
+        }),
       { body: t.Object({ slowSeconds: t.Optional(t.String({ maxLength: 6 })), followersOnly: t.Optional(t.String({ maxLength: 1 })), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/moderators",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        const r = chat.moderate(room, ctx.user!, { action: "mod", username: body.username.trim().replace(/^@/, "") });
-        return r.ok ? back(room) : settingsPage(ctx, room, { error: "error.noSuchUser" });
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          const r = chat.moderate(room, ctx.user!, { action: "mod", username: body.username.trim().replace(/^@/, "") });
+          if (!r.ok) return "error.noSuchUser";
+        }),
       { body: t.Object({ username: t.String({ maxLength: 64 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/moderators/remove",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        chat.moderate(room, ctx.user!, { action: "unmod", username: body.username });
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          chat.moderate(room, ctx.user!, { action: "unmod", username: body.username });
+        }),
       { body: t.Object({ username: t.String({ maxLength: 64 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/terms",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        const term = body.term.trim();
-        if (!term || term.length > 100) return settingsPage(ctx, room, { error: "error.term" });
-        store.addTerm(db, room.id, term, deps.now());
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          const term = body.term.trim();
+          if (!term || term.length > 100) return "error.term";
+          store.addTerm(db, room.id, term, deps.now());
+        }),
       { body: t.Object({ term: t.String({ maxLength: 200 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/terms/remove",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        store.removeTerm(db, room.id, body.term);
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          store.removeTerm(db, room.id, body.term);
+        }),
       { body: t.Object({ term: t.String({ maxLength: 200 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/commands",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        const name = body.name.trim().replace(/^!/, "").toLowerCase();
-        const reply = body.reply.trim();
-        if (!COMMAND_NAME.test(name)) return settingsPage(ctx, room, { error: "error.commandName" });
-        if (!reply || reply.length > 300) return settingsPage(ctx, room, { error: "error.commandReply" });
-        store.saveCommand(db, room.id, name, reply);
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          const name = body.name.trim().replace(/^!/, "").toLowerCase();
+          const reply = body.reply.trim();
+          if (!COMMAND_NAME.test(name)) return "error.commandName";
+          if (!reply || reply.length > 300) return "error.commandReply";
+          store.saveCommand(db, room.id, name, reply);
+        }),
       { body: t.Object({ name: t.String({ maxLength: 40 }), reply: t.String({ maxLength: 1000 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/commands/remove",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        store.deleteCommand(db, room.id, body.name);
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          store.deleteCommand(db, room.id, body.name);
+        }),
       { body: t.Object({ name: t.String({ maxLength: 40 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/emotes",
-      async ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        const name = body.name.trim().toLowerCase();
-        if (!EMOTE_NAME.test(name)) return settingsPage(ctx, room, { error: "error.emoteName" });
-        const file = body.image instanceof Blob ? await saveEmoteFile(config.dataDir, room.id, body.image) : null;
-        if (!file) return settingsPage(ctx, room, { error: "error.emoteImage" });
-        store.saveEmote(db, room.id, name, file, deps.now());
-        chat.forgetEmotes(room.id);
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, async (room) => {
+          const name = body.name.trim().toLowerCase();
+          if (!EMOTE_NAME.test(name)) return "error.emoteName";
+          const file = body.image instanceof Blob ? await saveEmoteFile(config.dataDir, room.id, body.image) : null;
+          if (!file) return "error.emoteImage";
+          store.saveEmote(db, room.id, name, file, deps.now());
+          chat.forgetEmotes(room.id);
+        }),
       { body: t.Object({ name: t.String({ maxLength: 40 }), image: t.Optional(t.Any()), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/emotes/remove",
-      ({ ctx, params, body }) => {
-        const room = managedRoom(db, ctx, params.slug);
-        if (room instanceof Response) return room;
-        const file = store.deleteEmote(db, room.id, body.name);
-        // Other emotes may share the same image bytes (same hash name); only remove an orphaned file.
-        if (file && !store.listEmotes(db, room.id).some((e) => e.file === file)) rmSync(join(emotesDir(config.dataDir), file), { force: true });
-        chat.forgetEmotes(room.id);
-        return back(room);
-      },
+      ({ ctx, params, body }) =>
+        settingsForm(ctx, params.slug, (room) => {
+          const file = store.deleteEmote(db, room.id, body.name);
+          // Other emotes may share the same image bytes (same hash name); only remove an orphaned file.
+          if (file && !store.listEmotes(db, room.id).some((e) => e.file === file)) rmSync(join(emotesDir(config.dataDir), file), { force: true });
+          chat.forgetEmotes(room.id);
+        }),
       { body: t.Object({ name: t.String({ maxLength: 40 }), _csrf: t.Optional(t.String()) }) },
     );
 }
