@@ -12,6 +12,7 @@ import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, redirect } from "../http/respond";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
+import { managedRoom } from "../rooms/routes";
 import { orderBody, refusalStatus, toOrderInput } from "./api";
 import { ordersCsv } from "./csv";
 import { createFlashSale, currentFlashSale, endFlashSale } from "./flash-sales";
@@ -72,6 +73,14 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     const p = products.getProduct(db, id);
     if (!p) return notFound(ctx);
     return products.canManageProduct(ctx.user, p) ? p : forbidden(ctx);
+  }
+
+  /** The order when the signed-in user bought it, else the response to send instead. */
+  function buyerOrder(ctx: ReqCtx, id: number) {
+    const denied = requireUser(ctx);
+    if (denied) return denied;
+    const o = getOrder(shop.env.db, id);
+    return o && o.buyerId === ctx.user!.id ? o : notFound(ctx);
   }
 
   function sellerOrder(ctx: ReqCtx, id: number) {
@@ -174,7 +183,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .get("/shop/cart", ({ ctx }) => {
       const denied = requireUser(ctx);
       if (denied) return denied;
-      return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} />);
+      return cartPage(ctx);
     })
     .post(
       "/shop/cart",
@@ -207,7 +216,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       async ({ ctx, body }) => {
         const denied = requireUser(ctx);
         if (denied) return denied;
-        if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={[ctx.t("shop.error.rateLimited")]} />, 429);
+        if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return cartPage(ctx, [ctx.t("shop.error.rateLimited")], 429);
         const lines = cartLines(ctx.user!.id);
         const placed: number[] = [];
         const errors: string[] = [];
@@ -223,7 +232,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
             store.removeCartItem(db, ctx.user!.id, l.product.id, l.variantId);
           } else errors.push(`${l.product.title}: ${r.refusal.message}`);
         }
-        if (errors.length) return html(<CartPage ctx={ctx} lines={cartLines(ctx.user!.id)} providers={cartProviders(ctx)} errors={errors} />, 409);
+        if (errors.length) return cartPage(ctx, errors, 409);
         return redirect(placed.length === 1 ? `/shop/orders/${placed[0]}?placed=1` : "/shop/orders", ctx.isHtmx);
       },
       { body: t.Object({ provider: t.Union([t.Literal("wallet"), t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ minLength: 8, maxLength: 90 }), shippingAddress: t.Optional(t.String({ maxLength: 1000 })), ...form }) },
@@ -248,10 +257,8 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .post(
       "/shop/orders/:id/cancel",
       ({ ctx, params }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        const o = getOrder(shop.env.db, params.id);
-        if (!o || o.buyerId !== ctx.user!.id) return notFound(ctx);
+        const o = buyerOrder(ctx, params.id);
+        if (o instanceof Response) return o;
         releaseOrder(shop.env, o.id, "cancelled", "buyer");
         return redirect(`/shop/orders/${o.id}`, ctx.isHtmx);
       },
@@ -260,10 +267,8 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .post(
       "/shop/orders/:id/received",
       ({ ctx, params }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        const o = getOrder(shop.env.db, params.id);
-        if (!o || o.buyerId !== ctx.user!.id) return notFound(ctx);
+        const o = buyerOrder(ctx, params.id);
+        if (o instanceof Response) return o;
         if (o.status === "shipped") markCompleted(shop.env, o, "buyer");
         return redirect(`/shop/orders/${o.id}`, ctx.isHtmx);
       },
@@ -278,11 +283,8 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .post(
       "/shop/rooms/:slug/pins",
       ({ ctx, params, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        const room = getRoomBySlug(db, params.slug);
-        if (!room) return notFound(ctx);
-        if (!canManage(ctx.user, room)) return forbidden(ctx);
+        const room = managedRoom(db, ctx, params.slug);
+        if (room instanceof Response) return room;
         const id = int(body.productId) ?? 0;
         const r = body.action === "unpin" ? unpinProduct(db, deps.bus, shop.live, room, id, deps.now()) : pinProduct(db, deps.bus, shop.live, room, id, deps.now());
         if (!r.ok) return fragment(<p class="error" role="alert" safe>{r.message}</p>, r.status);
@@ -435,9 +437,10 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     });
   }
 
-  function cartProviders(ctx: ReqCtx) {
+  /** The cart page; the providers offered are those every line accepts. */
+  function cartPage(ctx: ReqCtx, errors?: string[], status = 200): Response {
     const lines = cartLines(ctx.user!.id);
-    const names = (["wallet", "manual", "stripe"] as const).filter((n) => lines.every((l) => shop.choices(l.product).includes(n)));
-    return names.map(label(ctx));
+    const providers = (["wallet", "manual", "stripe"] as const).filter((n) => lines.every((l) => shop.choices(l.product).includes(n))).map(label(ctx));
+    return html(<CartPage ctx={ctx} lines={lines} providers={providers} errors={errors} />, status);
   }
 }
