@@ -1,36 +1,14 @@
-// One client process of scripts/bench-chat: opens N sockets to URL and counts chat messages they receive, with
-// delivery latency from the send timestamp embedded in each message ("bench <ms> ..."). Controlled over stdin:
-// "reset" starts a measurement window, "report" prints { count, hist } (1 ms latency buckets), "exit" quits.
+// One client process of scripts/bench-chat: opens N sockets to URL and counts the chat messages they receive
+// (latency is read by the observer sockets in bench-chat itself). Controlled over stdin: "reset" starts a
+// measurement window, "report" prints { count, open }, "exit" quits.
 export {};
 
-const [url = "", countArg = "0", batchArg = "200", sampledArg = "0"] = process.argv.slice(2);
+const [url = "", countArg = "0", batchArg = "200"] = process.argv.slice(2);
 const n = Number(countArg);
-const MAX_MS = 20_000;
-let hist = new Uint32Array(MAX_MS + 1);
 let count = 0;
-let opened = 0;
 let failed = 0;
 let rawUpgraded = 0;
 let rawClosed = 0;
-const openRaw = () => rawUpgraded - rawClosed;
-const sockets: WebSocket[] = [];
-const STAMP = /bench (\d+(?:\.\d+)?) /g;
-// Latency is read on the first `sampled` sockets (WebSocket clients); the rest only count deliveries, cheaply.
-const SAMPLED = Number(sampledArg);
-
-function counter(sampled: boolean): (e: MessageEvent) => void {
-  return (e) => {
-    const data = typeof e.data === "string" ? e.data : "";
-    let i = data.indexOf("bench ");
-    while (i >= 0) {
-      count++;
-      i = data.indexOf("bench ", i + 6);
-    }
-    if (!sampled) return;
-    const now = performance.timeOrigin + performance.now();
-    for (const m of data.matchAll(STAMP)) hist[Math.min(MAX_MS, Math.max(0, Math.round(now - Number(m[1]))))]! += 1;
-  };
-}
 
 // Counting sockets speak WebSocket over a raw TCP socket and only count "bench " in the byte stream (frames from
 // the server are unmasked, so the text is there as sent): no per-frame JS event, no string decoding. This keeps
@@ -60,7 +38,7 @@ function rawCounter(resolve: () => void): Promise<unknown> {
           const end = handshake.indexOf("\r\n\r\n");
           if (end < 0) return;
           upgraded = handshake.startsWith("HTTP/1.1 101");
-          if (upgraded) (opened++, rawUpgraded++);
+          if (upgraded) rawUpgraded++;
           else failed++;
           resolve();
           buf = Buffer.from(handshake.slice(end + 4), "latin1");
@@ -91,26 +69,12 @@ async function connectAll(): Promise<void> {
   const batch = Number(batchArg);
   for (let i = 0; i < n; i += batch) {
     await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, (_, k) =>
+      Array.from({ length: Math.min(batch, n - i) }, () =>
         new Promise<void>((resolve) => {
-          if (i + k >= SAMPLED) {
-            rawCounter(resolve).catch(() => {
-              failed++;
-              resolve();
-            });
-            return;
-          }
-          const ws = new WebSocket(url);
-          ws.onopen = () => {
-            opened++;
-            resolve();
-          };
-          ws.onerror = () => {
+          rawCounter(resolve).catch(() => {
             failed++;
             resolve();
-          };
-          ws.onmessage = counter(true);
-          sockets.push(ws);
+          });
         }),
       ),
     );
@@ -118,20 +82,16 @@ async function connectAll(): Promise<void> {
 }
 
 await connectAll();
-console.log(JSON.stringify({ ready: true, open: opened, failed }));
+console.log(JSON.stringify({ ready: true, open: rawUpgraded, failed }));
 const lines = console as unknown as AsyncIterable<string>;
 for await (const line of lines) {
   const cmd = line.trim();
   if (cmd === "reset") {
-    hist = new Uint32Array(MAX_MS + 1);
     count = 0;
     console.log(JSON.stringify({ reset: true }));
   } else if (cmd === "report") {
-    const sparse: [number, number][] = [];
-    hist.forEach((v, i) => v && sparse.push([i, v]));
-    console.log(JSON.stringify({ count, hist: sparse, open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length + openRaw() }));
+    console.log(JSON.stringify({ count, open: rawUpgraded - rawClosed }));
   } else if (cmd === "exit") {
-    for (const s of sockets) s.close();
     for (const s of rawSockets) s.end();
     process.exit(0);
   }

@@ -164,11 +164,10 @@ async function ctl(procs: ClientProc[], cmd: "reset" | "report", obs: Observers)
   let open = obs.sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   for (const c of procs) {
     const r = JSON.parse(await c.next());
+    // Client processes only count deliveries: latency comes from the observers.
     if (cmd === "report") {
       count += r.count;
       open += r.open;
-      // Client processes report no latency (their sampled count is 0): latency comes from the observers.
-      for (const [ms, v] of r.hist as [number, number][]) hist.set(ms, (hist.get(ms) ?? 0) + v);
     }
   }
   return { count, hist, open };
