@@ -10,6 +10,7 @@ import { html, json, jsonError, redirect } from "../http/respond";
 import { getOrder } from "../shop/orders";
 import type { Shop } from "../shop/service";
 import { COIN_PACKS, fulfilCoinPurchase, getCoinPurchase, listCoinPurchases, startCoinPurchase } from "./coins";
+import type { CoinPurchase } from "./storage";
 import { applyStripeEvent, startOrderCheckout } from "./stripe";
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -17,16 +18,18 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
 export function paymentRoutes(deps: Deps, shop: Shop) {
   const { stripe } = shop;
   const db = shop.env.db;
-  const coinProviders = (ctx: ReqCtx) =>
-    (["manual", "stripe"] as const).filter((n) => shop.providers[n].enabled()).map((name) => ({ name, label: ctx.t("shop.provider." + name) }));
+
+  function coinsPage(ctx: ReqCtx, message?: string, status = 200): Response {
+    const providers = (["manual", "stripe"] as const).filter((n) => shop.providers[n].enabled()).map((name) => ({ name, label: ctx.t("shop.provider." + name) }));
+    return html(<CoinsPage ctx={ctx} packs={COIN_PACKS} providers={providers} purchases={listCoinPurchases(db, { userId: ctx.user!.id, status: null })} message={message} />, status);
+  }
 
   function message(ctx: ReqCtx, text: string, status: number): Response {
     return html(<MessagePage ctx={ctx} title={ctx.t("shop.coins.title")} text={text} status={status} />, status);
   }
 
-  async function coinCheckout(id: number): Promise<string> {
-    const p = getCoinPurchase(db, id)!;
-    return stripe.checkout({ kind: "coins", id, title: `${p.coins} coins`, unitMinor: p.priceMinor, quantity: 1, currency: p.currency, backUrl: "/shop/coins" });
+  function coinCheckout(p: CoinPurchase): Promise<string> {
+    return stripe.checkout({ kind: "coins", id: p.id, title: `${p.coins} coins`, unitMinor: p.priceMinor, quantity: 1, currency: p.currency, backUrl: "/shop/coins" });
   }
 
   return new Elysia({ name: "livehouse.payments" })
@@ -67,7 +70,7 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
     .get("/shop/coins", ({ ctx }) => {
       const denied = requireUser(ctx);
       if (denied) return denied;
-      return html(<CoinsPage ctx={ctx} packs={COIN_PACKS} providers={coinProviders(ctx)} purchases={listCoinPurchases(db, { userId: ctx.user!.id, status: null })} />);
+      return coinsPage(ctx);
     })
     .post(
       "/shop/coins",
@@ -79,12 +82,12 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
         if (!r.ok) return message(ctx, r.message, r.status);
         if (body.provider === "stripe") {
           try {
-            return redirect(await coinCheckout(r.purchase.id));
+            return redirect(await coinCheckout(r.purchase));
           } catch {
             return message(ctx, ctx.t("shop.error.providerDown"), 502);
           }
         }
-        return html(<CoinsPage ctx={ctx} packs={COIN_PACKS} providers={coinProviders(ctx)} purchases={listCoinPurchases(db, { userId: ctx.user!.id, status: null })} message={ctx.t("shop.coins.manualPending", { id: r.purchase.id })} />, 201);
+        return coinsPage(ctx, ctx.t("shop.coins.manualPending", { id: r.purchase.id }), 201);
       },
       { body: t.Object({ pack: t.String({ maxLength: 20 }), provider: t.Union([t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ maxLength: 200 }), _csrf: t.Optional(t.String()) }) },
     )
