@@ -39,6 +39,10 @@ declare module "node-media-server/src/session/rtmp_session.js" {
 }
 interface NmsRtmp {
   streamId: number;
+  /** Set by the connect command. */
+  streamApp?: string;
+  /** The chunk being parsed: carries the stream id a client asked on before NMS accepted it. */
+  parserPacket?: { header?: { stream_id?: number } };
   onConnectCallback: (req: unknown) => void;
   onPlayCallback: () => void;
   onPushCallback: () => void;

@@ -62,7 +62,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
   function refuse(session: RtmpSession, code: string, description: string, why: string): void {
     opts.log(`rtmp: refused publish from ${session.socket.remoteAddress ?? "?"}: ${why}`);
     // NMS sets streamId only once it accepts: answer on the stream the client asked on.
-    const rtmp = session.rtmp as NmsRtmp & { parserPacket?: { header?: { stream_id?: number } } };
+    const rtmp = session.rtmp;
     rtmp.sendStatusMessage(rtmp.streamId || rtmp.parserPacket?.header?.stream_id || 1, "error", code, description);
     session.socket.end();
     setTimeout(() => session.socket.destroy(), 1000).unref();
@@ -70,7 +70,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
 
   function onPublish(session: RtmpSession, original: NmsRtmp["onPublish"], msg: { streamName: string }): void {
     const key = String(msg.streamName ?? "").split("?")[0] ?? "";
-    const app = (session.rtmp as unknown as { streamApp?: string }).streamApp;
+    const app = session.rtmp.streamApp;
     const room = app === APP ? opts.authorize(key) : null;
     if (!room) return refuse(session, "NetStream.Publish.BadName", "invalid stream key", app === APP ? "unknown or rotated stream key" : `unknown app "${app}"`);
     const path = `/${APP}/${room.slug}`;
@@ -111,7 +111,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
       },
       kick(reason) {
         opts.log(`rtmp: ${slug} publisher dropped: ${reason}`);
-        (broadcast as unknown as { publishGraceMs: number }).publishGraceMs = 0;
+        broadcast.publishGraceMs = 0;
         entry.session.socket.destroy();
       },
     });
@@ -183,7 +183,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     async stop() {
       const srv = server;
       server = null;
-      for (const entry of active.values()) (entry.session.broadcast as unknown as { publishGraceMs: number }).publishGraceMs = 0;
+      for (const entry of active.values()) entry.session.broadcast.publishGraceMs = 0;
       for (const s of sockets) s.destroy();
       Context.eventEmitter.off("postPublish", onPostPublish);
       Context.eventEmitter.off("donePublish", onDonePublish);
