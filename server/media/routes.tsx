@@ -23,8 +23,8 @@ function replayLookup(deps: Deps): (id: string) => string | null {
     const now = Date.now();
     const hit = cache.get(id);
     if (hit && hit.until > now) return hit.dir;
-    const b = store.getBroadcast(deps.db, Number(id));
-    const dir = b && b.endedAt !== null && b.durationMs > 0 ? broadcastDir(deps, b.id) : null;
+    const b = store.getReplay(deps.db, Number(id));
+    const dir = b ? broadcastDir(deps, b.id) : null;
     if (cache.size > 10_000) cache.clear();
     cache.set(id, { dir, until: now + 5000 });
     return dir;
@@ -76,34 +76,24 @@ export function hlsRoutes(deps: Deps, media: Media) {
     return text === null ? notFound("playlist") : servePlaylistText(text, LIVE_PLAYLIST);
   }
 
+  /** Serves from the folder, or passes its 404 on. */
+  const inDir = (dir: string | Response, serve: (dir: string) => Response): Response => (typeof dir === "string" ? serve(dir) : dir);
+
   return new Elysia({ name: "livehouse.hls" })
-    .get("/live/:slug/index.m3u8", ({ params }) => {
-      const dir = liveDir(params.slug);
-      return typeof dir === "string" ? livePlaylist(params.slug, null) : dir;
-    })
-    .get("/live/:slug/poster.jpg", ({ params, request }) => {
-      const dir = liveDir(params.slug);
-      return typeof dir === "string" ? serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request) : dir;
-    })
-    .get("/live/:slug/:rung/:file", ({ params, request }) => {
-      const dir = liveDir(params.slug);
-      if (typeof dir !== "string") return dir;
-      return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung) : segment(dir, params.rung, params.file, request);
-    })
-    .get("/replays/:id/index.m3u8", ({ params }) => {
-      const dir = replayDir(params.id);
-      return typeof dir === "string" ? replayPlaylist(join(dir, "index.m3u8")) : dir;
-    })
-    .get("/replays/:id/poster.jpg", ({ params, request }) => {
-      const dir = replayDir(params.id);
-      return typeof dir === "string" ? serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request) : dir;
-    })
-    .get("/replays/:id/:rung/:file", ({ params, request }) => {
-      const dir = replayDir(params.id);
-      if (typeof dir !== "string") return dir;
-      if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
-      return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8")) : notFound("rendition");
-    });
+    .get("/live/:slug/index.m3u8", ({ params }) => inDir(liveDir(params.slug), () => livePlaylist(params.slug, null)))
+    .get("/live/:slug/poster.jpg", ({ params, request }) =>
+      inDir(liveDir(params.slug), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request)))
+    .get("/live/:slug/:rung/:file", ({ params, request }) =>
+      inDir(liveDir(params.slug), (dir) =>
+        params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung) : segment(dir, params.rung, params.file, request)))
+    .get("/replays/:id/index.m3u8", ({ params }) => inDir(replayDir(params.id), (dir) => replayPlaylist(join(dir, "index.m3u8"))))
+    .get("/replays/:id/poster.jpg", ({ params, request }) =>
+      inDir(replayDir(params.id), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
+    .get("/replays/:id/:rung/:file", ({ params, request }) =>
+      inDir(replayDir(params.id), (dir) => {
+        if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
+        return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8")) : notFound("rendition");
+      }));
 }
 
 /** The replay page and the room page's replay list. */
@@ -111,13 +101,10 @@ export function replayPageRoutes(deps: Deps) {
   const { db } = deps;
   return new Elysia({ name: "livehouse.replays" })
     .use(contextPlugin(deps))
-    .get("/replays/:id", ({ ctx, params, set }) => {
-      const b = NAMES.broadcast.test(params.id) ? store.getBroadcast(db, Number(params.id)) : null;
-      const room = b && b.endedAt !== null && b.durationMs > 0 ? getRoomById(db, b.roomId) : null;
-      if (!b || !room) {
-        set.status = 404;
-        return html(<ReplayPage ctx={ctx} room={null} broadcast={null} />, 404);
-      }
+    .get("/replays/:id", ({ ctx, params }) => {
+      const b = NAMES.broadcast.test(params.id) ? store.getReplay(db, Number(params.id)) : null;
+      const room = b ? getRoomById(db, b.roomId) : null;
+      if (!b || !room) return html(<ReplayPage ctx={ctx} room={null} broadcast={null} />, 404);
       return html(<ReplayPage ctx={ctx} room={room} broadcast={b} />);
     })
     .get("/r/:slug/replays", ({ ctx, params }) => {

@@ -41,6 +41,12 @@ export function getBroadcast(db: Database, id: number): Broadcast | null {
   return r ? toBroadcast(r) : null;
 }
 
+/** A finished broadcast with media (a replay), or null. */
+export function getReplay(db: Database, id: number): Broadcast | null {
+  const b = getBroadcast(db, id);
+  return b && b.endedAt !== null && b.durationMs > 0 ? b : null;
+}
+
 /** Broadcasts a crash left open. */
 export function openBroadcasts(db: Database): Broadcast[] {
   return db.query<Row, []>("SELECT * FROM broadcasts WHERE ended_at IS NULL").all().map(toBroadcast);
