@@ -26,6 +26,17 @@ const STABLE_MS = 30_000;
  */
 const STALL_MS = 10_000;
 
+/** Closes ffmpeg's stdin so it flushes its last segment and exits; resolves when it has, SIGKILL after `graceMs`. */
+async function endInput(proc: Subprocess<"pipe", "ignore", "pipe">, graceMs: number): Promise<void> {
+  try {
+    const e = proc.stdin.end();
+    if (e instanceof Promise) e.catch(() => {});
+  } catch {}
+  const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+  await proc.exited;
+  clearTimeout(kill);
+}
+
 export class Transcoder {
   private proc: Subprocess<"pipe", "ignore", "pipe"> | null = null;
   private detach: (() => void) | null = null;
@@ -123,12 +134,7 @@ export class Transcoder {
     this.restarting = true;
     this.detach?.();
     this.detach = null;
-    try {
-      const e = proc.stdin.end();
-      if (e instanceof Promise) e.catch(() => {});
-    } catch {}
-    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
-    void proc.exited.then(() => clearTimeout(kill));
+    void endInput(proc, graceMs);
   }
 
   /** Ends ffmpeg cleanly (it flushes its last segment) and waits for it; kills it after `graceMs`. */
@@ -139,13 +145,7 @@ export class Transcoder {
     this.detach?.();
     this.detach = null;
     if (!proc) return;
-    try {
-      const e = proc.stdin.end();
-      if (e instanceof Promise) e.catch(() => {});
-    } catch {}
-    const kill = setTimeout(() => proc.kill("SIGKILL"), graceMs);
-    await proc.exited;
-    clearTimeout(kill);
+    await endInput(proc, graceMs);
     this.proc = null;
     await this.exited;
   }
