@@ -1,20 +1,18 @@
 // Hostile chat in real Chromium: the payloads must stay text in the room page — in the history the panel renders,
 // in the fragments pushed over hx-ws, and in the danmaku — with no dialog, no request they try to trigger, and the
 // viewer still logged in. Also drives the real chat form (hx-ws:send) end to end.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "./helpers/browser";
-import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { serverAndBrowser } from "./helpers/browser";
 
-let s: RunningServer;
-let browser: Browser;
+const suite = serverAndBrowser();
 let slug = "";
 let aliceToken = "";
 const IMG = "<img src=x onerror=alert(1)>";
 const HTMX = '<div hx-get="/logout" hx-trigger="load">boom</div>';
 
 beforeAll(async () => {
-  s = await startServer();
+  const s = suite.server;
   await Promise.all([
     s.cli(["user", "create", "--username", "cara", "--password", "password123", "--role", "creator"]),
     s.cli(["user", "create", "--username", "alice", "--password", "password123", "--role", "viewer"]),
@@ -22,19 +20,21 @@ beforeAll(async () => {
   ]);
   slug = (await s.cli(["room", "create", "--owner", "cara", "--title", "Cara live"])).json.slug;
   aliceToken = (await s.cli(["token", "create", "--username", "alice"])).json.token;
-  browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await s.stop();
-  removeDir(s.dataDir);
-});
+async function logIn(page: Page, username: string): Promise<void> {
+  const url = suite.server.url;
+  await page.goto(`${url}/login`);
+  await page.fill("input[name=username]", username);
+  await page.fill("input[name=password]", "password123");
+  await Promise.all([page.waitForURL(`${url}/`), page.press("input[name=password]", "Enter")]);
+}
 
 const say = (text: string) =>
-  fetch(`${s.url}/api/v1/rooms/${slug}/chat`, { method: "POST", headers: { authorization: `Bearer ${aliceToken}`, "content-type": "application/json" }, body: JSON.stringify({ text }) });
+  fetch(`${suite.server.url}/api/v1/rooms/${slug}/chat`, { method: "POST", headers: { authorization: `Bearer ${aliceToken}`, "content-type": "application/json" }, body: JSON.stringify({ text }) });
 
 test("hostile chat messages are inert in the room page; the chat form works over hx-ws", async () => {
+  const { server: s, browser } = suite;
   expect((await say(IMG)).status).toBe(201);
   expect((await say(HTMX)).status).toBe(201);
   const ctx = await browser.newContext();
@@ -48,10 +48,7 @@ test("hostile chat messages are inert in the room page; the chat form works over
   page.on("request", (r) => {
     if (new URL(r.url()).pathname.startsWith("/logout") || new URL(r.url()).pathname === "/x") logoutRequests.push(r.url());
   });
-  await page.goto(`${s.url}/login`);
-  await page.fill("input[name=username]", "bob");
-  await page.fill("input[name=password]", "password123");
-  await Promise.all([page.waitForURL(`${s.url}/`), page.press("input[name=password]", "Enter")]);
+  await logIn(page, "bob");
 
   await page.addInitScript(() => document.addEventListener("htmx:ws:after:connection", () => ((window as unknown as { wsOpen: boolean }).wsOpen = true)));
   await page.goto(`${s.url}/r/${slug}`);
@@ -87,10 +84,7 @@ test("hostile chat messages are inert in the room page; the chat form works over
   // The creator deletes a line from their own room page; it disappears from the viewer's page.
   const caraCtx = await browser.newContext();
   const cara = await caraCtx.newPage();
-  await cara.goto(`${s.url}/login`);
-  await cara.fill("input[name=username]", "cara");
-  await cara.fill("input[name=password]", "password123");
-  await Promise.all([cara.waitForURL(`${s.url}/`), cara.press("input[name=password]", "Enter")]);
+  await logIn(cara, "cara");
   await cara.goto(`${s.url}/r/${slug}`);
   const target = cara.locator("#chat-list li", { hasText: "hello from the browser" });
   await target.locator("[data-del]").click();
