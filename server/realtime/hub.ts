@@ -152,18 +152,21 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     }
   }
 
-  /** Renders an event for one member: JSON for bots and overlays, HTML for pages ("" means nothing to send). */
-  function render(m: Member, event: RoomEventJson): string {
-    return m.kind === "json" ? JSON.stringify(event) : renderEvent(event, translators[m.lang]);
+  /** Sends an event to one member only, rendered for its kind: JSON for bots and overlays, HTML in its language for pages. */
+  function send(m: Member, event: RoomEventJson): void {
+    const data = m.kind === "json" ? JSON.stringify(event) : renderEvent(event, translators[m.lang]);
+    if (data) safeSend(m, data);
+  }
+
+  function closeQuietly(m: Member, code: number, reason: string): void {
+    try {
+      m.socket.close(code, reason);
+    } catch {}
   }
 
   /** On shutdown: 1012 "service restart" makes htmx's hx-ws reconnect once the server is back. */
   function closeAll(): void {
-    for (const set of rooms.values()) for (const m of set) {
-      try {
-        m.socket.close(1012, "server restarting");
-      } catch {}
-    }
+    for (const set of rooms.values()) for (const m of set) closeQuietly(m, 1012, "server restarting");
   }
 
   const off = deps.bus.on("room.event", ({ roomId, event }) => publish(roomId, event));
@@ -189,25 +192,13 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
       if (m.userId !== null) remove(byUser, m.userId, m);
     },
     publish,
-    /** Sends an event to one member only, rendered for its kind and language. */
-    send(m: Member, event: RoomEventJson): void {
-      const data = render(m, event);
-      if (data) safeSend(m, data);
-    },
+    send,
     toUser(roomId: number, userId: number, event: RoomEventJson): void {
-      for (const m of byUser.get(userId) ?? []) {
-        if (m.roomId !== roomId) continue;
-        const data = render(m, event);
-        if (data) safeSend(m, data);
-      }
+      for (const m of byUser.get(userId) ?? []) if (m.roomId === roomId) send(m, event);
     },
     /** 1008 "policy violation": pages do not reconnect. */
     disconnectUser(userId: number): void {
-      for (const m of [...(byUser.get(userId) ?? [])]) {
-        try {
-          m.socket.close(1008, "banned");
-        } catch {}
-      }
+      for (const m of [...(byUser.get(userId) ?? [])]) closeQuietly(m, 1008, "banned");
     },
     /** Distinct page viewers connected to the room right now. */
     viewerIds(roomId: number): string[] {
