@@ -14,7 +14,8 @@ import { SCHEMAS } from "../server/db/schema";
 import { createGift, sendGift } from "../server/gifts/gifts";
 import { createRoom } from "../server/rooms/rooms";
 import { checkLedger, creditCoins } from "../server/wallet/wallet";
-import { startServer, type RunningServer } from "../test/helpers/server";
+import { startServer } from "../test/helpers/server";
+import { cliOk } from "../test/shop-helpers";
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(name);
@@ -42,28 +43,22 @@ function pct(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 }
 
-async function cli(srv: RunningServer, args: string[]) {
-  const r = await srv.cli(args);
-  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
-  return r.json;
-}
-
 async function serverRun() {
   // Each sender may send SENDS/SENDERS gifts per minute at most; lift the per-user limit above that.
   const srv = await startServer({ args: ["--gift-rate-per-minute", String(SENDS)] });
   try {
-    await cli(srv, ["user", "create", "--username", "maker", "--password", "password123", "--role", "creator"]);
-    const maker = (await cli(srv, ["token", "create", "--username", "maker"])).token as string;
-    const slug = (await cli(srv, ["room", "create", "--owner", "maker", "--title", "Bench"])).slug as string;
-    const giftId = (await cli(srv, ["gift", "create", "--name", "Rose", "--coins", "10"])).id as number;
+    await cliOk(srv, ["user", "create", "--username", "maker", "--password", "password123", "--role", "creator"]);
+    const maker = (await cliOk(srv, ["token", "create", "--username", "maker"])).token as string;
+    const slug = (await cliOk(srv, ["room", "create", "--owner", "maker", "--title", "Bench"])).slug as string;
+    const giftId = (await cliOk(srv, ["gift", "create", "--name", "Rose", "--coins", "10"])).id as number;
     // Seed through the CLI, a few processes at a time, so seeding does not still load the machine when timing starts.
     const tokens: string[] = [];
     for (let i = 0; i < SENDERS; i += 4) {
       tokens.push(...await Promise.all(Array.from({ length: Math.min(4, SENDERS - i) }, async (_, j) => {
         const name = `sender${i + j}`;
-        await cli(srv, ["user", "create", "--username", name, "--password", "password123", "--role", "viewer"]);
-        await cli(srv, ["wallet", "credit", "--username", name, "--coins", String(10 * SENDS)]);
-        return (await cli(srv, ["token", "create", "--username", name])).token as string;
+        await cliOk(srv, ["user", "create", "--username", name, "--password", "password123", "--role", "viewer"]);
+        await cliOk(srv, ["wallet", "credit", "--username", name, "--coins", String(10 * SENDS)]);
+        return (await cliOk(srv, ["token", "create", "--username", name])).token as string;
       })));
     }
     const box = await (await fetch(`${srv.url}/studio/rooms/${slug}/overlay`, { headers: { authorization: `Bearer ${maker}` } })).text();

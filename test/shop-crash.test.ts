@@ -3,7 +3,7 @@
 // and the real server's reservation sweeper expires unpaid orders.
 import { afterAll, expect, test } from "bun:test";
 import { removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
-import { api, seedBuyers, shopCounts } from "./shop-helpers";
+import { api, cliOk, seedBuyers, shopCounts } from "./shop-helpers";
 
 const dataDir = tempDataDir("lh-shop-crash-");
 let srv: RunningServer | null = null;
@@ -15,11 +15,7 @@ afterAll(async () => {
 
 test("an order answered with 201 survives kill -9", async () => {
   srv = await startServer({ dataDir });
-  const run = async (args: string[]) => {
-    const r = await srv!.cli(args);
-    if (r.code !== 0) throw new Error(r.stderr);
-    return r.json;
-  };
+  const run = (args: string[]) => cliOk(srv!, args);
   await run(["user", "create", "--username", "seller", "--password", "password1", "--role", "creator"]);
   const usd = (await run(["product", "create", "--owner", "seller", "--title", "Vinyl", "--price", "2500", "--currency", "USD", "--stock", "5", "--kind", "digital"])).id;
   const coin = (await run(["product", "create", "--owner", "seller", "--title", "Badge", "--price", "40", "--currency", "COIN", "--stock", "5", "--kind", "digital"])).id;

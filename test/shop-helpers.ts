@@ -1,9 +1,18 @@
-// Shop test and benchmark fixtures: many buyers with their own API tokens, written straight into the server's
-// SQLite file (hashing 5,000 passwords through the sign-up route would only measure argon2).
+// Shop, wallet and gift test and benchmark fixtures: the admin CLI as a call that must succeed, and many buyers
+// with their own API tokens, written straight into the server's SQLite file (hashing 5,000 passwords through the
+// sign-up route would only measure argon2).
 import { join } from "node:path";
 import { createAccessToken } from "../server/accounts/accounts";
 import { insertUser } from "../server/accounts/storage";
 import { openDb } from "../server/db/open";
+import type { RunningServer } from "./helpers/server";
+
+/** Runs an admin CLI command against the server's data dir and returns its JSON output; throws when it fails. */
+export async function cliOk(srv: RunningServer, args: string[]) {
+  const r = await srv.cli(args);
+  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
+  return r.json;
+}
 
 export interface Buyer {
   id: number;

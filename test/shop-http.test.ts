@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
 import { WebSession } from "./helpers/session";
-import { api, seedBuyers, shopCounts, type Buyer } from "./shop-helpers";
+import { api, cliOk, seedBuyers, shopCounts, type Buyer } from "./shop-helpers";
 
 let srv: RunningServer;
 let buyers: Buyer[];
@@ -12,11 +12,7 @@ let seller: WebSession;
 let sellerApi: ReturnType<typeof api>;
 let slug: string;
 
-async function cliJson(args: string[]) {
-  const r = await srv.cli(args);
-  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
-  return r.json;
-}
+const cliJson = (args: string[]) => cliOk(srv, args);
 
 async function product(title: string, price: number, stock: number, currency = "USD", kind = "digital"): Promise<number> {
   return (await cliJson(["product", "create", "--owner", "seller", "--title", title, "--price", String(price), "--currency", currency, "--stock", String(stock), "--kind", kind])).id;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import Stripe from "stripe";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
 import { WsClient } from "./realtime-client";
-import { api, seedBuyers, type Buyer } from "./shop-helpers";
+import { api, cliOk, seedBuyers, type Buyer } from "./shop-helpers";
 
 const SECRET = "whsec_livehouse_test_secret";
 const stripe = new Stripe("sk_test_livehouse_offline");
@@ -15,11 +15,7 @@ let sellerToken: string;
 let slug: string;
 let productId: number;
 
-async function cliJson(args: string[]) {
-  const r = await srv.cli(args);
-  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
-  return r.json;
-}
+const cliJson = (args: string[]) => cliOk(srv, args);
 
 function sessionEvent(id: string, type: string, ref: string, over: Record<string, unknown> = {}) {
   return {

@@ -1,17 +1,14 @@
 // Gifts and the coin wallet through real HTTP against the real server (child process), plus the overlay socket.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { cliOk } from "./shop-helpers";
 
 let srv: RunningServer;
 let roomSlug = "";
 let rose = 0;
 const tokens: Record<string, string> = {};
 
-async function ok(args: string[]) {
-  const r = await srv.cli(args);
-  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
-  return r.json;
-}
+const ok = (args: string[]) => cliOk(srv, args);
 
 async function viewer(name: string, coins: number): Promise<string> {
   await ok(["user", "create", "--username", name, "--password", "password123", "--role", "viewer"]);

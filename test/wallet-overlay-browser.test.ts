@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./helpers/browser";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { cliOk } from "./shop-helpers";
 
 const IMG = "<img src=x onerror=alert(1)>";
 const HX = '<div hx-get="/logout" hx-trigger="load">x</div>';
@@ -16,11 +17,7 @@ let castle = 0;
 let fan = "";
 let maker = "";
 
-async function ok(args: string[]) {
-  const r = await srv.cli(args);
-  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
-  return r.json;
-}
+const ok = (args: string[]) => cliOk(srv, args);
 
 async function api(path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(srv.url + path, {
