@@ -232,20 +232,21 @@ export function addStatCounts(db: Database, broadcastId: number, likes: number, 
   db.query("UPDATE room_broadcast_stats SET likes = likes + ?, messages = messages + ? WHERE broadcast_id = ?").run(likes, messages, broadcastId);
 }
 
+type StatsRow = { broadcast_id: number; room_id: number; started_at: number; ended_at: number | null; peak_viewers: number; likes: number; messages: number };
+const STATS_COLS = "broadcast_id, room_id, started_at, ended_at, peak_viewers, likes, messages";
+
+function toStats(r: StatsRow): BroadcastStats {
+  return { broadcastId: r.broadcast_id, roomId: r.room_id, startedAt: r.started_at, endedAt: r.ended_at, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages };
+}
+
 export function getStats(db: Database, broadcastId: number): BroadcastStats | null {
-  const r = db
-    .query<{ broadcast_id: number; room_id: number; started_at: number; ended_at: number | null; peak_viewers: number; likes: number; messages: number }, [number]>(
-      "SELECT broadcast_id, room_id, started_at, ended_at, peak_viewers, likes, messages FROM room_broadcast_stats WHERE broadcast_id = ?",
-    )
-    .get(broadcastId);
-  return r
-    ? { broadcastId: r.broadcast_id, roomId: r.room_id, startedAt: r.started_at, endedAt: r.ended_at, peakViewers: r.peak_viewers, likes: r.likes, messages: r.messages }
-    : null;
+  const r = db.query<StatsRow, [number]>(`SELECT ${STATS_COLS} FROM room_broadcast_stats WHERE broadcast_id = ?`).get(broadcastId);
+  return r ? toStats(r) : null;
 }
 
 export function recentStats(db: Database, roomId: number, limit: number): BroadcastStats[] {
   return db
-    .query<{ broadcast_id: number }, [number, number]>("SELECT broadcast_id FROM room_broadcast_stats WHERE room_id = ? ORDER BY started_at DESC LIMIT ?")
+    .query<StatsRow, [number, number]>(`SELECT ${STATS_COLS} FROM room_broadcast_stats WHERE room_id = ? ORDER BY started_at DESC LIMIT ?`)
     .all(roomId, limit)
-    .map((r) => getStats(db, r.broadcast_id)!);
+    .map(toStats);
 }
