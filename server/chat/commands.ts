@@ -1,8 +1,6 @@
 // Slash commands typed by moderators into the chat box, parsed into moderation actions.
 import type { ModAction } from "./model";
 
-export const MOD_USAGE = "/delete ID · /timeout USER MINUTES · /ban USER [ip] · /unban USER · /slow SECONDS · /followers on|off · /mod USER · /unmod USER";
-
 const USER = /^@?([A-Za-z0-9._-]{3,32})$/;
 
 /** null: not a slash command; "bad": a slash command with wrong arguments or an unknown name. */

@@ -37,11 +37,6 @@ export function insertMessage(db: Database, m: Omit<ChatMessage, "id" | "deleted
   return toMessage(r);
 }
 
-export function getMessage(db: Database, id: number): ChatMessage | null {
-  const r = db.query<MessageRow, [number]>(`SELECT ${MSG_COLS} FROM chat_messages WHERE id = ?`).get(id);
-  return r ? toMessage(r) : null;
-}
-
 /** The newest visible messages, oldest first. */
 export function recentMessages(db: Database, roomId: number, limit: number): ChatMessage[] {
   return db
