@@ -80,6 +80,11 @@ export async function childFfmpegs(pid: number): Promise<{ pid: number; args: st
     .map((l) => ({ pid: Number(l.split(/\s+/)[0]), args: l }));
 }
 
+/** The transcoders a server runs: its ffmpeg children that read the FLV feed on stdin. */
+export async function transcodersOf(serverPid: number): Promise<{ pid: number; args: string }[]> {
+  return (await childFfmpegs(serverPid)).filter((p) => p.args.includes("pipe:0"));
+}
+
 export async function ffprobe(target: string, entries = "stream=codec_type,codec_name,width,height"): Promise<{ code: number; out: string; err: string }> {
   const p = Bun.spawn(["ffprobe", "-v", "error", "-show_entries", entries, "-of", "json", target], { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
-import { childFfmpegs, ffprobe, publish, waitFor, type Publisher } from "./live-helpers";
+import { ffprobe, publish, transcodersOf, waitFor, type Publisher } from "./live-helpers";
 
 let s: RunningServer;
 const rooms: Record<string, { slug: string; streamKey: string }> = {};
@@ -26,7 +26,7 @@ const text = async (path: string) => {
   const r = await fetch(s.url + path);
   return r.ok ? r.text() : null;
 };
-const transcoders = async () => (await childFfmpegs(s.proc.pid)).filter((p) => p.args.includes("pipe:0"));
+const transcoders = () => transcodersOf(s.proc.pid);
 
 beforeAll(async () => {
   s = await startServer({ args: ["--segment-seconds", "1"] });

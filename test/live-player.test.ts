@@ -2,31 +2,24 @@
 // keeps playing across a transcoder restart, flips to offline when the publisher stops and back to live when it
 // returns, without a reload.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./helpers/browser";
-import { removeDir, startServer, type RunningServer } from "./helpers/server";
-import { childFfmpegs, publish, waitFor, type Publisher } from "./live-helpers";
+import type { Page } from "playwright-core";
+import { serverAndBrowser } from "./helpers/browser";
+import { publish, transcodersOf, waitFor, type Publisher } from "./live-helpers";
 
-let s: RunningServer;
-let browser: Browser;
+const suite = serverAndBrowser({ args: ["--segment-seconds", "1"] });
 let room: { slug: string; streamKey: string };
 const publishers: Publisher[] = [];
 
 beforeAll(async () => {
-  s = await startServer({ args: ["--segment-seconds", "1"] });
-  await s.cli(["user", "create", "--username", "carol", "--password", "secret-pass-1", "--role", "creator"]);
-  room = (await s.cli(["room", "create", "--owner", "carol", "--title", "Player Room"])).json;
-  browser = await launchBrowser();
+  await suite.server.cli(["user", "create", "--username", "carol", "--password", "secret-pass-1", "--role", "creator"]);
+  room = (await suite.server.cli(["room", "create", "--owner", "carol", "--title", "Player Room"])).json;
 });
 
 afterAll(async () => {
   for (const p of publishers) if (p.proc.exitCode === null) await p.kill();
-  await browser?.close();
-  await s.stop();
-  removeDir(s.dataDir);
 });
 
-const live = async () => ((await (await fetch(`${s.url}/api/v1/rooms/${room.slug}`)).json()) as { live: boolean }).live;
+const live = async () => ((await (await fetch(`${suite.server.url}/api/v1/rooms/${room.slug}`)).json()) as { live: boolean }).live;
 
 async function playsFor(page: Page, seconds: number): Promise<void> {
   await page.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement).currentTime > 0, null, { timeout: 15_000 });
@@ -37,6 +30,7 @@ async function playsFor(page: Page, seconds: number): Promise<void> {
 }
 
 test("the room page plays the live stream, offers the rungs, goes offline and back without a reload", async () => {
+  const { server: s, browser } = suite;
   const first = publish(`${s.rtmpUrl}/${room.streamKey}`);
   publishers.push(first);
   await waitFor("room live", live);
@@ -53,9 +47,9 @@ test("the room page plays the live stream, offers the rungs, goes offline and ba
   await page.click("#go-live");
 
   // The transcoder dies mid-stream: it is restarted and the page keeps playing across the discontinuity.
-  const [transcoder] = (await childFfmpegs(s.proc.pid)).filter((p) => p.args.includes("pipe:0"));
+  const [transcoder] = await transcodersOf(s.proc.pid);
   process.kill(transcoder!.pid, "SIGKILL");
-  await waitFor("restarted transcoder", async () => (await childFfmpegs(s.proc.pid)).some((p) => p.args.includes("pipe:0") && p.pid !== transcoder!.pid));
+  await waitFor("restarted transcoder", async () => (await transcodersOf(s.proc.pid)).some((p) => p.pid !== transcoder!.pid));
   await playsFor(page, 3);
 
   await first.stop();
@@ -73,6 +67,7 @@ test("the room page plays the live stream, offers the rungs, goes offline and ba
 }, 90_000);
 
 test("a replay page plays the recorded broadcast", async () => {
+  const { server: s, browser } = suite;
   await waitFor("room offline", async () => !(await live()));
   const list = await (await fetch(`${s.url}/r/${room.slug}/replays`)).text();
   const id = /href="\/replays\/(\d+)"/.exec(list)![1];
