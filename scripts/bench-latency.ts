@@ -7,7 +7,7 @@
 //   - glass-to-glass in Chromium/hls.js (Date.now() − hls.playingDate, whose PDT is the frames' arrival time).
 // Bounded: --runs N (3) × --seconds S (10) per side, one browser phase, a hard deadline; only 127.0.0.1.
 import type { Subprocess } from "bun";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,7 +114,7 @@ async function runOurs(rtmpPort: number, url: string, room: { slug: string; stre
 
 async function runBare(rungs: string[], args: (dir: string) => string[]): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "lh-bench-bare-"));
-  for (const r of rungs) Bun.spawnSync(["mkdir", "-p", join(dir, r)]);
+  for (const r of rungs) mkdirSync(join(dir, r), { recursive: true });
   const pub = Bun.spawn(publishArgs("pipe:1", SOURCE), { stdout: "pipe", stderr: "ignore" });
   const ff: Subprocess<"pipe", "ignore", "ignore"> = Bun.spawn(["ffmpeg", ...args(dir)], { stdin: "pipe", stdout: "ignore", stderr: "ignore" });
   let t0: number | null = null;

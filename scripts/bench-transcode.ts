@@ -6,7 +6,7 @@
 //   - CPU seconds per second of input at real-time pace (Livehouse: server process + its ffmpeg children),
 //   - how many rooms stay at speed ≥ 1 at once (K real-time publishers, segments must keep pace).
 // Bounded: fixed durations, --max-rooms (4), a hard deadline; only 127.0.0.1.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildLadderArgs, DEFAULT_LADDER, planLadder } from "../server/media/ffmpeg-args";
@@ -35,21 +35,15 @@ function makeSource(): void {
 /** Bare ffmpeg with the ladder arguments; input from the file (fast) or a -re publisher pipe (real time). */
 async function bare(realtime: boolean): Promise<{ wall: number; cpu: number }> {
   const dir = mkdtempSync(join(tmpdir(), "lh-bench-bare-"));
-  for (const r of plan.rungs) Bun.spawnSync(["mkdir", "-p", join(dir, r.name)]);
+  for (const r of plan.rungs) mkdirSync(join(dir, r.name), { recursive: true });
   const started = performance.now();
-  let cpu: number;
-  if (realtime) {
-    const feeder = Bun.spawn(["ffmpeg", "-v", "error", "-re", "-i", source, "-t", String(RT_S), "-c", "copy", "-f", "flv", "pipe:1"], { stdout: "pipe" });
-    const ff = Bun.spawn(["ffmpeg", ...buildLadderArgs(plan, { dir, run: 0 })], { stdin: feeder.stdout, stdout: "ignore", stderr: "ignore" });
-    await ff.exited;
-    const ru = ff.resourceUsage()!;
-    cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
-  } else {
-    const ff = Bun.spawn(["ffmpeg", ...buildLadderArgs(plan, { dir, run: 0 })], { stdin: Bun.file(source), stdout: "ignore", stderr: "ignore" });
-    await ff.exited;
-    const ru = ff.resourceUsage()!;
-    cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
-  }
+  const stdin = realtime
+    ? Bun.spawn(["ffmpeg", "-v", "error", "-re", "-i", source, "-t", String(RT_S), "-c", "copy", "-f", "flv", "pipe:1"], { stdout: "pipe" }).stdout
+    : Bun.file(source);
+  const ff = Bun.spawn(["ffmpeg", ...buildLadderArgs(plan, { dir, run: 0 })], { stdin, stdout: "ignore", stderr: "ignore" });
+  await ff.exited;
+  const ru = ff.resourceUsage()!;
+  const cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
   const wall = (performance.now() - started) / 1000;
   rmSync(dir, { recursive: true, force: true });
   return { wall, cpu };
