@@ -194,9 +194,9 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     }
   }
 
-  function like(roomId: number, key: string, n = 1): boolean {
+  function like(roomId: number, key: string): boolean {
     if (likeRate.hit(key, now()) > 0) return false;
-    pendingLikes.set(roomId, (pendingLikes.get(roomId) ?? 0) + n);
+    pendingLikes.set(roomId, (pendingLikes.get(roomId) ?? 0) + 1);
     return true;
   }
 
@@ -236,11 +236,9 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     like,
     follow,
     isModerator,
-    emotes,
     forgetEmotes: (roomId: number) => emoteCache.delete(roomId),
     history: (roomId: number): ChatEvent[] => store.recentMessages(db, roomId, HISTORY_SIZE).map(toEvent),
     likeTotal: (roomId: number) => likeTotals.get(roomId) ?? 0,
-    currentBroadcast: (roomId: number) => live.get(roomId)?.broadcastId ?? null,
     /** Records the live viewer count for the room's running broadcast (the peak is kept). */
     recordViewers(roomId: number, count: number): void {
       const b = live.get(roomId);
