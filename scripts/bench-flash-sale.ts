@@ -17,22 +17,13 @@ import { createFlashSale } from "../server/shop/flash-sales";
 import { createProduct } from "../server/shop/products";
 import { startServer } from "../test/helpers/server";
 import { seedBuyers, shopCounts, type Buyer } from "../test/shop-helpers";
+import { deadline, opt, pct } from "./bench-live-lib";
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-}
-
-const BUYERS = arg("--buyers", 1000);
-const UNITS = arg("--units", 50);
-const MAX_SECONDS = arg("--max-seconds", 120);
-const deadline = Date.now() + MAX_SECONDS * 1000;
-const guard = setTimeout(() => {
-  console.error(`bench-flash-sale: gave up after ${MAX_SECONDS} s`);
-  process.exit(2);
-}, MAX_SECONDS * 1000);
+const BUYERS = opt("buyers", 1000);
+const UNITS = opt("units", 50);
+const MAX_SECONDS = opt("max-seconds", 120);
+const endBy = Date.now() + MAX_SECONDS * 1000;
+deadline(MAX_SECONDS * 1000, () => {});
 
 interface Run {
   ok: number;
@@ -42,13 +33,8 @@ interface Run {
   lat: number[];
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
-}
-
 function summary(r: Run) {
-  const lat = [...r.lat].sort((a, b) => a - b);
-  return { attempts: r.lat.length, perSec: r.lat.length / r.seconds, commitsPerSec: r.ok / r.seconds, p50: pct(lat, 50), p99: pct(lat, 99) };
+  return { attempts: r.lat.length, perSec: r.lat.length / r.seconds, commitsPerSec: r.ok / r.seconds, p50: pct(r.lat, 50), p99: pct(r.lat, 99) };
 }
 
 function seedShop(db: Database, units: number, sale: boolean): { productId: number; saleId: number | null } {
@@ -152,7 +138,7 @@ try {
   await httpRace(srv.url, buyers.slice(0, 50), warm.productId, null);
   const rawWarm = seedShop(rawDb, 20, false);
   rawRace(rawDb, rawBuyers.slice(0, 50), rawWarm.productId, null, sellerOf(rawWarm.productId));
-  if (Date.now() > deadline) throw new Error("out of time before measuring");
+  if (Date.now() > endBy) throw new Error("out of time before measuring");
 
   const hRace = await httpRace(srv.url, buyers, race.productId, race.saleId);
   const rRace = rawRace(rawDb, rawBuyers, rawRaceShop.productId, rawRaceShop.saleId, sellerOf(rawRaceShop.productId));
@@ -176,6 +162,5 @@ try {
   await srv.stop();
   rmSync(srv.dataDir, { recursive: true, force: true });
   rmSync(rawDir, { recursive: true, force: true });
-  clearTimeout(guard);
 }
 process.exit(failed ? 1 : 0);

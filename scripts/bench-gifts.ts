@@ -4,7 +4,7 @@
 // synchronous=FULL SQLite file, in the same run. One overlay socket listens and must see every committed gift.
 // Prints sends/s, p50/p99 latency, the ratio to the in-process baseline, and checks the ledger afterwards.
 // Bounded by --sends and --max-seconds; only talks to 127.0.0.1.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { insertUser } from "../server/accounts/storage";
@@ -16,32 +16,13 @@ import { createRoom } from "../server/rooms/rooms";
 import { checkLedger, creditCoins } from "../server/wallet/wallet";
 import { startServer } from "../test/helpers/server";
 import { cliOk } from "../test/shop-helpers";
+import { cpuOf, deadline, opt, pct } from "./bench-live-lib";
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-}
-
-const SENDS = arg("--sends", 3000);
-const SENDERS = arg("--senders", 50);
-const CONCURRENCY = arg("--concurrency", 50);
-const MAX_SECONDS = arg("--max-seconds", 90);
-const guard = setTimeout(() => {
-  console.error(`bench-gifts: gave up after ${MAX_SECONDS} s`);
-  process.exit(2);
-}, MAX_SECONDS * 1000);
-
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
-}
+const SENDS = opt("sends", 3000);
+const SENDERS = opt("senders", 50);
+const CONCURRENCY = opt("concurrency", 50);
+const MAX_SECONDS = opt("max-seconds", 90);
+deadline(MAX_SECONDS * 1000, () => {});
 
 async function serverRun() {
   // Each sender may send SENDS/SENDERS gifts per minute at most; lift the per-user limit above that.
@@ -73,7 +54,7 @@ async function serverRun() {
     const lat: number[] = [];
     const statuses: Record<number, number> = {};
     let next = 0;
-    const cpu0 = cpuSeconds(srv.proc.pid);
+    const cpu0 = cpuOf(srv.proc.pid);
     const started = performance.now();
     async function worker(): Promise<void> {
       for (let i = next++; i < SENDS; i = next++) {
@@ -89,11 +70,10 @@ async function serverRun() {
     }
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = (performance.now() - started) / 1000;
-    const cpuMsPerSend = ((cpuSeconds(srv.proc.pid) - cpu0) * 1000) / SENDS;
+    const cpuMsPerSend = ((cpuOf(srv.proc.pid) - cpu0) * 1000) / SENDS;
     for (let i = 0; i < 200 && seen < (statuses[201] ?? 0); i++) await Bun.sleep(10);
     ws.close();
     const check = await srv.cli(["wallet", "check"]);
-    lat.sort((a, b) => a - b);
     return { seconds, perSec: SENDS / seconds, cpuMsPerSend, p50: pct(lat, 50), p99: pct(lat, 99), statuses, overlaySeen: seen, ledgerOk: check.code === 0 };
   } finally {
     await srv.stop();
@@ -127,7 +107,6 @@ function baselineRun() {
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    lat.sort((a, b) => a - b);
     return { seconds, perSec: SENDS / seconds, cpuMsPerSend: (cpu.user + cpu.system) / 1000 / SENDS, p50: pct(lat, 50), p99: pct(lat, 99), ledgerOk: checkLedger(db).ok };
   } finally {
     db.close();
@@ -141,7 +120,6 @@ const before = baselineRun();
 const srv = await serverRun();
 await Bun.sleep(2000); // let the stopped server's last writes reach the disk before timing the baseline again
 const after = baselineRun();
-clearTimeout(guard);
 const base = { perSec: (before.perSec + after.perSec) / 2, cpuMsPerSend: (before.cpuMsPerSend + after.cpuMsPerSend) / 2, ledgerOk: before.ledgerOk && after.ledgerOk };
 const f = (n: number) => n.toFixed(2);
 console.log(`bench-gifts: ${SENDS} sends, ${SENDERS} senders, ${CONCURRENCY} concurrent HTTP clients; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
