@@ -85,7 +85,12 @@ export function createMedia(deps: Deps): Media {
     const proc = Bun.spawn(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", segment, "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5", tmp], { stdout: "ignore", stderr: "ignore" });
     void proc.exited.then((code) => {
       live.posterBusy = false;
-      if (code === 0) renameSync(tmp, join(live.dir, "poster.jpg"));
+      // The broadcast may have ended (and its empty folder been removed) while ffmpeg ran: nothing to refresh.
+      if (code === 0) {
+        try {
+          renameSync(tmp, join(live.dir, "poster.jpg"));
+        } catch {}
+      }
     });
   }
 
