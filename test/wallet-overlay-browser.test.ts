@@ -1,14 +1,15 @@
 // Hostile names in real Chromium: a gift name, a display name, a goal title and chat text carrying markup are
 // drawn as text in the OBS overlays and in the room's gift animation; nothing runs, no element is injected.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./helpers/browser";
-import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { serverAndBrowser } from "./helpers/browser";
+import type { RunningServer } from "./helpers/server";
 import { cliOk } from "./shop-helpers";
 
 const IMG = "<img src=x onerror=alert(1)>";
 const HX = '<div hx-get="/logout" hx-trigger="load">x</div>';
 
+const suite = serverAndBrowser();
 let srv: RunningServer;
 let browser: Browser;
 let slug = "";
@@ -41,8 +42,7 @@ async function open(url: string): Promise<{ page: Page; dialogs: string[] }> {
 }
 
 beforeAll(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
+  ({ server: srv, browser } = suite);
   await ok(["user", "create", "--username", "maker", "--password", "password123", "--role", "creator"]);
   maker = (await ok(["token", "create", "--username", "maker"])).token;
   await ok(["user", "create", "--username", "fan", "--password", "password123", "--role", "viewer", "--display-name", IMG]);
@@ -52,12 +52,6 @@ beforeAll(async () => {
   giftId = (await ok(["gift", "create", "--name", IMG, "--coins", "5", "--tier", "4"])).id;
   castle = (await ok(["gift", "create", "--name", "Castle", "--coins", "100000"])).id;
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await srv?.stop();
-  if (srv) removeDir(srv.dataDir);
-});
 
 test("hostile gift and user names are inert in the alert, chat and goal overlays", async () => {
   const box = await (await api(`/studio/rooms/${slug}/overlay`, maker)).text();
@@ -130,13 +124,7 @@ test("a gift combo is one alert whose counter climbs, not a queue of alerts", as
 }, 30_000);
 
 test("the room's gift bar sends a gift and the animation shows the hostile names as text", async () => {
-  const page = await browser.newPage();
-  const dialogs: string[] = [];
-  page.on("dialog", (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  await page.goto(`${srv.url}/login`);
+  const { page, dialogs } = await open(`${srv.url}/login`);
   await page.fill("input[name=username]", "fan");
   await page.fill("input[name=password]", "password123");
   await Promise.all([page.waitForURL(`${srv.url}/`), page.click("form[action='/login'] button[type=submit], form button.primary")]);
