@@ -6,19 +6,13 @@
 // Latency is read by a few observer sockets in this process; the niced client processes only count deliveries.
 // Bounded: every phase has a fixed length, the whole run a deadline; only 127.0.0.1; everything it starts it stops.
 import type { Subprocess } from "bun";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, startServer, type RunningServer } from "../test/helpers/server";
+import { cpuOf, opt } from "./bench-live-lib";
 
 const ROOT = join(import.meta.dir, "..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
-
-function opt(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
-  return v;
-}
 
 const N = opt("clients", 2000);
 const PROCS = opt("procs", Math.min(8, Math.max(2, Math.ceil(N / 2500))));
@@ -48,15 +42,9 @@ async function cleanup(): Promise<void> {
   }
 }
 
-function cpuTicks(pid: number): number {
-  const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100/s)
-}
-
 /** Busy fraction of the whole machine since `from` (all cores): shows when clients and server compete for CPU. */
 function machineTicks(): { busy: number; total: number } {
-  const f = (require("node:fs").readFileSync("/proc/stat", "utf8") as string).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
   const idle = (f[3] ?? 0) + (f[4] ?? 0);
   const total = f.reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
@@ -68,7 +56,7 @@ function busySince(from: { busy: number; total: number }): number {
 }
 
 function rssKb(pid: number): number {
-  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
@@ -243,7 +231,7 @@ async function measure(t: Target): Promise<Result> {
 
   // Fixed input rate.
   await ctl(clients, "reset", obs);
-  let cpu0 = cpuTicks(t.pid);
+  let cpu0 = cpuOf(t.pid);
   let machine0 = machineTicks();
   let t0 = performance.now();
   let sent = 0;
@@ -271,7 +259,7 @@ async function measure(t: Target): Promise<Result> {
     else if (performance.now() - since > DRAIN_MS) break;
   }
   // Server CPU over the whole phase including the drain: a server that only queued during the window pays later.
-  const cpuSeconds = (cpuTicks(t.pid) - cpu0) / 100;
+  const cpuSeconds = cpuOf(t.pid) - cpu0;
   const fixed = {
     inPerS: RATE, delivered: r.count, expected: sent * N, deliveriesPerS: r.count / SECONDS,
     p50: percentile(r.hist, 0.5), p99: percentile(r.hist, 0.99), cpu: cpuSeconds / ((performance.now() - t0) / 1000), perCpuSecond: r.count / Math.max(cpuSeconds, 0.01),
@@ -293,7 +281,7 @@ async function measure(t: Target): Promise<Result> {
       }
     };
   });
-  cpu0 = cpuTicks(t.pid);
+  cpu0 = cpuOf(t.pid);
   machine0 = machineTicks();
   t0 = performance.now();
   senders.forEach((s) => s.onEcho!());
@@ -303,7 +291,7 @@ async function measure(t: Target): Promise<Result> {
   stop = true;
   const sat = {
     inPerS: satSent / wall, deliveriesPerS: r.count / wall, p50: percentile(r.hist, 0.5), p99: percentile(r.hist, 0.99),
-    cpu: (cpuTicks(t.pid) - cpu0) / 100 / wall, machineBusy: busySince(machine0),
+    cpu: (cpuOf(t.pid) - cpu0) / wall, machineBusy: busySince(machine0),
   };
   if (r.open < N) console.log(`  note: ${N - r.open} client sockets were closed by the server (slow consumers)`);
   console.log(`  saturation: ${Math.round(sat.inPerS)} msg/s in, ${Math.round(sat.deliveriesPerS)} deliveries/s, p50 ${sat.p50} ms, p99 ${sat.p99} ms, server CPU ${sat.cpu.toFixed(2)} cores, machine ${Math.round(sat.machineBusy * 100)}% busy`);
