@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 import type { Bus } from "../events/bus";
 import type { RoomEventJson } from "../realtime/contract";
 import type { Room } from "../rooms/model";
-import { currentFlashSale } from "./flash-sales";
+import { currentFlashSale, saleState } from "./flash-sales";
 import { formatMoney } from "./money";
 import type { Pin, Product } from "./model";
 import { stockOf } from "./products";
@@ -48,7 +48,7 @@ export interface PinCard {
 
 export function pinCard(db: Database, p: Product, now: number): PinCard {
   const sale = currentFlashSale(db, p.id, now);
-  const live = sale && sale.startsAt <= now && sale.remaining > 0 ? sale : null;
+  const live = sale && saleState(sale, now) === "live" ? sale : null;
   return {
     productId: p.id, title: p.title, price: formatMoney(p.priceMinor, p.currency), priceMinor: p.priceMinor, currency: p.currency,
     salePrice: live ? formatMoney(live.priceMinor, p.currency) : null, saleEndsAt: live?.endsAt ?? null, stock: stockOf(p),
