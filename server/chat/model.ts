@@ -59,7 +59,7 @@ export type ModAction =
 
 /** Why a message was refused; each code is answered to the sender with a notice. */
 export type RefusalCode =
-  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "unknownCommand" | "badCommand";
+  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand";
 
 export interface Refusal {
   ok: false;

@@ -141,7 +141,6 @@ export const en = {
   "chat.notice.link": "Only moderators can post links.",
   "chat.notice.forbidden": "Only the creator and moderators can do that.",
   "chat.notice.badCommand": "That command did not work. Commands: /delete ID, /timeout USER MINUTES, /ban USER [ip], /unban USER, /slow SECONDS, /followers on|off, /mod USER, /unmod USER",
-  "chat.notice.unknownCommand": "Unknown command.",
   "chat.notice.invalid": "That message could not be read.",
   "chat.sys.timeout": "{user} was timed out for {minutes} minutes.",
   "chat.sys.ban": "{user} was banned.",

@@ -143,7 +143,6 @@ export const zh: Record<MessageKey, string> = {
   "chat.notice.link": "只有管理员可以发链接。",
   "chat.notice.forbidden": "只有主播和管理员可以这样做。",
   "chat.notice.badCommand": "命令无效。可用命令：/delete ID、/timeout 用户 分钟、/ban 用户 [ip]、/unban 用户、/slow 秒、/followers on|off、/mod 用户、/unmod 用户",
-  "chat.notice.unknownCommand": "未知命令。",
   "chat.notice.invalid": "无法读取这条消息。",
   "chat.sys.timeout": "{user} 被禁言 {minutes} 分钟。",
   "chat.sys.ban": "{user} 已被封禁。",

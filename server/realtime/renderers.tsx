@@ -1,5 +1,6 @@
 // HTML renderings (hx-swap-oob fragments) of the realtime layer's own event types. Other domains register theirs.
-import { ChatFragment, LikeFragment, LiveBadge, NoticeFragment, SystemLine, ViewersFragment } from "../../views/partials/chat";
+import { ChatFragment, LikeFragment, NoticeFragment, SystemLine, ViewersFragment } from "../../views/partials/chat";
+import { LiveBadge } from "../../views/partials/live-badge";
 import type { ChatEvent } from "../chat/model";
 import { registerRenderer, type RoomEventJson } from "./contract";
 
@@ -29,7 +30,7 @@ export function registerRealtimeRenderers(): void {
   registerRenderer("chat", (e, t) => h(<ChatFragment e={e as ChatEvent} t={t} />));
   registerRenderer("like", (e) => h(<LikeFragment count={num(e.count)} total={num(e.total)} />));
   registerRenderer("viewers", (e) => h(<ViewersFragment count={num(e.count)} />));
-  registerRenderer("live", (e, t) => h(<LiveBadge live={e.live === true} t={t} oob />));
+  registerRenderer("live", (e, t) => h(<LiveBadge live={e.live === true} t={t} id="live-badge" oob />));
   registerRenderer("follow", (e, t) => h(<SystemLine text={t("chat.sys.follow", { user: str(e.displayName) })} />));
   registerRenderer("notice", (e) => h(<NoticeFragment text={str(e.message)} code={str(e.code)} />));
   registerRenderer("moderation", moderation);

@@ -1,6 +1,7 @@
 import type { AccessToken } from "../../server/accounts/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Csrf, Layout } from "../layout";
+import { utcMinute } from "../format";
 
 export function TokenList({ ctx, tokens, created }: { ctx: ReqCtx; tokens: AccessToken[]; created?: string }): JSX.Element {
   const { t } = ctx;
@@ -19,7 +20,7 @@ export function TokenList({ ctx, tokens, created }: { ctx: ReqCtx; tokens: Acces
               <tr>
                 <td safe>{tok.name}</td>
                 <td class="muted">
-                  <span safe>{`${t("settings.lastUsed")}: ${tok.lastUsedAt ? new Date(tok.lastUsedAt).toISOString().slice(0, 16).replace("T", " ") : t("settings.never")}`}</span>
+                  <span safe>{`${t("settings.lastUsed")}: ${tok.lastUsedAt ? utcMinute(tok.lastUsedAt) : t("settings.never")}`}</span>
                 </td>
                 <td>
                   <button hx-post={`/settings/tokens/${tok.id}/revoke`} hx-target="#tokens" hx-swap="outerHTML" safe>{t("settings.revoke")}</button>

@@ -1,5 +1,6 @@
 // Studio page for a room's chat: modes, moderators, banned terms, auto-replies, emotes, broadcast peaks.
 import type { ReqCtx } from "../../server/http/context";
+import { utcMinute } from "../format";
 import type { ChatSettings } from "../../server/chat/model";
 import type { Room } from "../../server/rooms/model";
 import { Csrf, Layout } from "../layout";
@@ -87,7 +88,7 @@ export function ChatSettingsPage({ ctx, room, data, message, error }: { ctx: Req
         <section class="card">
           <h2 safe>{t("chatSettings.peak")}</h2>
           <table>
-            {data.peaks.map((p) => <tr><td safe>{new Date(p.startedAt).toISOString().slice(0, 16).replace("T", " ")}</td><td safe>{String(p.peakViewers)}</td><td safe>♥ {String(p.likes)}</td><td safe>💬 {String(p.messages)}</td></tr>)}
+            {data.peaks.map((p) => <tr><td safe>{utcMinute(p.startedAt)}</td><td safe>{String(p.peakViewers)}</td><td safe>♥ {String(p.likes)}</td><td safe>💬 {String(p.messages)}</td></tr>)}
           </table>
         </section>
       ) : ""}

@@ -80,10 +80,6 @@ export function ViewersFragment({ count }: { count: number }): JSX.Element {
   return <span id="viewer-count" hx-swap-oob="true" safe>{String(count)}</span>;
 }
 
-export function LiveBadge({ live, t, oob }: { live: boolean; t: Translate; oob?: boolean }): JSX.Element {
-  return <span class={live ? "badge live" : "badge"} id="live-badge" hx-swap-oob={oob ? "true" : undefined} safe>{live ? t("room.live") : t("room.offline")}</span>;
-}
-
 export function FollowButton({ ctx, room, following, followers }: { ctx: ReqCtx; room: Room; following: boolean; followers: number }): JSX.Element {
   const { t } = ctx;
   if (!ctx.user) return <a class="button" id="follow" href={`/login?next=/r/${room.slug}`} safe>{t("chat.follow")}</a>;

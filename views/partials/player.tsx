@@ -4,6 +4,7 @@ import type { ReqCtx } from "../../server/http/context";
 import { assetUrl } from "../../server/http/assets";
 import type { Room } from "../../server/rooms/model";
 import { Layout } from "../layout";
+import { utcMinute } from "../format";
 import { ReplayShopMount } from "./shop";
 
 export function PlayerScripts(): JSX.Element {
@@ -49,7 +50,7 @@ export function ReplayList({ ctx, replays }: { ctx: ReqCtx; replays: Broadcast[]
         <ul class="replays">
           {replays.map((b) => (
             <li>
-              <a href={`/replays/${b.id}`} safe>{new Date(b.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</a>{" "}
+              <a href={`/replays/${b.id}`} safe>{utcMinute(b.startedAt)} UTC</a>{" "}
               <span class="muted" safe>{fmt(b.durationMs)}</span>
             </li>
           ))}
@@ -78,7 +79,7 @@ export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room |
           <div class="card" style="margin-top:1rem">
             <h1 style="margin:0" safe>{room.title}</h1>
             <p class="muted">
-              <span safe>{t("replays.recorded")}</span> <span safe>{new Date(broadcast.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</span> ·{" "}
+              <span safe>{t("replays.recorded")}</span> <span safe>{utcMinute(broadcast.startedAt)} UTC</span> ·{" "}
               <a href={`/r/${room.slug}`} safe>{t("replays.backToRoom")}</a>
             </p>
           </div>
