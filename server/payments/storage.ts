@@ -36,10 +36,6 @@ export function setWebhookOutcome(db: Database, provider: string, eventId: strin
   db.query("UPDATE webhook_events SET outcome = ? WHERE provider = ? AND event_id = ?").run(outcome, provider, eventId);
 }
 
-export function countWebhookEvents(db: Database, provider: string): number {
-  return db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM webhook_events WHERE provider = ?").get(provider)!.n;
-}
-
 export function insertCoinPurchase(db: Database, p: { userId: number; coins: number; priceMinor: number; currency: string; provider: "manual" | "stripe"; key: string; now: number }): CoinPurchase {
   const r = db.query<Row, (string | number)[]>(
     `INSERT INTO coin_purchases (user_id, coins, price_minor, currency, provider, status, idempotency_key, created_at, updated_at)

@@ -274,12 +274,6 @@ export function listExpiredReservations(db: Database, now: number, limit: number
     .all(now, limit).map((r) => r.id);
 }
 
-export function countOrders(db: Database, productId: number, statuses: readonly OrderStatus[]): { orders: number; units: number } {
-  return db.query<{ orders: number; units: number }, [number, string]>(
-    "SELECT COUNT(*) AS orders, COALESCE(SUM(quantity), 0) AS units FROM orders WHERE product_id = ? AND status IN (SELECT value FROM json_each(?))",
-  ).get(productId, JSON.stringify(statuses))!;
-}
-
 // ---- cart
 
 export function upsertCartItem(db: Database, userId: number, productId: number, variantId: number | null, qty: number, now: number): void {
