@@ -14,7 +14,10 @@ function newToken(): string {
   return "ov_" + randomToken(24);
 }
 
+/** The room's token, created on first use; an existing token is only read (no write on every Studio visit). */
 export function overlayToken(db: Database, roomId: number, now = Date.now()): string {
+  const existing = store.tokenOf(db, roomId);
+  if (existing) return existing;
   store.insertTokenIfMissing(db, roomId, newToken(), now);
   return store.tokenOf(db, roomId)!;
 }
