@@ -105,11 +105,6 @@ export function replayPins(db: Database, broadcastId: number): (Pin & { title: s
   return store.pinsOfBroadcast(db, broadcastId).map((pin) => ({ ...pin, title: store.getProduct(db, pin.productId)?.title ?? "" }));
 }
 
-/** Products pinned at one moment of a replay. */
-export function pinnedAt(pins: readonly Pin[], offsetMs: number): number[] {
-  return pins.filter((p) => p.offsetMs !== null && p.offsetMs <= offsetMs && (p.unpinOffsetMs === null || p.unpinOffsetMs > offsetMs)).map((p) => p.productId);
-}
-
 /** "X just bought Y" for paid orders placed from a room (display names only). */
 export function announcePurchases(bus: Bus): () => void {
   return bus.on("order.paid", (f) => {
