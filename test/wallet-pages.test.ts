@@ -1,6 +1,6 @@
 // Wallet, redeem codes, gift catalogue, goal, earnings and Studio overlay box through app.handle (scenario style).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createUser } from "../server/accounts/accounts";
+import { createUser, getUserByUsername } from "../server/accounts/accounts";
 import { createRoom } from "../server/rooms/rooms";
 import { testApp, type TestApp } from "./helpers/app";
 import type { WebSession } from "./helpers/session";
@@ -35,7 +35,7 @@ beforeAll(async () => {
   creator = await as("maker", "creator");
   viewer = await as("viewer", "viewer");
   other = await as("other", "viewer");
-  const owner = (await import("../server/accounts/accounts")).getUserByUsername(lh.deps.db, "maker")!;
+  const owner = getUserByUsername(lh.deps.db, "maker")!;
   const room = createRoom(lh.deps.db, owner, { title: "Pages room", description: "", category: "other", tags: "" });
   if (!room.ok) throw new Error("room");
   slug = room.value.slug;
