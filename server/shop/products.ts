@@ -1,15 +1,12 @@
-// Product rules: who may sell, what a buyer pays for a product/variant, how much is left.
+// Product rules: who may manage a product, what a buyer pays for a product/variant, how much is left.
 import type { Database } from "bun:sqlite";
+import { isCreator } from "../accounts/accounts";
 import type { User } from "../accounts/model";
 import type { FieldError, Product, ProductInput, Variant } from "./model";
 import * as store from "./storage";
 import { validateProduct } from "./validate";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
-
-export function canSell(user: User | null): user is User {
-  return !!user && (user.role === "creator" || user.role === "admin");
-}
 
 export function canManageProduct(user: User | null, p: Product): boolean {
   return !!user && (user.id === p.ownerId || user.role === "admin");
@@ -23,7 +20,7 @@ function normalize(input: ProductInput): ProductInput {
 }
 
 export function createProduct(db: Database, owner: User, raw: ProductInput, now: number): Result<Product> {
-  if (!canSell(owner)) return { ok: false, errors: [{ field: "owner", message: "error.notCreator" }] };
+  if (!isCreator(owner)) return { ok: false, errors: [{ field: "owner", message: "error.notCreator" }] };
   const input = normalize(raw);
   const errors = validateProduct(input);
   if (errors.length) return { ok: false, errors };

@@ -6,7 +6,7 @@ import { MessagePage } from "../../views/pages/admin";
 import { CartPage, CataloguePage, MyOrdersPage, OrderPage, PinOverlayPage, ProductPage, type CartLine } from "../../views/pages/shop";
 import { OrderActions, ProductEditPage, StudioOrdersPage, StudioShopPage, type ProductFormValues } from "../../views/pages/shop-studio";
 import { BuyForm, ShopBag } from "../../views/partials/shop";
-import { getUserByUsername } from "../accounts/accounts";
+import { getUserByUsername, isCreator } from "../accounts/accounts";
 import { forbidden, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
@@ -135,7 +135,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     })
     .get("/shop/u/:username", ({ ctx, params }) => {
       const owner = getUserByUsername(db, params.username);
-      if (!owner || !products.canSell(owner)) return notFound(ctx);
+      if (!owner || !isCreator(owner)) return notFound(ctx);
       return html(<CataloguePage ctx={ctx} owner={owner} products={products.listProductsByOwner(db, owner.id, { activeOnly: true })} />);
     })
     .get(
@@ -296,7 +296,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .get("/studio/shop", ({ ctx }) => {
       const denied = requireUser(ctx);
       if (denied) return denied;
-      if (!products.canSell(ctx.user)) return forbidden(ctx);
+      if (!isCreator(ctx.user)) return forbidden(ctx);
       return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} rooms={listRoomsByOwner(db, ctx.user.id)} />);
     })
     .post(
@@ -304,7 +304,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       async ({ ctx, body }) => {
         const denied = requireUser(ctx);
         if (denied) return denied;
-        if (!products.canSell(ctx.user)) return forbidden(ctx);
+        if (!isCreator(ctx.user)) return forbidden(ctx);
         const values = formValues(body);
         const { input, errors } = productInput(values);
         const r = errors.length ? null : products.createProduct(db, ctx.user, input, deps.now());
@@ -385,14 +385,14 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .get("/studio/shop/orders", ({ ctx, query, request }) => {
       const denied = requireUser(ctx);
       if (denied) return denied;
-      if (!products.canSell(ctx.user)) return forbidden(ctx);
+      if (!isCreator(ctx.user)) return forbidden(ctx);
       const filter = studioFilter(query);
       return html(<StudioOrdersPage ctx={ctx} orders={listOrdersBySeller(shop.env.db, ctx.user.id, filter, 500)} filter={filter} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} query={new URL(request.url).search} />);
     })
     .get("/studio/shop/orders.csv", ({ ctx, query }) => {
       const denied = requireUser(ctx);
       if (denied) return denied;
-      if (!products.canSell(ctx.user)) return forbidden(ctx);
+      if (!isCreator(ctx.user)) return forbidden(ctx);
       const csv = ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, studioFilter(query), 100_000));
       return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"` } });
     })
