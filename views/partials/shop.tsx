@@ -1,6 +1,7 @@
 // Shop pieces shared by pages and the room: product cards, the buy form, the room's shop bag (pins, notices,
 // products), flash-sale countdowns, order rows and the HTML rendering of live "pin" / "purchase" room events.
 import { assetUrl } from "../../server/http/assets";
+import { Csrf } from "../layout";
 import type { ReqCtx } from "../../server/http/context";
 import type { Translate } from "../../server/i18n";
 import type { RoomEventJson } from "../../server/realtime/contract";
@@ -80,7 +81,7 @@ export function BuyForm({ ctx, product, sale, now, providers, room, compact, mes
   const out = stockOf(product) === 0;
   return (
     <form class={compact ? "buy compact" : "stack buy"} id={id} method="post" action="/shop/buy" hx-post="/shop/buy" hx-target="this" hx-swap="outerHTML">
-      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <Csrf ctx={ctx} />
       <input type="hidden" name="productId" value={String(product.id)} />
       <input type="hidden" name="idempotencyKey" value={crypto.randomUUID()} />
       <input type="hidden" name="unitPrice" value={product.variants.length ? "" : String(price)} />
@@ -170,7 +171,7 @@ export function ShopBag({ ctx, slug, pins, products, sales, now, providers, host
               <BuyForm ctx={ctx} product={p} sale={sales.get(p.id) ?? null} now={now} providers={providers(p)} room={slug} compact />
               {host ? (
                 <form method="post" action={`/shop/rooms/${slug}/pins`} hx-post={`/shop/rooms/${slug}/pins`} hx-target="#shop-bag" hx-swap="outerHTML">
-                  <input type="hidden" name="_csrf" value={ctx.csrf} />
+                  <Csrf ctx={ctx} />
                   <input type="hidden" name="productId" value={String(p.id)} />
                   <input type="hidden" name="action" value={pinned.has(p.id) ? "unpin" : "pin"} />
                   <button type="submit" data-pin-action={String(p.id)} safe>{pinned.has(p.id) ? t("shop.unpin") : t("shop.pin")}</button>
