@@ -9,6 +9,7 @@ import type { FlashSale, Order, OrderEvent, Product } from "../../server/shop/mo
 import type { PinCard } from "../../server/shop/pins";
 import { stockOf } from "../../server/shop/products";
 import { assetUrl } from "../../server/http/assets";
+import { utcMinute } from "../format";
 import { Csrf, Layout } from "../layout";
 import { BuyForm, imageUrl, OrderSummary, PriceTag, ProductCard, StatusBadge } from "../partials/shop";
 
@@ -125,9 +126,9 @@ export function OrderPage({ ctx, order, events, payUrl, seller, justPlaced }: { 
       {justPlaced ? <p class="notice" role="status" safe>{t("shop.thanks")}</p> : ""}
       <div class="card">
         <p><OrderSummary t={t} order={order} /></p>
-        <p class="muted" safe>{`${t("shop.provider." + order.provider)} · ${new Date(order.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC`}</p>
+        <p class="muted" safe>{`${t("shop.provider." + order.provider)} · ${utcMinute(order.createdAt)} UTC`}</p>
         {order.status === "pending" && order.provider === "manual" ? <p safe>{t("shop.manualInstructions")}</p> : ""}
-        {order.status === "pending" && order.reservedUntil ? <p class="muted" safe>{t("shop.reservedUntil", { time: new Date(order.reservedUntil).toISOString().replace("T", " ").slice(0, 16) + " UTC" })}</p> : ""}
+        {order.status === "pending" && order.reservedUntil ? <p class="muted" safe>{t("shop.reservedUntil", { time: utcMinute(order.reservedUntil) + " UTC" })}</p> : ""}
         {payUrl ? <a class="button primary" href={payUrl} safe>{t("shop.payNow")}</a> : ""}
         {order.shippingAddress ? <p><span class="muted" safe>{t("shop.address")}:</span> <span style="white-space:pre-wrap" safe>{order.shippingAddress}</span></p> : ""}
         {order.tracking ? <p><span class="muted" safe>{t("shop.tracking")}:</span> <span safe>{order.tracking}</span></p> : ""}

@@ -1,5 +1,6 @@
 import type { EarningRow, ReceivedRow } from "../../server/gifts/storage";
 import type { ReqCtx } from "../../server/http/context";
+import { utcMinute } from "../format";
 import { Layout } from "../layout";
 
 export interface EarningsProps {
@@ -42,7 +43,7 @@ export function EarningsPage({ ctx, balance, last30, allTime, rooms, recent }: E
           <tbody>
             {recent.map((r) => (
               <tr>
-                <td><time datetime={new Date(r.createdAt).toISOString()} safe>{new Date(r.createdAt).toISOString().slice(0, 16).replace("T", " ")}</time></td>
+                <td><time datetime={new Date(r.createdAt).toISOString()} safe>{utcMinute(r.createdAt)}</time></td>
                 <td safe>{r.sender}</td>
                 <td safe>{`${r.giftName} ×${r.count}`}</td>
                 <td safe>{r.roomTitle}</td>

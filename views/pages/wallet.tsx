@@ -1,10 +1,8 @@
 import type { ReqCtx } from "../../server/http/context";
 import type { HistoryEntry } from "../../server/wallet/wallet";
+import { utcMinute } from "../format";
 import { Csrf, Layout } from "../layout";
 
-function when(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-}
 
 export function RedeemForm({ ctx, message, ok }: { ctx: ReqCtx; message?: string; ok?: boolean }): JSX.Element {
   const { t } = ctx;
@@ -35,7 +33,7 @@ export function WalletPage({ ctx, balance, history, message, ok }: { ctx: ReqCtx
             <tbody>
               {history.map((h) => (
                 <tr>
-                  <td><time datetime={new Date(h.createdAt).toISOString()} safe>{when(h.createdAt)}</time></td>
+                  <td><time datetime={new Date(h.createdAt).toISOString()} safe>{utcMinute(h.createdAt)}</time></td>
                   <td safe>{t(`wallet.reason.${h.reason}`)}</td>
                   <td class={h.amount < 0 ? "minus" : "plus"} safe>{h.amount > 0 ? `+${h.amount}` : String(h.amount)}</td>
                 </tr>
