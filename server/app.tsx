@@ -10,7 +10,7 @@ import { migrate } from "./db/migrate";
 import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
 import { createBus } from "./events/bus";
-import { accountsRoutes } from "./accounts/routes";
+import { accountsRoutes, pageNotFound } from "./accounts/routes";
 import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
 import type { Deps } from "./http/deps";
@@ -74,7 +74,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       const api = path.startsWith("/api/");
       if (code === "NOT_FOUND") {
         if (api || !ctx) return jsonError(404, `no route ${request.method} ${path}`);
-        return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("error.notFoundText")} status={404} />, 404);
+        return pageNotFound(ctx);
       }
       if (error instanceof ValidationError || code === "VALIDATION" || code === "PARSE") {
         if (api || !ctx) return jsonError(code === "PARSE" ? 400 : 422, "invalid request: " + (error instanceof ValidationError ? error.valueError?.message ?? "validation failed" : "could not parse body"));

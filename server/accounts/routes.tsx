@@ -31,6 +31,10 @@ export function forbidden(ctx: ReqCtx): Response {
   return html(<MessagePage ctx={ctx} title={ctx.t("error.forbidden")} text={ctx.t("error.forbidden")} status={403} />, 403);
 }
 
+export function pageNotFound(ctx: ReqCtx): Response {
+  return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("error.notFoundText")} status={404} />, 404);
+}
+
 export function requireAdmin(ctx: ReqCtx): Response | null {
   if (!ctx.user) return requireUser(ctx);
   return ctx.user.role === "admin" ? null : forbidden(ctx);

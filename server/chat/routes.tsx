@@ -10,6 +10,7 @@ import { randomToken } from "../accounts/secrets";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
+import { serveStored } from "../http/uploads";
 import type { Room } from "../rooms/model";
 import * as rooms from "../rooms/rooms";
 import { managedRoom, notFoundPage } from "../rooms/routes";
@@ -158,11 +159,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
       },
       { params: t.Object({ id: t.Numeric() }), query: t.Object({ from: t.Optional(t.Numeric({ minimum: 0 })), to: t.Optional(t.Numeric({ minimum: 0 })) }) },
     )
-    .get("/emotes/:file", ({ params }) => {
-      if (!EMOTE_FILE.test(params.file)) return new Response("not found", { status: 404 });
-      const f = Bun.file(join(emotesDir(config.dataDir), params.file));
-      return new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" } });
-    })
+    .get("/emotes/:file", ({ params }) => serveStored(emotesDir(config.dataDir), params.file, EMOTE_FILE))
     .get("/studio/rooms/:slug/chat", ({ ctx, params }) => {
       const room = managedRoom(db, ctx, params.slug);
       return room instanceof Response ? room : settingsPage(ctx, room, {});

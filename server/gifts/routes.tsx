@@ -1,20 +1,20 @@
 // Thin HTTP adapters for gifts: catalogue API, sending, the room's gift bar and board, the creator's goal and
 // earnings, the admin catalogue, and gift images.
 import { Elysia, t } from "elysia";
-import { join } from "node:path";
 import { GiftsAdminPage } from "../../views/pages/gifts-admin";
 import { EarningsPage } from "../../views/pages/wallet-earnings";
 import { GiftBar, GoalBar, TopGifters, renderBoardEvent, renderGiftEvent, renderGoalEvent } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/accounts";
-import { forbidden, requireAdmin, requireUser } from "../accounts/routes";
+import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
+import { serveStored } from "../http/uploads";
 import { registerRenderer } from "../realtime/contract";
 import * as rooms from "../rooms/rooms";
-import { managedRoom, notFoundPage } from "../rooms/routes";
+import { managedRoom } from "../rooms/routes";
 import { getBalance, receivedSince } from "../wallet/wallet";
 import { createComboCounter } from "./combo";
 import { giftImageUrl, publishGift, publishGoal, resetBoardsOnBroadcast } from "./events";
@@ -93,11 +93,7 @@ export function giftsRoutes(deps: Deps) {
       },
       { body: t.Object({ giftId: t.Integer({ minimum: 1 }), count: t.Optional(t.Integer()), idempotencyKey: t.Optional(t.String({ maxLength: 200 })) }) },
     )
-    .get("/gifts/img/:file", ({ params }) => {
-      if (!GIFT_IMAGE_NAME.test(params.file)) return new Response("not found", { status: 404 });
-      const f = Bun.file(join(giftImagesDir(config.dataDir), params.file));
-      return f.size > 0 ? new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable" } }) : new Response("not found", { status: 404 });
-    })
+    .get("/gifts/img/:file", ({ params }) => serveStored(giftImagesDir(config.dataDir), params.file, GIFT_IMAGE_NAME))
     // Room page pieces, loaded by the room page (hx-trigger="load") so the room view stays the rooms domain's.
     .get("/r/:slug/gifts/bar", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(deps.db, params.slug);
@@ -165,7 +161,7 @@ export function giftsRoutes(deps: Deps) {
         const denied = requireAdmin(ctx);
         if (denied) return denied;
         const gift = gifts.getGift(db, params.id);
-        if (!gift) return notFoundPage(ctx);
+        if (!gift) return pageNotFound(ctx);
         const { input, errors } = await readGiftForm(body);
         const r = errors.length ? null : gifts.editGift(db, gift, input);
         if (!r?.ok) return html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} errors={r && !r.ok ? r.errors : errors} />, 422);

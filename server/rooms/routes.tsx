@@ -1,7 +1,6 @@
 // Thin HTTP adapters for rooms: home, room page, Studio (create/edit/cover/stream key), covers, room API.
 import type { Database } from "bun:sqlite";
 import { Elysia, t } from "elysia";
-import { join } from "node:path";
 import { MessagePage } from "../../views/pages/admin";
 import { HomePage } from "../../views/pages/home";
 import { RoomPage } from "../../views/pages/room";
@@ -12,6 +11,7 @@ import { rtmpServerUrl } from "../config";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
+import { serveStored } from "../http/uploads";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
 import type { Room } from "./model";
@@ -68,11 +68,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       const room = rooms.getRoomBySlug(db, params.slug);
       return room ? html(<RoomPage ctx={ctx} room={room} />) : notFoundPage(ctx);
     })
-    .get("/covers/:file", ({ params }) => {
-      if (!COVER_NAME.test(params.file)) return new Response("not found", { status: 404 });
-      const f = Bun.file(join(coversDir(config.dataDir), params.file));
-      return f.size > 0 ? new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable" } }) : new Response("not found", { status: 404 });
-    })
+    .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {
       const denied = requireUser(ctx);
       if (denied) return denied;

@@ -1,7 +1,6 @@
 // Thin HTTP adapters for the shop pages: catalogue, product, buy, cart/checkout, orders, the room's shop bag and
 // pins, and the creator's back office. Domain rules live in products.ts / orders.ts / pins.ts.
 import { Elysia, t } from "elysia";
-import { join } from "node:path";
 import { MessagePage } from "../../views/pages/admin";
 import { CartPage, CataloguePage, MyOrdersPage, OrderPage, PinOverlayPage, ProductPage, type CartLine } from "../../views/pages/shop";
 import { OrderActions, ProductEditPage, StudioOrdersPage, StudioShopPage, type ProductFormValues } from "../../views/pages/shop-studio";
@@ -11,6 +10,7 @@ import { forbidden, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, redirect } from "../http/respond";
+import { serveStored } from "../http/uploads";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
 import { managedRoom } from "../rooms/routes";
 import { orderBody, refusalStatus, toOrderInput } from "./api";
@@ -128,11 +128,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
 
   return new Elysia({ name: "livehouse.shop" })
     .use(contextPlugin(deps))
-    .get("/shop/images/:file", ({ params }) => {
-      if (!IMAGE_NAME.test(params.file)) return new Response("not found", { status: 404 });
-      const f = Bun.file(join(imagesDir(config.dataDir), params.file));
-      return f.size > 0 ? new Response(f, { headers: { "cache-control": "public, max-age=31536000, immutable", "x-content-type-options": "nosniff" } }) : new Response("not found", { status: 404 });
-    })
+    .get("/shop/images/:file", ({ params }) => serveStored(imagesDir(config.dataDir), params.file, IMAGE_NAME))
     .get("/shop/u/:username", ({ ctx, params }) => {
       const owner = getUserByUsername(db, params.username);
       if (!owner || !isCreator(owner)) return notFound(ctx);
