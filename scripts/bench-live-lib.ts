@@ -1,5 +1,5 @@
-// Shared by scripts/bench-latency, bench-transcode and bench-hls: options, CPU accounting from /proc,
-// percentiles, and a Livehouse server with a creator and rooms. Everything targets 127.0.0.1 only.
+// Shared by the scripts/bench-* benchmarks (latency, transcode, hls, chat, gifts, flash-sale): options, CPU
+// accounting from /proc, percentiles, deadlines, and a Livehouse server with a creator and rooms. 127.0.0.1 only.
 import { readFileSync } from "node:fs";
 import { startServer, type RunningServer } from "../test/helpers/server";
 
