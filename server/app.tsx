@@ -27,6 +27,11 @@ import { overlaysRoutes } from "./overlays/routes";
 import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
 import { createRealtime, websocketConfig } from "./realtime";
+import { realtimeRenderers } from "./realtime/renderers";
+import { chatRenderers, renderChatHistory } from "./chat/renderers";
+import { mediaRenderers } from "./media/renderers";
+import { giftRenderers } from "./gifts/renderers";
+import { shopRenderers } from "./shop/renderers";
 
 export interface Service {
   name: string;
@@ -57,7 +62,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const services: Service[] = [];
   const live = createLive(deps);
   services.push(...live.services);
-  const realtime = createRealtime(deps);
+  const realtime = createRealtime(deps, {
+    events: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers },
+    history: renderChatHistory,
+  });
   services.push(realtime.service);
   const viewers = realtime.viewerCount;
   const shop = createShop(deps);

@@ -1,6 +1,6 @@
 import type { Children } from "@kitajs/html";
 import type { ReqCtx } from "../server/http/context";
-import { assetUrl } from "../server/http/assets";
+import { assetUrl } from "./assets";
 import { isCreator } from "../server/accounts/accounts";
 
 export interface LayoutProps {

@@ -3,7 +3,7 @@
 import { Elysia, t } from "elysia";
 import { GiftsAdminPage } from "../../views/pages/gifts-admin";
 import { EarningsPage } from "../../views/pages/wallet-earnings";
-import { GiftBar, GoalBar, TopGifters, renderBoardEvent, renderGiftEvent, renderGoalEvent } from "../../views/partials/gift-room";
+import { GiftBar, GoalBar, TopGifters } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/accounts";
 import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
@@ -12,19 +12,14 @@ import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
-import { registerRenderer } from "../realtime/contract";
 import * as rooms from "../rooms/rooms";
 import { managedRoom } from "../rooms/routes";
 import { getBalance, receivedSince } from "../wallet/wallet";
 import { createComboCounter } from "./combo";
-import { giftImageUrl, publishGift, publishGoal, resetBoardsOnBroadcast } from "./events";
+import { publishGift, publishGoal, resetBoardsOnBroadcast } from "./events";
 import * as gifts from "./gifts";
 import { checkGiftImage, GIFT_IMAGE_NAME, giftImagesDir, saveGiftImage } from "./images";
-import type { FieldError, Gift } from "./model";
-
-registerRenderer("gift", renderGiftEvent);
-registerRenderer("goal", renderGoalEvent);
-registerRenderer("board", renderBoardEvent);
+import { giftImageUrl, type FieldError, type Gift } from "./model";
 
 const giftForm = t.Object({
   name: t.String({ maxLength: 200 }),

@@ -10,7 +10,7 @@ import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { fragment, html, jsonError, redirect } from "../http/respond";
 import { translator, type Lang } from "../i18n";
-import { roomTopic } from "../realtime/contract";
+import { roomTopic } from "../realtime/model";
 import type { Room } from "../rooms/model";
 import { managedRoom } from "../rooms/routes";
 import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";

@@ -3,14 +3,8 @@
 // the status move and the wallet credit (keyed by the purchase id) share one transaction.
 import type { Database } from "bun:sqlite";
 import { creditCoins } from "../wallet/wallet";
+import type { CoinPack, CoinPurchase } from "./model";
 import * as store from "./storage";
-
-export interface CoinPack {
-  id: string;
-  coins: number;
-  priceMinor: number;
-  currency: string;
-}
 
 /** Fixed packs; the price is in the platform's currency (USD) and only the server's table counts. */
 export const COIN_PACKS: readonly CoinPack[] = [
@@ -19,7 +13,7 @@ export const COIN_PACKS: readonly CoinPack[] = [
   { id: "p1200", coins: 1200, priceMinor: 999, currency: "USD" },
 ];
 
-export type CoinPurchaseResult = { ok: true; purchase: store.CoinPurchase } | { ok: false; status: 404 | 409 | 422; message: string };
+export type CoinPurchaseResult = { ok: true; purchase: CoinPurchase } | { ok: false; status: 404 | 409 | 422; message: string };
 
 export function startCoinPurchase(db: Database, input: { userId: number; packId: string; provider: "manual" | "stripe"; key: string }, now: number): CoinPurchaseResult {
   const pack = COIN_PACKS.find((p) => p.id === input.packId);

@@ -10,7 +10,7 @@ import { html, json, jsonError, redirect } from "../http/respond";
 import { getOrder } from "../shop/orders";
 import type { Shop } from "../shop/service";
 import { COIN_PACKS, fulfilCoinPurchase, getCoinPurchase, listCoinPurchases, startCoinPurchase } from "./coins";
-import type { CoinPurchase } from "./storage";
+import type { CoinPurchase } from "./model";
 import { applyStripeEvent, startOrderCheckout } from "./stripe";
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;

@@ -4,8 +4,7 @@
 import type { Database } from "bun:sqlite";
 import Stripe from "stripe";
 import type { Config } from "../config";
-import { CURRENCIES } from "../shop/money";
-import type { Order } from "../shop/model";
+import { CURRENCIES, type Order } from "../shop/model";
 import { getOrder, markPaid, markPaidLate, releaseOrder, type ShopEnv } from "../shop/orders";
 import { fulfilCoinPurchase, cancelCoinPurchase } from "./coins";
 import type { PaymentProvider } from "./provider";

@@ -4,8 +4,8 @@ import { chatRoutes } from "../chat/routes";
 import { createChat } from "../chat/chat";
 import type { Deps } from "../http/deps";
 import { createHub } from "./hub";
-import { registerRealtimeRenderers } from "./renderers";
-import { realtimeRoutes } from "./routes";
+import type { RoomRenderers } from "./model";
+import { realtimeRoutes, type HistoryRenderer } from "./routes";
 import { createViewerCounter } from "./viewers";
 
 /**
@@ -16,9 +16,9 @@ export const websocketConfig = { maxPayloadLength: 16 * 1024, idleTimeout: 120, 
 
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
-export function createRealtime(deps: Deps) {
-  registerRealtimeRenderers();
-  const hub = createHub(deps);
+/** renderers: every domain's HTML renderings of its room events, and of the chat history a page opens with. */
+export function createRealtime(deps: Deps, renderers: { events: RoomRenderers; history: HistoryRenderer }) {
+  const hub = createHub({ ...deps, renderers: renderers.events });
   const chat = createChat(deps, hub);
   const viewers = createViewerCounter({
     now: deps.now,
@@ -48,6 +48,6 @@ export function createRealtime(deps: Deps) {
         hub.stop();
       },
     },
-    routes: () => new Elysia({ name: "livehouse.realtime-all" }).use(realtimeRoutes({ ...deps, hub, chat, viewers })).use(chatRoutes({ ...deps, chat, viewerCount: viewers.count })),
+    routes: () => new Elysia({ name: "livehouse.realtime-all" }).use(realtimeRoutes({ ...deps, hub, chat, viewers, history: renderers.history })).use(chatRoutes({ ...deps, chat, viewerCount: viewers.count })),
   };
 }

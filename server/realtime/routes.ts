@@ -9,13 +9,12 @@ import { Elysia, t } from "elysia";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
 import type { Chat } from "../chat/chat";
-import type { Refusal } from "../chat/model";
+import type { ChatEvent, Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { jsonError } from "../http/respond";
-import { HistoryFragment } from "../../views/partials/chat";
-import { LANGS, translator, type Lang } from "../i18n";
+import { LANGS, translator, type Lang, type Translate } from "../i18n";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
@@ -41,11 +40,14 @@ interface PageSocketData {
   conn: Conn | null;
 }
 
+/** The page rendering of a room's recent chat, sent when a page socket opens. */
+export type HistoryRenderer = (events: ChatEvent[], t: Translate) => string;
+
 type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unknown };
 
 const AUTH_RECHECK_MS = 5_000;
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter }) {
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; history: HistoryRenderer }) {
   const { db, hub, chat } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
@@ -57,7 +59,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
   function historyHtml(roomId: number, lang: Lang): string {
     const key = `${roomId}:${lang}`;
     let html = historyCache.get(key);
-    if (html === undefined) historyCache.set(key, (html = HistoryFragment({ events: chat.history(roomId), t: translator(lang) }) as string));
+    if (html === undefined) historyCache.set(key, (html = deps.history(chat.history(roomId), translator(lang))));
     return html;
   }
 

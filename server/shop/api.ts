@@ -6,11 +6,11 @@ import type { Deps } from "../http/deps";
 import { json, jsonError } from "../http/respond";
 import { getRoomBySlug } from "../rooms/rooms";
 import { canManage } from "../rooms/rooms";
-import { currentFlashSale, saleState } from "./flash-sales";
-import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
+import { currentFlashSale } from "./flash-sales";
+import { saleState, stockOf, type Order, type OrderRefusal, type PlaceOrderInput, type Product, type ProviderName } from "./model";
 import { canSeeOrder, getOrder, listOrderEvents } from "./orders";
 import { activePinCards, pinProduct, replayPins, unpinProduct } from "./pins";
-import { getProduct, listProductsByOwner, stockOf } from "./products";
+import { getProduct, listProductsByOwner } from "./products";
 import type { Shop } from "./service";
 import { validateProvider } from "./validate";
 

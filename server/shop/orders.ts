@@ -5,8 +5,7 @@
 // or a "paid" notice happens exactly once however often it is asked for.
 import type { Database } from "bun:sqlite";
 import type { Bus } from "../events/bus";
-import { saleState } from "./flash-sales";
-import type { Order, OrderRefusal, OrderStatus, PlaceOrderInput, Product, ProviderName } from "./model";
+import { saleState, type Order, type OrderRefusal, type OrderStatus, type PlaceOrderInput, type Product, type ProviderName } from "./model";
 import { unitPrice } from "./products";
 import * as store from "./storage";
 import { validateAddress, validateIdempotencyKey, validateQuantity } from "./validate";

@@ -40,10 +40,6 @@ export function unitPrice(p: Product, v: Variant | null): number {
   return v?.priceMinor ?? p.priceMinor;
 }
 
-export function stockOf(p: Product): number {
-  return p.variants.length ? p.variants.reduce((n, v) => n + v.stock, 0) : p.stock;
-}
-
 /** Parses the back-office variant lines "Label | price | stock" (price may be empty: the product's price). */
 export function parseVariantLines(raw: string, toMinor: (s: string) => number | null): ProductInput["variants"] | null {
   const out: ProductInput["variants"] = [];

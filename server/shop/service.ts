@@ -1,5 +1,5 @@
 // Builds the shop once per app: the order environment on the money connection, the payment providers, broadcast
-// tracking for pins, purchase notices, the room-event renderers and the reservation sweeper.
+// tracking for pins, purchase notices and the reservation sweeper.
 import type { Service } from "../app";
 import { baseUrl } from "../config";
 import type { Deps } from "../http/deps";
@@ -8,8 +8,6 @@ import { manualProvider } from "../payments/manual";
 import { providerProblem, type Providers } from "../payments/provider";
 import { stripeProvider, type StripeGateway } from "../payments/stripe";
 import { walletProvider } from "../payments/wallet-provider";
-import { registerRenderer } from "../realtime/contract";
-import { renderPinEvent, renderPurchaseEvent } from "../../views/partials/shop";
 import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
 import { PROVIDERS } from "./model";
 import { quickRefusal, refundOrder, type PlaceResult, type ShopEnv } from "./orders";
@@ -38,8 +36,6 @@ export function createShop(deps: Deps): Shop {
   const stripe = stripeProvider(deps.config, baseUrl(deps.config));
   const providers: Providers = { wallet: walletProvider(), manual: manualProvider(), stripe };
   const live = trackBroadcasts(deps.bus, deps.db, deps.now);
-  registerRenderer("pin", renderPinEvent);
-  registerRenderer("purchase", renderPurchaseEvent);
   let offPurchases: (() => void) | null = null;
   const queue = createCheckoutQueue(env);
   const services: Service[] = [

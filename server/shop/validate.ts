@@ -1,6 +1,5 @@
 // Domain validators: each returns a FieldError (message = i18n key) or null. Routes also validate shape with `t`.
-import { isCurrency } from "./money";
-import type { FieldError, ProductInput, PROVIDERS } from "./model";
+import { isCurrency, type FieldError, type ProductInput, type PROVIDERS } from "./model";
 
 const MAX_MINOR = 100_000_000_00;
 const MAX_STOCK = 1_000_000;

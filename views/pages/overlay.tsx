@@ -1,7 +1,7 @@
 // OBS browser-source page: transparent, no login, no site chrome. public/js/overlay.js connects to the overlay
 // socket and draws every user string with textContent; the translated templates travel as data attributes.
 import type { Goal } from "../../server/gifts/model";
-import { assetUrl } from "../../server/http/assets";
+import { assetUrl } from "../assets";
 import type { Translate } from "../../server/i18n";
 import type { OverlayKind } from "../../server/overlays/overlays";
 

@@ -1,12 +1,7 @@
 // The creator's back office: products (with variants, images, flash sales) and orders (filters, confirm a manual
 // payment, ship with tracking, complete, cancel, refund, CSV export).
-import type { FieldError } from "../../server/shop/model";
 import type { ReqCtx } from "../../server/http/context";
-import { saleState } from "../../server/shop/flash-sales";
-import { CURRENCIES, formatMoney } from "../../server/shop/money";
-import { ORDER_STATUSES, type FlashSale, type Order, type Product } from "../../server/shop/model";
-import { stockOf } from "../../server/shop/products";
-import type { OrderFilter } from "../../server/shop/storage";
+import { CURRENCIES, formatMoney, ORDER_STATUSES, saleState, stockOf, type FieldError, type FlashSale, type Order, type OrderFilter, type Product } from "../../server/shop/model";
 import { Csrf, FieldError as FieldErr, Layout } from "../layout";
 import { Countdown, imageUrl, OrderSummary } from "../partials/shop";
 import { ShopScript } from "./shop";

@@ -2,13 +2,9 @@
 // "my orders" and buying coins.
 import type { User } from "../../server/accounts/model";
 import type { ReqCtx } from "../../server/http/context";
-import type { CoinPack } from "../../server/payments/coins";
-import type { CoinPurchase } from "../../server/payments/storage";
-import { formatMoney } from "../../server/shop/money";
-import type { FlashSale, Order, OrderEvent, Product } from "../../server/shop/model";
-import type { PinCard } from "../../server/shop/pins";
-import { stockOf } from "../../server/shop/products";
-import { assetUrl } from "../../server/http/assets";
+import type { CoinPack, CoinPurchase } from "../../server/payments/model";
+import { formatMoney, stockOf, type FlashSale, type Order, type OrderEvent, type PinCard, type Product } from "../../server/shop/model";
+import { assetUrl } from "../assets";
 import { utcMinute } from "../format";
 import { Csrf, Layout } from "../layout";
 import { BuyForm, imageUrl, OrderSummary, PriceTag, ProductCard, StatusBadge } from "../partials/shop";
