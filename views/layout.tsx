@@ -1,7 +1,7 @@
 import type { Children } from "@kitajs/html";
 import type { ReqCtx } from "../server/http/context";
 import { assetUrl } from "./assets";
-import { isCreator } from "../server/accounts/accounts";
+import { isCreator } from "../server/accounts/model";
 
 export interface LayoutProps {
   ctx: ReqCtx;

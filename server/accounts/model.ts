@@ -30,3 +30,8 @@ export interface FieldError {
   field: string;
   message: string;
 }
+
+/** Creators and admins may go live, sell and set goals. */
+export function isCreator(user: User | null): user is User {
+  return !!user && (user.role === "creator" || user.role === "admin");
+}

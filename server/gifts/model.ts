@@ -43,6 +43,12 @@ export interface Goal {
   progress: number;
 }
 
+/** A creator's gift earnings per room (the earnings page). */
+export interface EarningRow { roomId: number; roomTitle: string; roomSlug: string; coins: number; creatorCoins: number; sends: number }
+
+/** One gift a creator received (the earnings page). */
+export interface ReceivedRow { id: number; createdAt: number; sender: string; giftName: string; count: number; creatorCoins: number; roomTitle: string }
+
 export interface FieldError {
   field: string;
   message: string;

@@ -5,7 +5,7 @@ import { GiftsAdminPage } from "../../views/pages/gifts-admin";
 import { EarningsPage } from "../../views/pages/wallet-earnings";
 import { GiftBar, GoalBar, TopGifters } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
-import { isCreator } from "../accounts/accounts";
+import { isCreator } from "../accounts/model";
 import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";

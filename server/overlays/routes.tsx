@@ -13,7 +13,8 @@ import { translator, type Lang } from "../i18n";
 import { roomTopic } from "../realtime/model";
 import type { Room } from "../rooms/model";
 import { managedRoom } from "../rooms/routes";
-import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
+import type { OverlayEvents, OverlayKind } from "./model";
+import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken } from "./overlays";
 
 export const CLOSE_ROTATED = 4001;
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
@@ -116,7 +117,7 @@ export function overlaysRoutes(deps: Deps) {
       ({ ctx, params, request }) => {
         const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
-        const event = { type: "test", sender: { username: ctx.user!.username, displayName: ctx.user!.displayName }, at: deps.now() };
+        const event: OverlayEvents["test"] = { type: "test", sender: { username: ctx.user!.username, displayName: ctx.user!.displayName }, at: deps.now() };
         publisher?.publish(overlayTopic(room.id), JSON.stringify(event));
         return ctx.isHtmx ? box(ctx, request, room, overlayToken(db, room.id), { tested: true }) : redirect(`/studio/rooms/${room.slug}`);
       },

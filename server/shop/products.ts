@@ -1,7 +1,6 @@
 // Product rules: who may manage a product, what a buyer pays for a product/variant, how much is left.
 import type { Database } from "bun:sqlite";
-import { isCreator } from "../accounts/accounts";
-import type { User } from "../accounts/model";
+import { isCreator, type User } from "../accounts/model";
 import type { FieldError, Product, ProductInput, Variant } from "./model";
 import * as store from "./storage";
 import { validateProduct } from "./validate";

@@ -34,6 +34,17 @@ export interface HistoryEntry {
   createdAt: number;
 }
 
+/** A redeem code as the admin page lists it. */
+export interface CodeRow { id: number; code: string; coins: number; maxUses: number; uses: number; note: string; createdAt: number; expiresAt: number | null }
+
+export interface LedgerSummary {
+  /** Every coin ever credited (admin, codes, purchases). */
+  issued: number;
+  /** Coins held in user wallets. */
+  inWallets: number;
+  platform: number;
+}
+
 export interface LedgerCheck {
   ok: boolean;
   problems: string[];

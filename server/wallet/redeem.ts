@@ -3,10 +3,10 @@
 // (code, user) pair is a primary key, and the coins are credited with an idempotency key per (code, user).
 import type { Database } from "bun:sqlite";
 import { randomInt } from "node:crypto";
+import type { CodeRow } from "./model";
 import * as store from "./storage";
 import { creditCoins, MAX_COINS } from "./wallet";
 
-export type { CodeRow } from "./storage";
 
 // No 0/O, 1/I/L: codes get read aloud and typed from screenshots.
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -39,7 +39,7 @@ export function validateCodeRequest(r: CodeRequest): { field: string; message: s
   return errors;
 }
 
-export function createCodes(db: Database, createdBy: number, r: CodeRequest, now = Date.now()): store.CodeRow[] {
+export function createCodes(db: Database, createdBy: number, r: CodeRequest, now = Date.now()): CodeRow[] {
   return db.transaction(() =>
     Array.from({ length: r.count }, () => store.insertCode(db, { code: newCode(), coins: r.coins, maxUses: r.maxUses, note: r.note.trim(), createdBy, now, expiresAt: r.expiresAt })),
   ).immediate();

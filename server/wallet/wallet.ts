@@ -6,7 +6,7 @@
 // own rows atomically with the movement (the inner transaction becomes a savepoint).
 import type { Database } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
-import { WalletError, type CreditInput, type HistoryEntry, type LedgerCheck, type TransferInput, type TransferResult } from "./model";
+import { WalletError, type CreditInput, type HistoryEntry, type LedgerCheck, type LedgerSummary, type TransferInput, type TransferResult } from "./model";
 import { ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT } from "./schema";
 import * as store from "./storage";
 
@@ -111,14 +111,6 @@ export function walletHistory(db: Database, userId: number, limit = 50, beforeTx
 export function receivedSince(db: Database, userId: number, reason: string, since: number): number {
   const acct = store.userAccount(db, userId);
   return acct === null ? 0 : store.receivedByReason(db, acct, reason, since);
-}
-
-export interface LedgerSummary {
-  /** Every coin ever credited (admin, codes, purchases). */
-  issued: number;
-  /** Coins held in user wallets. */
-  inWallets: number;
-  platform: number;
 }
 
 export function ledgerSummary(db: Database): LedgerSummary {

@@ -3,7 +3,7 @@
 import type { Goal } from "../../server/gifts/model";
 import { assetUrl } from "../assets";
 import type { Translate } from "../../server/i18n";
-import type { OverlayKind } from "../../server/overlays/overlays";
+import type { OverlayKind } from "../../server/overlays/model";
 
 export function OverlayPage({ t, lang, kind, wsPath, goal, alertSeconds = 5 }: { t: Translate; lang: string; kind: OverlayKind; wsPath: string; goal: Goal | null; alertSeconds?: number }): JSX.Element {
   return (
