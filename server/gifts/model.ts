@@ -1,3 +1,5 @@
+import type { MessageKey } from "../i18n";
+
 export const TIERS = [1, 2, 3, 4] as const;
 export type Tier = (typeof TIERS)[number];
 
@@ -45,7 +47,7 @@ export interface Goal {
 
 export interface FieldError {
   field: string;
-  message: string;
+  message: MessageKey;
 }
 
 /** Most gifts one request may send (a combo is many requests). */

@@ -2,6 +2,7 @@
 import { ChatFragment, LikeFragment, NoticeFragment, SystemLine, ViewersFragment } from "../../views/partials/chat";
 import { LiveBadge } from "../../views/partials/live-badge";
 import type { ChatEvent } from "../chat/model";
+import type { Translate } from "../i18n";
 import { registerRenderer, type RoomEventJson } from "./contract";
 
 // Our components are synchronous, so their output is a string.
@@ -9,7 +10,7 @@ const h = (el: JSX.Element): string => el as string;
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-function moderation(e: RoomEventJson, t: (k: string, v?: Record<string, string | number>) => string): string {
+function moderation(e: RoomEventJson, t: Translate): string {
   switch (e.action) {
     case "delete":
       return `<li id="m-${num(e.messageId)}" hx-swap-oob="delete"></li>`;

@@ -1,4 +1,6 @@
 // Shop types. Money is always integer minor units plus a currency code; times are UTC ms.
+import type { MessageKey } from "../i18n";
+
 export type ProductKind = "physical" | "digital";
 export type OrderStatus = "pending" | "paid" | "shipped" | "completed" | "cancelled" | "refunded" | "expired";
 export type ProviderName = "wallet" | "manual" | "stripe";
@@ -76,8 +78,10 @@ export interface Order {
   updatedAt: number;
 }
 
+export type OrderEventKind = Exclude<OrderStatus, "pending"> | "created" | "paid_after_release";
+
 export interface OrderEvent {
-  kind: string;
+  kind: OrderEventKind;
   note: string;
   at: number;
 }
@@ -115,7 +119,7 @@ export interface PlaceOrderInput {
 
 export interface FieldError {
   field: string;
-  message: string;
+  message: MessageKey;
 }
 
 /** Why an order could not be placed: an HTTP-independent reason the routes map to a status. */

@@ -7,7 +7,7 @@ import type { Translate } from "../../server/i18n";
 import type { RoomEventJson } from "../../server/realtime/contract";
 import { saleState } from "../../server/shop/flash-sales";
 import { formatMoney } from "../../server/shop/money";
-import type { FlashSale, Order, Product } from "../../server/shop/model";
+import type { FlashSale, Order, OrderStatus, Product } from "../../server/shop/model";
 import { thumbName, type PinCard } from "../../server/shop/pins";
 import { stockOf } from "../../server/shop/products";
 
@@ -185,7 +185,7 @@ export function ShopBag({ ctx, slug, pins, products, sales, now, providers, host
   );
 }
 
-export function StatusBadge({ t, status }: { t: Translate; status: string }): JSX.Element {
+export function StatusBadge({ t, status }: { t: Translate; status: OrderStatus }): JSX.Element {
   return <span class={`badge status-${status}`} data-status={status} safe>{t(`shop.status.${status}`)}</span>;
 }
 
