@@ -51,6 +51,7 @@ describe("admin subcommands while the server runs", () => {
     { name: "display name too long", args: ["user", "create", "--username", "carol", "--password", "password123", "--role", "viewer", "--display-name", "x".repeat(51)], code: 1, stderr: /^livehouse: --display-name: Use 1–50 characters\.\n$/ },
     { name: "taken username", args: ["user", "create", "--username", "alice", "--password", "password123", "--role", "viewer"], code: 1, stderr: /^livehouse: --username: That username is taken\.\n$/ },
     { name: "unknown currency", args: ["product", "create", "--owner", "alice", "--title", "Tee", "--price", "100", "--currency", "ZZZ", "--stock", "1"], code: 1, stderr: /^livehouse: --currency: Choose a supported currency\.\n$/ },
+    { name: "backup into a missing folder", args: ["backup", "--to", "/nonexistent-dir/x.db"], code: 1, stderr: /^livehouse: --to: [^\n]*\n$/ },
     { name: "negative price", args: ["product", "create", "--owner", "alice", "--title", "Tee", "--price", "-1", "--currency", "USD", "--stock", "1"], code: 1, stderr: /^livehouse: --price: give the price in minor units \(cents\), an integer from 0\n$/ },
   ];
   for (const row of errors) {
@@ -62,6 +63,14 @@ describe("admin subcommands while the server runs", () => {
     });
   }
 
+  test("a wallet credit key reused with another amount is refused in one line", async () => {
+    expect((await server.cli(["wallet", "credit", "--username", "alice", "--coins", "5", "--key", "grant-1"])).code).toBe(0);
+    const r = await server.cli(["wallet", "credit", "--username", "alice", "--coins", "6", "--key", "grant-1"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe('livehouse: --key: "grant-1" was already used for a credit with other content; pick a new key to credit again\n');
+  });
+
   test("backup makes a consistent copy while the server runs", async () => {
     const file = join(server.dataDir, "backup.db");
     const r = await server.cli(["backup", "--to", file]);
@@ -72,7 +81,7 @@ describe("admin subcommands while the server runs", () => {
     copy.close();
     const again = await server.cli(["backup", "--to", file]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("already exists");
+    expect(again.stderr).toBe(`livehouse: --to: ${file} already exists; choose a new file\n`);
   });
 });
 
