@@ -22,7 +22,7 @@ export interface ChatMessage {
   createdAt: number;
 }
 
-/** The JSON event of a chat message (DESIGN.md §2 type "chat"). */
+/** The JSON event of a chat message (docs/events.md, type "chat"). */
 export interface ChatEvent {
   type: "chat";
   id: number;
