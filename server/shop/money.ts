@@ -9,15 +9,28 @@ export function isCurrency(code: string): boolean {
   return Object.hasOwn(CURRENCIES, code);
 }
 
+/** One formatter per currency: building an Intl.NumberFormat costs far more than formatting (a room page formats ~10 prices). */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+function formatterFor(currency: string, exp: number): Intl.NumberFormat | null {
+  let f = formatters.get(currency);
+  if (f === undefined) {
+    try {
+      f = new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: exp, maximumFractionDigits: exp });
+    } catch {
+      f = null;
+    }
+    // Currencies come from a fixed table plus stored products; the bound only guards against a flood of junk codes.
+    if (formatters.size < 1000) formatters.set(currency, f);
+  }
+  return f;
+}
+
 export function formatMoney(minor: number, currency: string): string {
   if (currency === "COIN") return `${minor} coins`;
   const exp = CURRENCIES[currency] ?? 2;
   const value = minor / 10 ** exp;
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: exp, maximumFractionDigits: exp }).format(value);
-  } catch {
-    return `${value.toFixed(exp)} ${currency}`;
-  }
+  return formatterFor(currency, exp)?.format(value) ?? `${value.toFixed(exp)} ${currency}`;
 }
 
 /** Parses "12.50" into minor units for the currency; null when it is not a valid amount. */
