@@ -7,6 +7,7 @@ export type Leg = { userId: number; coins: number } | { userId: "platform"; coin
 export interface TransferInput {
   payerId: number;
   legs: Leg[];
+  /** Short machine word, a LedgerReason in the product (tests use their own); shown translated in wallet history. */
   reason: string;
   /** What the movement was for, e.g. "gift:3/room:7"; free text kept with the transaction. */
   ref: string;
