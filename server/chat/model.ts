@@ -23,7 +23,7 @@ export interface ChatMessage {
 }
 
 /**
- * The JSON event of a chat message (DESIGN.md §2 type "chat"). parts: [{ t: "text", v } | { t: "emote", name, url }
+ * The JSON event of a chat message (docs/events.md, type "chat"). parts: [{ t: "text", v } | { t: "emote", name, url }
  * | { t: "mention", v } | { t: "link", v }]. user null + bot true: an auto-reply (!command). A JSON socket's first
  * frames are the last 50, with history: true.
  */
@@ -83,6 +83,8 @@ export type ModAction =
 /** Why a message was refused; each code is answered to the sender with a notice. */
 export type RefusalCode =
   | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand";
+/** A notice to a chat sender: a refusal, or a malformed socket message. */
+export type NoticeCode = RefusalCode | "invalid";
 
 export interface Refusal {
   ok: false;

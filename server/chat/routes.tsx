@@ -16,7 +16,8 @@ import * as rooms from "../rooms/rooms";
 import { managedRoom, notFoundPage } from "../rooms/routes";
 import type { Chat } from "./chat";
 import { EMOTE_FILE, emotesDir, saveEmoteFile } from "./emotes";
-import { COMMAND_NAME, EMOTE_NAME, type ModAction } from "./model";
+import type { MessageKey } from "../i18n";
+import { COMMAND_NAME, EMOTE_NAME, type ModAction, type NoticeCode } from "./model";
 import * as store from "./storage";
 
 /** Lines rendered beside a replay; a longer chat shows its first part. */
@@ -41,7 +42,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     return rooms.getRoomBySlug(db, slug) ?? jsonError(404, `no room "${slug}"`);
   }
 
-  function refusal(ctx: ReqCtx, r: { code: string; status: number; vars?: Record<string, string | number> }): Response {
+  function refusal(ctx: ReqCtx, r: { code: NoticeCode; status: number; vars?: Record<string, string | number> }): Response {
     return json({ error: ctx.t(`chat.notice.${r.code}`, r.vars), code: r.code }, r.status);
   }
 
@@ -53,7 +54,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     };
   }
 
-  function settingsPage(ctx: ReqCtx, room: Room, outcome: { message?: string; error?: string }): Response {
+  function settingsPage(ctx: ReqCtx, room: Room, outcome: { message?: MessageKey; error?: MessageKey }): Response {
     return html(<ChatSettingsPage ctx={ctx} room={room} data={settingsData(room)} {...outcome} />, outcome.error ? 422 : 200);
   }
 
@@ -61,7 +62,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
    * A Studio chat-settings form: for a room the user manages, `apply` stores the change and returns nothing (back
    * to the page) or the key of an error to show on it.
    */
-  async function settingsForm(ctx: ReqCtx, slug: string, apply: (room: Room) => string | void | Promise<string | void>): Promise<Response> {
+  async function settingsForm(ctx: ReqCtx, slug: string, apply: (room: Room) => MessageKey | void | Promise<MessageKey | void>): Promise<Response> {
     const room = managedRoom(db, ctx, slug);
     if (room instanceof Response) return room;
     const error = await apply(room);

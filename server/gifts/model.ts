@@ -1,3 +1,5 @@
+import type { MessageKey } from "../i18n";
+
 export const TIERS = [1, 2, 3, 4] as const;
 export type Tier = (typeof TIERS)[number];
 
@@ -51,7 +53,7 @@ export interface ReceivedRow { id: number; createdAt: number; sender: string; gi
 
 export interface FieldError {
   field: string;
-  message: string;
+  message: MessageKey;
 }
 
 /** Most gifts one request may send (a combo is many requests). */

@@ -1,4 +1,4 @@
-// HLS over HTTP from our own routes (DESIGN.md §3): live under /live/<slug>/, replays under /replays/<id>/,
+// HLS over HTTP from our own routes (paths and cache headers: docs/urls.md): live under /live/<slug>/, replays under /replays/<id>/,
 // plus the replay page and the room's replay list fragment.
 import { Elysia } from "elysia";
 import { join } from "node:path";

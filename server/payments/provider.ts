@@ -1,4 +1,4 @@
-// One interface for every way to pay (DESIGN.md §5). The shop's order rules know only `Charge`; a provider
+// One interface for every way to pay (docs/api.md: orders and providers). The shop's order rules know only `Charge`; a provider
 // decides whether it settles inside the order transaction (wallet), later by a person (manual) or later by a
 // signed webhook (stripe), and how money goes back on a refund.
 import type { Database } from "bun:sqlite";

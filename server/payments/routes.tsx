@@ -20,7 +20,7 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
   const db = shop.env.db;
 
   function coinsPage(ctx: ReqCtx, message?: string, status = 200): Response {
-    const providers = (["manual", "stripe"] as const).filter((n) => shop.providers[n].enabled()).map((name) => ({ name, label: ctx.t("shop.provider." + name) }));
+    const providers = (["manual", "stripe"] as const).filter((n) => shop.providers[n].enabled()).map((name) => ({ name, label: ctx.t(`shop.provider.${name}`) }));
     return html(<CoinsPage ctx={ctx} packs={COIN_PACKS} providers={providers} purchases={listCoinPurchases(db, { userId: ctx.user!.id, status: null })} message={message} />, status);
   }
 

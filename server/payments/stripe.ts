@@ -1,5 +1,5 @@
 // Stripe Checkout through the official SDK. Orders are never fulfilled from the redirect back to our site, only
-// from the signature-verified webhook (constructEventAsync: Bun has SubtleCrypto only, DESIGN.md §5), and every
+// from the signature-verified webhook (constructEventAsync: Bun has SubtleCrypto only, so only the SDK's async helpers work), and every
 // event id counts once (webhook_events primary key). Enabled when both the secret key and webhook secret are set.
 import type { Database } from "bun:sqlite";
 import Stripe from "stripe";

@@ -9,7 +9,7 @@ import { Elysia, t } from "elysia";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
 import type { Chat } from "../chat/chat";
-import type { ChatEvent, Refusal } from "../chat/model";
+import type { ChatEvent, NoticeCode, Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
@@ -79,7 +79,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     };
   }
 
-  function notice(conn: Conn, r: Refusal | { code: string; status: number; vars?: Record<string, string | number> }): void {
+  function notice(conn: Conn, r: Refusal | { code: NoticeCode; status: number; vars?: Record<string, string | number> }): void {
     const message = translator(conn.member.lang)(`chat.notice.${r.code}`, r.vars);
     hub.send(conn.member, { type: "notice", code: r.code, status: r.status, message });
   }

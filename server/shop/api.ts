@@ -1,4 +1,4 @@
-// JSON API of the shop (DESIGN.md §2): room products, pins, orders. Bearer token or cookie (+CSRF) auth;
+// JSON API of the shop (docs/api.md): room products, pins, orders. Bearer token or cookie (+CSRF) auth;
 // errors are { error } with 401/402/403/404/409/422/429.
 import { Elysia, t } from "elysia";
 import { contextPlugin } from "../http/context";

@@ -1,4 +1,6 @@
 // Shop types. Money is always integer minor units plus a currency code; times are UTC ms.
+import type { MessageKey } from "../i18n";
+
 export type ProductKind = "physical" | "digital";
 export type OrderStatus = "pending" | "paid" | "shipped" | "completed" | "cancelled" | "refunded" | "expired";
 export type ProviderName = "wallet" | "manual" | "stripe";
@@ -76,8 +78,10 @@ export interface Order {
   updatedAt: number;
 }
 
+export type OrderEventKind = Exclude<OrderStatus, "pending"> | "created" | "paid_after_release";
+
 export interface OrderEvent {
-  kind: string;
+  kind: OrderEventKind;
   note: string;
   at: number;
 }
@@ -115,7 +119,7 @@ export interface PlaceOrderInput {
 
 export interface FieldError {
   field: string;
-  message: string;
+  message: MessageKey;
 }
 
 /** Why an order could not be placed: an HTTP-independent reason the routes map to a status. */
@@ -168,15 +172,28 @@ export function isCurrency(code: string): boolean {
   return Object.hasOwn(CURRENCIES, code);
 }
 
+/** One formatter per currency: building an Intl.NumberFormat costs far more than formatting (a room page formats ~10 prices). */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+function formatterFor(currency: string, exp: number): Intl.NumberFormat | null {
+  let f = formatters.get(currency);
+  if (f === undefined) {
+    try {
+      f = new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: exp, maximumFractionDigits: exp });
+    } catch {
+      f = null;
+    }
+    // Currencies come from a fixed table plus stored products; the bound only guards against a flood of junk codes.
+    if (formatters.size < 1000) formatters.set(currency, f);
+  }
+  return f;
+}
+
 export function formatMoney(minor: number, currency: string): string {
   if (currency === "COIN") return `${minor} coins`;
   const exp = CURRENCIES[currency] ?? 2;
   const value = minor / 10 ** exp;
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency, minimumFractionDigits: exp, maximumFractionDigits: exp }).format(value);
-  } catch {
-    return `${value.toFixed(exp)} ${currency}`;
-  }
+  return formatterFor(currency, exp)?.format(value) ?? `${value.toFixed(exp)} ${currency}`;
 }
 
 /** Parses "12.50" into minor units for the currency; null when it is not a valid amount. */

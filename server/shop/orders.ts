@@ -258,7 +258,7 @@ export function refundOrder(env: ShopEnv, order: Order, settle: ((db: Database, 
   }
 }
 
-function move(env: ShopEnv, order: Order, from: OrderStatus[], to: OrderStatus, by: string, extra: { tracking?: string } = {}): boolean {
+function move(env: ShopEnv, order: Order, from: OrderStatus[], to: Exclude<OrderStatus, "pending">, by: string, extra: { tracking?: string } = {}): boolean {
   const now = env.now();
   const changed = env.db.transaction(() => {
     if (!store.moveOrder(env.db, order.id, from, to, now, extra)) return false;

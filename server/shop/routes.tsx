@@ -18,7 +18,7 @@ import { orderBody, refusalStatus, toOrderInput } from "./api";
 import { ordersCsv } from "./csv";
 import { createFlashSale, currentFlashSale, endFlashSale } from "./flash-sales";
 import { checkImage, IMAGE_NAME, imagesDir, MAX_IMAGES, saveImage } from "./images";
-import { ORDER_STATUSES, parseAmount, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput } from "./model";
+import { ORDER_STATUSES, parseAmount, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput, type ProviderName } from "./model";
 import { canSeeOrder, canSellOrder, getOrder, listOrderEvents, listOrdersByBuyer, listOrdersBySeller, markCompleted, markPaid, markShipped, releaseOrder } from "./orders";
 import { activePinCards, pinProduct, unpinProduct } from "./pins";
 import * as products from "./products";
@@ -64,7 +64,7 @@ function files(v: unknown): Blob[] {
 
 export function shopRoutes(deps: Deps, shop: Shop) {
   const { db, config } = deps;
-  const label = (ctx: ReqCtx) => (name: string) => ({ name, label: ctx.t("shop.provider." + name) });
+  const label = (ctx: ReqCtx) => (name: ProviderName) => ({ name, label: ctx.t(`shop.provider.${name}`) });
   const saleOf = (p: Product): FlashSale | null => currentFlashSale(db, p.id, deps.now());
 
   function ownProduct(ctx: ReqCtx, id: number): Product | Response {

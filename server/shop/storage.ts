@@ -1,7 +1,7 @@
 // The only file of the shop domain with SQL. Stock-moving statements are conditional (they cannot go below
 // zero) and report whether they applied; callers run them inside one transaction.
 import type { Database } from "bun:sqlite";
-import type { FlashSale, Order, OrderEvent, OrderFilter, OrderStatus, Pin, Product, ProductInput, ProductKind, ProviderName, Variant } from "./model";
+import type { FlashSale, Order, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Pin, Product, ProductInput, ProductKind, ProviderName, Variant } from "./model";
 
 interface ProductRow {
   id: number; owner_id: number; owner_name: string; owner_username: string; title: string; description: string;
@@ -236,7 +236,7 @@ export function setOrderProviderRef(db: Database, id: number, ref: string, now: 
   db.query("UPDATE orders SET provider_ref = ?, updated_at = ? WHERE id = ?").run(ref, now, id);
 }
 
-export function addOrderEvent(db: Database, orderId: number, kind: string, note: string, at: number): void {
+export function addOrderEvent(db: Database, orderId: number, kind: OrderEventKind, note: string, at: number): void {
   db.query("INSERT INTO order_events (order_id, kind, note, at) VALUES (?, ?, ?, ?)").run(orderId, kind, note, at);
 }
 

@@ -1,11 +1,12 @@
 // Domain validators: each returns a FieldError (message = i18n key) or null. Routes also validate shape with `t`.
+import type { MessageKey } from "../i18n";
 import { isCurrency, type FieldError, type ProductInput, type PROVIDERS } from "./model";
 
 const MAX_MINOR = 100_000_000_00;
 const MAX_STOCK = 1_000_000;
 export const MAX_QUANTITY = 100;
 
-const err = (field: string, message: string): FieldError => ({ field, message });
+const err = (field: string, message: MessageKey): FieldError => ({ field, message });
 
 export function validateProduct(p: ProductInput): FieldError[] {
   const out: (FieldError | null)[] = [

@@ -3,6 +3,7 @@
 // (code, user) pair is a primary key, and the coins are credited with an idempotency key per (code, user).
 import type { Database } from "bun:sqlite";
 import { randomInt } from "node:crypto";
+import type { MessageKey } from "../i18n";
 import type { CodeRow } from "./model";
 import * as store from "./storage";
 import { creditCoins, MAX_COINS } from "./wallet";
@@ -30,8 +31,8 @@ export interface CodeRequest {
   expiresAt: number | null;
 }
 
-export function validateCodeRequest(r: CodeRequest): { field: string; message: string }[] {
-  const errors: { field: string; message: string }[] = [];
+export function validateCodeRequest(r: CodeRequest): { field: string; message: MessageKey }[] {
+  const errors: { field: string; message: MessageKey }[] = [];
   if (!Number.isSafeInteger(r.coins) || r.coins < 1 || r.coins > MAX_COINS) errors.push({ field: "coins", message: "redeem.error.coins" });
   if (!Number.isSafeInteger(r.maxUses) || r.maxUses < 1 || r.maxUses > 1_000_000) errors.push({ field: "maxUses", message: "redeem.error.uses" });
   if (!Number.isSafeInteger(r.count) || r.count < 1 || r.count > 100) errors.push({ field: "count", message: "redeem.error.count" });

@@ -1,4 +1,4 @@
-// The coin wallet: a double-entry ledger (DESIGN.md §5). Every movement is one SQLite transaction whose entries
+// The coin wallet: a double-entry ledger (docs/api.md: money and idempotency). Every movement is one SQLite transaction whose entries
 // sum to zero; stored balances move in the same transaction; a debit is a conditional UPDATE that cannot take a
 // user's balance below zero. Idempotency keys are unique per paying account: a repeat with the same request
 // digest returns the first result without moving coins again, a repeat with another digest is a conflict.

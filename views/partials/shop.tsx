@@ -4,7 +4,7 @@ import { assetUrl } from "../assets";
 import { Csrf } from "../layout";
 import type { ReqCtx } from "../../server/http/context";
 import type { Translate } from "../../server/i18n";
-import { formatMoney, saleState, stockOf, thumbName, type FlashSale, type Order, type PinCard, type PinEvent, type Product, type PurchaseEvent } from "../../server/shop/model";
+import { formatMoney, saleState, stockOf, thumbName, type FlashSale, type Order, type OrderStatus, type PinCard, type PinEvent, type Product, type PurchaseEvent } from "../../server/shop/model";
 
 export function imageUrl(name: string, thumb = false): string {
   return `/shop/images/${thumb ? thumbName(name) : name}`;
@@ -180,7 +180,7 @@ export function ShopBag({ ctx, slug, pins, products, sales, now, providers, host
   );
 }
 
-export function StatusBadge({ t, status }: { t: Translate; status: string }): JSX.Element {
+export function StatusBadge({ t, status }: { t: Translate; status: OrderStatus }): JSX.Element {
   return <span class={`badge status-${status}`} data-status={status} safe>{t(`shop.status.${status}`)}</span>;
 }
 
