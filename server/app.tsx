@@ -1,6 +1,5 @@
 // Builds every dependency once and wires the HTTP app. Services with a lifecycle (RTMP ingest, transcoders,
 // realtime hub) register here; stop() stops them in reverse order and closes the database last.
-import type { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Elysia, ValidationError } from "elysia";
@@ -13,7 +12,7 @@ import { createBus } from "./events/bus";
 import { accountsRoutes, pageNotFound } from "./accounts/routes";
 import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
-import type { Deps } from "./http/deps";
+import type { AppDb, Deps, MoneyDb, Service } from "./deps";
 import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
@@ -28,18 +27,12 @@ import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
 import { createRealtime, websocketConfig } from "./realtime";
 
-export interface Service {
-  name: string;
-  start(): Promise<void> | void;
-  stop(): Promise<void> | void;
-}
-
 export interface AppOptions {
   now?: () => number;
   log?: (msg: string) => void;
 }
 
-export function openDatabase(config: Config): { db: Database; moneyDb: Database } {
+export function openDatabase(config: Config): { db: AppDb; moneyDb: MoneyDb } {
   mkdirSync(join(config.dataDir, "media"), { recursive: true });
   const path = join(config.dataDir, "livehouse.db");
   const db = openDb(path, "app");

@@ -10,7 +10,7 @@ import { migrate } from "../server/db/migrate";
 import { openDb } from "../server/db/open";
 import { SCHEMAS } from "../server/db/schema";
 import { createBus } from "../server/events/bus";
-import type { Deps } from "../server/http/deps";
+import type { Deps } from "../server/deps";
 import { createRealtime } from "../server/realtime";
 import { createRoom } from "../server/rooms/rooms";
 import type { Room } from "../server/rooms/model";
@@ -20,7 +20,7 @@ let clock = Date.UTC(2026, 0, 1, 12);
 const dir = tempDataDir();
 const db = openDb(join(dir, "livehouse.db"), "app");
 migrate(db, SCHEMAS);
-const deps: Deps = { config: loadConfig(["--data-dir", dir, "--chat-retention-days", "1"], {}), db, moneyDb: db, bus: createBus(() => {}), now: () => clock, log: () => {} };
+const deps: Deps = { config: loadConfig(["--data-dir", dir, "--chat-retention-days", "1"], {}), db, moneyDb: openDb(join(dir, "livehouse.db"), "money"), bus: createBus(() => {}), now: () => clock, log: () => {} };
 const realtime = createRealtime(deps);
 const app = new Elysia().use(realtime.routes());
 let room: Room;
@@ -35,6 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   realtime.service.stop();
+  deps.moneyDb.close();
   db.close();
   removeDir(dir);
 });

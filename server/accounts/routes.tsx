@@ -4,7 +4,7 @@ import { AdminPage, MessagePage, UserRow } from "../../views/pages/admin";
 import { AuthForm, AuthPage, type AuthFormProps } from "../../views/pages/auth";
 import { SettingsPage, TokenList } from "../../views/pages/settings";
 import { contextPlugin, LANG_COOKIE, SESSION_COOKIE, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import * as accounts from "./accounts";

@@ -3,7 +3,7 @@
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
 import type { User } from "../accounts/model";
 import { deleteUserSessions, getUserByUsername } from "../accounts/accounts";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { createRateLimiter } from "../http/rate-limit";
 import type { RoomEventJson } from "../realtime/contract";
 import type { Room } from "../rooms/model";

@@ -8,7 +8,7 @@ import { ChatSettingsPage, type ChatSettingsData } from "../../views/partials/ch
 import { requireUser } from "../accounts/routes";
 import { randomToken } from "../accounts/secrets";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import type { Room } from "../rooms/model";

@@ -8,7 +8,7 @@ import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/accounts";
 import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";

@@ -3,7 +3,7 @@
 // (stop ffmpeg, finalize the replay, go offline).
 import { existsSync, mkdirSync, readFileSync, appendFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import type { IngestStream } from "../ingest/rtmp";
 import { getRoomById, markLive } from "../rooms/rooms";
 import { DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";

@@ -7,7 +7,7 @@ import { OverlayPage } from "../../views/pages/overlay";
 import { OverlayBox } from "../../views/partials/overlay-studio";
 import { goalFor } from "../gifts/gifts";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html, jsonError, redirect } from "../http/respond";
 import { translator, type Lang } from "../i18n";
 import { roomTopic } from "../realtime/contract";

@@ -1,7 +1,7 @@
 // One interface for every way to pay (DESIGN.md §5). The shop's order rules know only `Charge`; a provider
 // decides whether it settles inside the order transaction (wallet), later by a person (manual) or later by a
 // signed webhook (stripe), and how money goes back on a refund.
-import type { Database } from "bun:sqlite";
+import type { MoneyDb } from "../deps";
 import type { Charge } from "../shop/orders";
 import type { Order, ProviderName } from "../shop/model";
 
@@ -17,7 +17,7 @@ export interface PaymentProvider {
    * Gives the money back. Runs inside the refund transaction (return a problem to abort it); providers whose
    * refund is a network call do it in `refundBefore` and return null here.
    */
-  refundInTx(db: Database, order: Order): string | null;
+  refundInTx(db: MoneyDb, order: Order): string | null;
   refundBefore?(order: Order): Promise<string | null>;
 }
 

@@ -5,7 +5,7 @@ import { MessagePage } from "../../views/pages/admin";
 import { CoinAdminPage, CoinsPage } from "../../views/pages/shop";
 import { requireAdmin, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { html, json, jsonError, redirect } from "../http/respond";
 import { getOrder } from "../shop/orders";
 import type { Shop } from "../shop/service";

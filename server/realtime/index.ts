@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import { chatRoutes } from "../chat/routes";
 import { createChat } from "../chat/chat";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { createHub } from "./hub";
 import { registerRealtimeRenderers } from "./renderers";
 import { realtimeRoutes } from "./routes";

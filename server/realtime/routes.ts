@@ -11,7 +11,7 @@ import type { User } from "../accounts/model";
 import type { Chat } from "../chat/chat";
 import type { Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { jsonError } from "../http/respond";
 import { HistoryFragment } from "../../views/partials/chat";

@@ -9,7 +9,7 @@ import { forbidden, requireUser } from "../accounts/routes";
 import { countUsers, isCreator } from "../accounts/accounts";
 import { rtmpServerUrl } from "../config";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import { roomJson } from "./api";

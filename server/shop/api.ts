@@ -2,7 +2,7 @@
 // errors are { error } with 401/402/403/404/409/422/429.
 import { Elysia, t } from "elysia";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { json, jsonError } from "../http/respond";
 import { getRoomBySlug } from "../rooms/rooms";
 import { canManage } from "../rooms/rooms";

@@ -1,5 +1,5 @@
 // Flash sales: a sale price for a limited quantity within a window on the server's clock, with a per-buyer limit.
-import type { Database } from "bun:sqlite";
+import type { MoneyDb } from "../deps";
 import type { FieldError, FlashSale, Product } from "./model";
 import { stockOf } from "./products";
 import * as store from "./storage";
@@ -14,7 +14,7 @@ export function saleState(s: FlashSale, now: number): SaleState {
 }
 
 export function createFlashSale(
-  db: Database, product: Product, input: { priceMinor: number; quantity: number; perBuyerLimit: number; startsAt: number; endsAt: number }, now: number,
+  db: MoneyDb, product: Product, input: { priceMinor: number; quantity: number; perBuyerLimit: number; startsAt: number; endsAt: number }, now: number,
 ): { ok: true; value: FlashSale } | { ok: false; errors: FieldError[] } {
   const errors = validateFlashSale(input, stockOf(product));
   if (input.endsAt <= now) errors.push({ field: "endsAt", message: "shop.error.window" });

@@ -8,7 +8,7 @@ import { BuyForm, ShopBag } from "../../views/partials/shop";
 import { getUserByUsername, isCreator } from "../accounts/accounts";
 import { forbidden, requireUser } from "../accounts/routes";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
@@ -303,7 +303,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (!isCreator(ctx.user)) return forbidden(ctx);
         const values = formValues(body);
         const { input, errors } = productInput(values);
-        const r = errors.length ? null : products.createProduct(db, ctx.user, input, deps.now());
+        const r = errors.length ? null : products.createProduct(deps.moneyDb, ctx.user, input, deps.now());
         if (!r?.ok) {
           const all = [...errors, ...(r && !r.ok ? r.errors : [])];
           return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} values={values} errors={all} status={422} />, 422);
@@ -330,7 +330,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (p instanceof Response) return p;
         const values = formValues(body);
         const { input, errors } = productInput(values);
-        const r = errors.length ? null : products.editProduct(db, p, input, deps.now());
+        const r = errors.length ? null : products.editProduct(deps.moneyDb, p, input, deps.now());
         if (!r?.ok) return html(<ProductEditPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} values={values} errors={[...errors, ...(r && !r.ok ? r.errors : [])]} />, 422);
         const imgErr = await addImages(ctx, r.value, body.images);
         const fresh = products.getProduct(db, p.id)!;
@@ -355,7 +355,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (p instanceof Response) return p;
         const now = deps.now();
         const start = now + (int(body.startsInMinutes) ?? 0) * 60_000;
-        const r = createFlashSale(db, p, {
+        const r = createFlashSale(deps.moneyDb, p, {
           priceMinor: parseAmount(body.salePrice, p.currency) ?? -1, quantity: int(body.quantity) ?? 0, perBuyerLimit: int(body.perBuyerLimit) ?? 0,
           startsAt: start, endsAt: start + (int(body.minutes) ?? 0) * 60_000,
         }, now);
@@ -373,7 +373,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         const p = ownProduct(ctx, params.id);
         if (p instanceof Response) return p;
         const sale = saleOf(p);
-        if (sale) endFlashSale(db, sale.id, deps.now());
+        if (sale) endFlashSale(deps.moneyDb, sale.id, deps.now());
         return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
       },
       { params: t.Object({ id: t.Numeric() }) },

@@ -1,8 +1,7 @@
 // Builds the shop once per app: the order environment on the money connection, the payment providers, broadcast
 // tracking for pins, purchase notices, the room-event renderers and the reservation sweeper.
-import type { Service } from "../app";
+import type { Deps, Service } from "../deps";
 import { baseUrl } from "../config";
-import type { Deps } from "../http/deps";
 import { createRateLimiter, type RateLimiter } from "../http/rate-limit";
 import { manualProvider } from "../payments/manual";
 import { providerProblem, type Providers } from "../payments/provider";

@@ -5,7 +5,7 @@ import { RedeemForm, WalletPage } from "../../views/pages/wallet";
 import { getUserByUsername } from "../accounts/accounts";
 import { requireAdmin, requireUser } from "../accounts/routes";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { fragment, html, json, jsonError } from "../http/respond";
 import { createCodes, listCodes, redeemCode, validateCodeRequest } from "./redeem";
