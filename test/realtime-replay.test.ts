@@ -11,7 +11,10 @@ import { openDb } from "../server/db/open";
 import { SCHEMAS } from "../server/db/schema";
 import { createBus } from "../server/events/bus";
 import type { Deps } from "../server/deps";
+import { createChat } from "../server/chat/chat";
+import { chatRoutes } from "../server/chat/routes";
 import { createRealtime } from "../server/realtime";
+import { createHub } from "../server/realtime/hub";
 import { createRoom } from "../server/rooms/rooms";
 import type { Room } from "../server/rooms/model";
 import { removeDir, tempDataDir } from "./helpers/server";
@@ -21,8 +24,20 @@ const dir = tempDataDir();
 const db = openDb(join(dir, "livehouse.db"), "app");
 migrate(db, SCHEMAS);
 const deps: Deps = { config: loadConfig(["--data-dir", dir, "--chat-retention-days", "1"], {}), db, moneyDb: openDb(join(dir, "livehouse.db"), "money"), bus: createBus(() => {}), now: () => clock, log: () => {} };
-const realtime = createRealtime(deps);
-const app = new Elysia().use(realtime.routes());
+// Wired as server/app.tsx wires them: the hub and chat are built first, then realtime; chat routes mounted beside.
+const hub = createHub(deps);
+const chat = createChat(deps, hub);
+const rt = createRealtime(deps, { hub, chat });
+deps.bus.on("room.event", rt.forgetHistory);
+const realtime = {
+  ...rt,
+  chat,
+  service: {
+    start: () => rt.services.forEach((s) => s.start()),
+    stop: () => [...rt.services].reverse().forEach((s) => s.stop()),
+  },
+};
+const app = new Elysia().use(rt.routes()).use(chatRoutes({ ...deps, chat, viewerCount: rt.viewerCount }));
 let room: Room;
 let token = "";
 

@@ -15,7 +15,7 @@ import type { Deps } from "../deps";
 import { createRateLimiter } from "../http/rate-limit";
 import { jsonError } from "../http/respond";
 import { HistoryFragment } from "../../views/partials/chat";
-import { LANGS, translator, type Lang } from "../i18n";
+import { translator, type Lang } from "../i18n";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
@@ -45,14 +45,10 @@ type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unkn
 
 const AUTH_RECHECK_MS = 5_000;
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter }) {
-  const { db, hub, chat } = deps;
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string> }) {
+  const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
-  const historyCache = new Map<string, string>();
-  deps.bus.on("room.event", ({ roomId, event }) => {
-    if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
-  });
 
   function historyHtml(roomId: number, lang: Lang): string {
     const key = `${roomId}:${lang}`;
