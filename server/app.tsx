@@ -60,8 +60,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const gifts = createGifts(deps);
   const overlays = createOverlays(deps);
   const rooms = createRooms(deps, { viewers: realtime.viewerCount });
-  const shop = createShop(deps);
-  const payments = createPayments(deps, shop.shop);
+  const payments = createPayments(deps);
+  const shop = createShop(deps, payments.providers);
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
   const services: Service[] = [...live.services, ...realtime.services, overlays.service, accounts.services, ...shop.services].flat();
@@ -103,7 +103,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(rooms.routes())
     .use(shop.api())
     .use(shop.routes())
-    .use(payments.routes())
+    .use(payments.routes(shop.shop))
     .use(realtime.routes())
     .use(chat.routes(realtime.viewerCount));
 

@@ -13,12 +13,11 @@ import { getOrder } from "../shop/orders";
 import type { Shop } from "../shop/service";
 import { COIN_PACKS, fulfilCoinPurchase, getCoinPurchase, listCoinPurchases, startCoinPurchase } from "./coins";
 import type { CoinPurchase } from "./storage";
-import { applyStripeEvent, startOrderCheckout } from "./stripe";
+import { applyStripeEvent, startOrderCheckout, type StripeGateway } from "./stripe";
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-export function paymentRoutes(deps: Deps, shop: Shop) {
-  const { stripe } = shop;
+export function paymentRoutes(deps: Deps, shop: Shop, stripe: StripeGateway) {
   const db = shop.env.db;
 
   function coinsPage(ctx: ReqCtx, me: User, message?: string, status = 200): Response {

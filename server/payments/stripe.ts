@@ -8,7 +8,7 @@ import { CURRENCIES } from "../shop/money";
 import type { Order } from "../shop/model";
 import { getOrder, markPaid, markPaidLate, releaseOrder, type ShopEnv } from "../shop/orders";
 import { fulfilCoinPurchase, cancelCoinPurchase } from "./coins";
-import type { PaymentProvider } from "./provider";
+import type { PaymentProvider } from "../shop/providers";
 import * as store from "./storage";
 
 export interface StripeGateway extends PaymentProvider {

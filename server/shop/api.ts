@@ -7,7 +7,7 @@ import { json, jsonError } from "../http/respond";
 import { getRoomBySlug } from "../rooms/rooms";
 import { canManage } from "../rooms/rooms";
 import { currentFlashSale, saleState } from "./flash-sales";
-import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
+import { PROVIDER_WORDS, type Order, type OrderRefusal, type PlaceOrderInput, type Product, type ProviderName } from "./model";
 import { canSeeOrder, getOrder, listOrderEvents } from "./orders";
 import { activePinCards, pinProduct, replayPins, unpinProduct } from "./pins";
 import { getProduct, listProductsByOwner, stockOf } from "./products";
@@ -58,7 +58,7 @@ export const orderBody = t.Object({
 
 /** Shared by the API and the HTML buy form: turns request fields into a domain input or a refusal. */
 export function toOrderInput(deps: Deps, buyerId: number, b: typeof orderBody.static): PlaceOrderInput | OrderRefusal {
-  if (!validateProvider(b.provider)) return { kind: "invalid", field: "provider", message: "provider must be wallet, manual or stripe" };
+  if (!validateProvider(b.provider)) return { kind: "invalid", field: "provider", message: `provider must be ${PROVIDER_WORDS}` };
   const room = b.room ? getRoomBySlug(deps.db, b.room) : null;
   if (b.room && !room) return { kind: "not_found", message: `no room "${b.room}"` };
   // Purchase notices go to this room: only the room's own products may name it.

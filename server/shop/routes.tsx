@@ -20,7 +20,7 @@ import { ordersCsv } from "./csv";
 import { createFlashSale, currentFlashSale, endFlashSale } from "./flash-sales";
 import { checkImage, IMAGE_NAME, imagesDir, MAX_IMAGES, saveImage } from "./images";
 import { parseAmount } from "./money";
-import { ORDER_STATUSES, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput } from "./model";
+import { ORDER_STATUSES, PROVIDERS, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput } from "./model";
 import { canSeeOrder, canSellOrder, getOrder, listOrderEvents, listOrdersByBuyer, listOrdersBySeller, markCompleted, markPaid, markShipped, releaseOrder } from "./orders";
 import { activePinCards, pinProduct, unpinProduct } from "./pins";
 import * as products from "./products";
@@ -228,7 +228,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (errors.length) return cartPage(ctx, me, errors, 409);
         return redirect(placed.length === 1 ? `/shop/orders/${placed[0]}?placed=1` : "/shop/orders", ctx.isHtmx);
       },
-      { body: t.Object({ provider: t.Union([t.Literal("wallet"), t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ minLength: 8, maxLength: 90 }), shippingAddress: t.Optional(t.String({ maxLength: 1000 })), ...form }) },
+      { body: t.Object({ provider: t.Union(PROVIDERS.map((p) => t.Literal(p))), idempotencyKey: t.String({ minLength: 8, maxLength: 90 }), shippingAddress: t.Optional(t.String({ maxLength: 1000 })), ...form }) },
     )
     .get("/shop/orders", ({ ctx }) => {
       const me = requireUser(ctx);
@@ -433,7 +433,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
   /** The cart page; the providers offered are those every line accepts. */
   function cartPage(ctx: ReqCtx, me: User, errors?: string[], status = 200): Response {
     const lines = cartLines(me.id);
-    const providers = (["wallet", "manual", "stripe"] as const).filter((n) => lines.every((l) => shop.choices(l.product).includes(n))).map(label(ctx));
+    const providers = PROVIDERS.filter((n) => lines.every((l) => shop.choices(l.product).includes(n))).map(label(ctx));
     return html(<CartPage ctx={ctx} lines={lines} providers={providers} errors={errors} />, status);
   }
 }

@@ -1,9 +1,10 @@
-// One interface for every way to pay (DESIGN.md §5). The shop's order rules know only `Charge`; a provider
+// One interface for every way to pay (DESIGN.md §5), owned by the shop: server/payments implements it and the
+// shop never imports payments (app.tsx hands the built providers to createShop). The order rules know only `Charge`; a provider
 // decides whether it settles inside the order transaction (wallet), later by a person (manual) or later by a
 // signed webhook (stripe), and how money goes back on a refund.
 import type { MoneyDb } from "../deps";
-import type { Charge } from "../shop/orders";
-import type { Order, ProviderName } from "../shop/model";
+import { PROVIDER_WORDS, type Order, type ProviderName } from "./model";
+import type { Charge } from "./orders";
 
 export interface PaymentProvider {
   readonly name: ProviderName;
@@ -24,7 +25,7 @@ export interface PaymentProvider {
 export type Providers = Readonly<Record<ProviderName, PaymentProvider>>;
 
 export function providerProblem(p: PaymentProvider | undefined, currency: string): string | null {
-  if (!p) return "unknown payment provider; use wallet, manual or stripe";
+  if (!p) return `unknown payment provider; use ${PROVIDER_WORDS}`;
   if (!p.enabled()) return `payment provider "${p.name}" is not enabled on this server`;
   if (!p.accepts(currency)) return p.name === "wallet" ? "coins pay only for products priced in COIN" : `"${p.name}" cannot take ${currency}`;
   return null;
