@@ -12,6 +12,7 @@ import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
+import { PING_EVERY_MS } from "../realtime/viewers";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
 import * as rooms from "./rooms";
@@ -52,7 +53,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
     })
     .get("/r/:slug", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      return room ? html(<RoomPage ctx={ctx} room={room} />) : notFoundPage(ctx, "room");
+      return room ? html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} />) : notFoundPage(ctx, "room");
     })
     .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {
