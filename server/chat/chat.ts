@@ -3,8 +3,8 @@
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
 import type { User } from "../accounts/model";
 import { deleteUserSessions, getUserByUsername } from "../accounts/accounts";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
 import type { RoomEvent } from "../realtime/model";
 import type { Room } from "../rooms/model";
 import { parseSlash } from "./commands";

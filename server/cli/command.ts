@@ -1,11 +1,11 @@
-import type { Database } from "bun:sqlite";
 import type { Config } from "../config";
 import { translator, type MessageKey } from "../i18n";
+import type { AppDb, MoneyDb } from "../deps";
 
 export interface CliDeps {
   config: Config;
-  db: Database;
-  moneyDb: Database;
+  db: AppDb;
+  moneyDb: MoneyDb;
 }
 
 /** An admin subcommand: its result is printed as JSON on stdout; throwing prints the message on stderr, exit 1. */

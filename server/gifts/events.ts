@@ -23,8 +23,8 @@ export function publishGift(db: Database, bus: Bus, x: { room: Room; sender: Use
 }
 
 /** A new broadcast starts with an empty top-gifters board on every open page. */
-export function resetBoardsOnBroadcast(bus: Bus): void {
-  bus.on("broadcast.started", ({ roomId }) => bus.emit("room.event", { roomId, event: { type: "board", top: [] } }));
+export function resetBoardsOnBroadcast(bus: Bus): () => void {
+  return bus.on("broadcast.started", ({ roomId }) => bus.emit("room.event", { roomId, event: { type: "board", top: [] } }));
 }
 
 /** Goal changes reach pages and overlays as their own event. */

@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import { join } from "node:path";
 import { ReplayList, ReplayPage } from "../../views/partials/player";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html } from "../http/respond";
 import { getRoomById, getRoomBySlug } from "../rooms/rooms";
 import { readFileSync } from "node:fs";

@@ -7,7 +7,7 @@ import type { Config } from "../config";
 import { CURRENCIES, type Order } from "../shop/model";
 import { getOrder, markPaid, markPaidLate, releaseOrder, type ShopEnv } from "../shop/orders";
 import { fulfilCoinPurchase, cancelCoinPurchase } from "./coins";
-import type { PaymentProvider } from "./provider";
+import type { PaymentProvider } from "../shop/providers";
 import * as store from "./storage";
 
 export interface StripeGateway extends PaymentProvider {

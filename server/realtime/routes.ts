@@ -11,10 +11,10 @@ import type { User } from "../accounts/model";
 import type { Chat } from "../chat/chat";
 import type { ChatEvent, NoticeCode, Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
 import { jsonError } from "../http/respond";
-import { LANGS, translator, type Lang, type Translate } from "../i18n";
+import { translator, type Lang, type Translate } from "../i18n";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
@@ -47,14 +47,10 @@ type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unkn
 
 const AUTH_RECHECK_MS = 5_000;
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; history: HistoryRenderer }) {
-  const { db, hub, chat } = deps;
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer }) {
+  const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
-  const historyCache = new Map<string, string>();
-  deps.bus.on("room.event", ({ roomId, event }) => {
-    if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
-  });
 
   function historyHtml(roomId: number, lang: Lang): string {
     const key = `${roomId}:${lang}`;

@@ -3,8 +3,11 @@ import type { MessageKey } from "../i18n";
 
 export type ProductKind = "physical" | "digital";
 export type OrderStatus = "pending" | "paid" | "shipped" | "completed" | "cancelled" | "refunded" | "expired";
-export type ProviderName = "wallet" | "manual" | "stripe";
-export const PROVIDERS: readonly ProviderName[] = ["wallet", "manual", "stripe"];
+/** The one list of payment providers, in display order (server/payments implements each). */
+export const PROVIDERS = ["wallet", "manual", "stripe"] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+/** "wallet, manual or stripe", for error messages. */
+export const PROVIDER_WORDS = `${PROVIDERS.slice(0, -1).join(", ")} or ${PROVIDERS[PROVIDERS.length - 1]}`;
 export const ORDER_STATUSES: readonly OrderStatus[] = ["pending", "paid", "shipped", "completed", "cancelled", "refunded", "expired"];
 
 export interface Price {

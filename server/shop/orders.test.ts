@@ -1,7 +1,7 @@
 // Domain rules of the shop on a real SQLite file (no HTTP): refusals write nothing, idempotency, reservations
 // expire on a controllable clock and return stock exactly once, wallet payment and refund move coins atomically.
 import { beforeEach, describe, expect, test } from "bun:test";
-import type { Database } from "bun:sqlite";
+import type { MoneyDb } from "../deps";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import { createProduct, parseVariantLines } from "./products";
 import { sweepReservations } from "./reservations";
 import * as store from "./storage";
 
-let db: Database;
+let db: MoneyDb;
 let clock: number;
 let env: ShopEnv;
 let paid: Facts["order.paid"][];

@@ -1,6 +1,7 @@
 // Redeem codes: the admin creates codes worth N coins with a number of uses; each user redeems a code once.
 // Redeeming is one transaction: the use is taken with a conditional UPDATE (never beyond max uses), the
 // (code, user) pair is a primary key, and the coins are credited with an idempotency key per (code, user).
+import type { MoneyDb } from "../deps";
 import type { Database } from "bun:sqlite";
 import { randomInt } from "node:crypto";
 import type { MessageKey } from "../i18n";
@@ -40,7 +41,7 @@ export function validateCodeRequest(r: CodeRequest): { field: string; message: M
   return errors;
 }
 
-export function createCodes(db: Database, createdBy: number, r: CodeRequest, now = Date.now()): CodeRow[] {
+export function createCodes(db: MoneyDb, createdBy: number, r: CodeRequest, now = Date.now()): CodeRow[] {
   return db.transaction(() =>
     Array.from({ length: r.count }, () => store.insertCode(db, { code: newCode(), coins: r.coins, maxUses: r.maxUses, note: r.note.trim(), createdBy, now, expiresAt: r.expiresAt })),
   ).immediate();
@@ -48,7 +49,7 @@ export function createCodes(db: Database, createdBy: number, r: CodeRequest, now
 
 export type RedeemResult = { ok: true; coins: number; balance: number } | { ok: false; error: "unknown" | "expired" | "used" | "exhausted" };
 
-export function redeemCode(db: Database, userId: number, raw: string, now = Date.now()): RedeemResult {
+export function redeemCode(db: MoneyDb, userId: number, raw: string, now = Date.now()): RedeemResult {
   const text = normalizeCode(raw);
   return db.transaction((): RedeemResult => {
     const code = store.codeByText(db, text);
