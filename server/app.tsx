@@ -70,7 +70,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const shop = createShop(deps, payments.providers);
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, accounts.services, ...shop.services].flat();
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
