@@ -9,7 +9,7 @@ import { saleState } from "./flash-sales";
 import type { Order, OrderRefusal, OrderStatus, PlaceOrderInput, Product, ProviderName } from "./model";
 import { unitPrice } from "./products";
 import * as store from "./storage";
-import { validateAddress, validateIdempotencyKey, validateQuantity } from "./validate";
+import { totalOverCap, validateAddress, validateIdempotencyKey, validateQuantity } from "./validate";
 
 declare module "../events/bus" {
   interface Facts {
@@ -115,6 +115,8 @@ export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charg
     if (input.expectedUnitPriceMinor !== null && input.expectedUnitPriceMinor !== price) {
       throw new Refused(invalid("price", `the price is ${price} ${p.currency} (minor units), not ${input.expectedUnitPriceMinor}`));
     }
+    const overCap = totalOverCap(p.currency, price, input.quantity);
+    if (overCap) throw new Refused(invalid("quantity", overCap));
     const took = variant ? store.takeVariantStock(db, variant.id, input.quantity) : store.takeProductStock(db, p.id, input.quantity);
     if (!took) throw new Refused({ kind: "sold_out", message: "sold out" });
     const id = store.insertOrder(db, {
