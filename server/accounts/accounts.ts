@@ -40,6 +40,14 @@ export async function createFirstAdmin(db: Database, input: { username: string; 
 // A fixed hash to compare against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: Promise<string> | null = null;
 
+/**
+ * The name as login matches it: trimmed, and case-folded the way the username column's COLLATE NOCASE folds
+ * (ASCII only), so every spelling that reaches one account shares one rate-limit key.
+ */
+export function loginKey(username: string): string {
+  return username.trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
 export async function verifyLogin(db: Database, username: string, password: string): Promise<User | null> {
   const user = store.getUserByUsername(db, username.trim());
   const hash = user ? store.getPasswordHash(db, user.id) : null;

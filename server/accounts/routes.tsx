@@ -77,13 +77,14 @@ export function accountsRoutes(deps: Deps) {
       "/login",
       async ({ ctx, body, cookie, query }) => {
         const ip = ctx.ip ?? "local";
-        const wait = Math.max(loginByIp.hit(ip), loginByAccount.hit(`${ip}|${body.username.toLowerCase()}`));
+        const account = `${ip}|${accounts.loginKey(body.username)}`;
+        const wait = Math.max(loginByIp.hit(ip), loginByAccount.hit(account));
         if (wait > 0) {
           return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.rateLimited", { seconds: wait }) }, 429);
         }
         const user = await accounts.verifyLogin(db, body.username, body.password);
         if (!user) return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.badLogin") }, 401);
-        loginByAccount.reset(`${ip}|${body.username.toLowerCase()}`);
+        loginByAccount.reset(account);
         signIn(ctx, cookie, user.id);
         return redirect(safeNext(query.next), ctx.isHtmx);
       },

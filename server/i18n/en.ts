@@ -368,6 +368,7 @@ export const en = {
   "shop.event.expired": "Expired (not paid in time)",
   "shop.event.paid_after_release": "Paid after the reservation ended",
   "shop.exportCsv": "Export CSV",
+  "shop.error.dateFilter": "Date filters must be real days written YYYY-MM-DD.",
   "shop.filter.any": "Any status",
   "shop.filter.anyProduct": "Any product",
   "shop.filter.apply": "Filter",

@@ -370,6 +370,7 @@ export const zh: Record<MessageKey, string> = {
   "shop.event.expired": "已过期（未按时付款）",
   "shop.event.paid_after_release": "预留结束后才付款",
   "shop.exportCsv": "导出 CSV",
+  "shop.error.dateFilter": "日期筛选必须是有效日期，格式为 YYYY-MM-DD。",
   "shop.filter.any": "全部状态",
   "shop.filter.anyProduct": "全部商品",
   "shop.filter.apply": "筛选",
