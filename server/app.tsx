@@ -10,6 +10,7 @@ import { migrate } from "./db/migrate";
 import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
 import { createBus } from "./events/bus";
+import { createLog } from "./log";
 import { accountsRoutes, pageNotFound } from "./accounts/routes";
 import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
@@ -48,7 +49,7 @@ export function openDatabase(config: Config): { db: Database; moneyDb: Database 
 }
 
 export async function createApp(config: Config, opts: AppOptions = {}) {
-  const log = opts.log ?? ((msg: string) => console.log(`${new Date().toISOString()} ${msg}`));
+  const log = createLog(opts.log);
   const { db, moneyDb } = openDatabase(config);
   // A crash leaves rooms flagged live; nothing is live before ingest starts.
   clearAllLive(db);
