@@ -16,6 +16,7 @@ import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
 import type { Deps } from "./http/deps";
 import { healthRoutes } from "./http/health";
+import { securityHeadersPlugin } from "./http/security-headers";
 import { html, jsonError } from "./http/respond";
 import { clearAllLive } from "./rooms/rooms";
 import { roomsRoutes } from "./rooms/routes";
@@ -65,6 +66,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   services.push(...shop.services);
 
   const app = new Elysia({ websocket: websocketConfig })
+    .use(securityHeadersPlugin(config))
     .use(live.hlsRoutes())
     .use(contextPlugin(deps))
     .onError((c) => {
