@@ -15,6 +15,7 @@ import { accountsRoutes, pageNotFound } from "./accounts/routes";
 import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
 import type { Deps } from "./http/deps";
+import { bodyLimitPlugin } from "./http/body-limit";
 import { healthRoutes } from "./http/health";
 import { securityHeadersPlugin } from "./http/security-headers";
 import { html, jsonError } from "./http/respond";
@@ -67,6 +68,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   const app = new Elysia({ websocket: websocketConfig })
     .use(securityHeadersPlugin(config))
+    .use(bodyLimitPlugin())
     .use(live.hlsRoutes())
     .use(contextPlugin(deps))
     .onError((c) => {

@@ -340,7 +340,7 @@ export const en = {
   "shop.error.description": "Keep the description under 5000 characters.",
   "shop.error.idempotencyKey": "The form expired; reload the page.",
   "shop.error.imageCount": "At most 4 images per product.",
-  "shop.error.imageSize": "Each image must be 5 MB or smaller.",
+  "shop.error.imageSize": "Each image must be 2 MB or smaller.",
   "shop.error.imageType": "Images must be JPEG, PNG or WebP pictures.",
   "shop.error.kind": "Choose physical or digital.",
   "shop.error.notManual": "Only manual payments are confirmed by hand.",

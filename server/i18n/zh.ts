@@ -342,7 +342,7 @@ export const zh: Record<MessageKey, string> = {
   "shop.error.description": "描述请少于 5000 个字符。",
   "shop.error.idempotencyKey": "表单已过期，请刷新页面。",
   "shop.error.imageCount": "每个商品最多 4 张图片。",
-  "shop.error.imageSize": "每张图片不能超过 5 MB。",
+  "shop.error.imageSize": "每张图片不能超过 2 MB。",
   "shop.error.imageType": "图片必须是 JPEG、PNG 或 WebP。",
   "shop.error.kind": "请选择实物或虚拟商品。",
   "shop.error.notManual": "只有线下付款需要手动确认。",
