@@ -40,3 +40,19 @@ test("finding 8: an impossible date filter is a clear 422, not a 500", async () 
   expect(ok.status).toBe(200);
   expect(await ok.text()).toContain('value="2026-01-01"');
 });
+
+test("finding 3: sign-up is rate-limited per address", async () => {
+  const small = await testApp(["--signups-per-ip-per-hour", "3"]);
+  try {
+    await createUser(small.deps.db, { username: "admin", password: "password123", role: "admin" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = small.session();
+      await s.page("/signup");
+      statuses.push((await s.postForm("/signup", { username: `newbie${i}`, password: "password123" })).status);
+    }
+    expect(statuses).toEqual([303, 303, 303, 429, 429]);
+  } finally {
+    await small.stop();
+  }
+});

@@ -7,6 +7,7 @@ import { GiftBar, GoalBar, TopGifters, renderBoardEvent, renderGiftEvent, render
 import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/accounts";
 import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
+import { bannedFrom } from "../chat/chat";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../http/deps";
 import { createRateLimiter } from "../http/rate-limit";
@@ -69,6 +70,7 @@ export function giftsRoutes(deps: Deps) {
         if (!body.idempotencyKey) return jsonError(422, "idempotencyKey is required: a unique string per send, reused only to retry that send");
         const room = rooms.getRoomBySlug(deps.db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (bannedFrom(deps.db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
         const wait = limiter.hit(String(ctx.user.id), deps.now());
         if (wait > 0) return json({ error: `too many gifts: try again in ${wait} s`, retryAfter: wait }, 429, { "retry-after": String(wait) });
         const r = gifts.sendGift(db, {

@@ -28,6 +28,7 @@ export function createRealtime(deps: Deps) {
     record: chat.recordViewers,
   });
   const closeSockets = () => hub.closeAll();
+  const offSuspended = deps.bus.on("user.suspended", ({ userId }) => hub.disconnectUser(userId));
   return {
     hub,
     chat,
@@ -43,6 +44,7 @@ export function createRealtime(deps: Deps) {
       },
       stop() {
         for (const sig of SIGNALS) process.off(sig, closeSockets);
+        offSuspended();
         viewers.stop();
         chat.stop();
         hub.stop();

@@ -8,7 +8,7 @@ import type { ServerWebSocket } from "bun";
 import { Elysia, t } from "elysia";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
-import type { Chat } from "../chat/chat";
+import { bannedFrom, type Chat } from "../chat/chat";
 import type { Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../http/deps";
@@ -142,6 +142,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (!sameOrigin(request)) return jsonError(403, "cross-origin socket refused");
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (ctx.user && bannedFrom(db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
         const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
@@ -158,7 +159,9 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
         // A cookie is ambient authority: another site must not open a socket that writes as the visitor.
         if (!ctx.viaToken && ctx.user && !sameOrigin(request)) return jsonError(403, "cross-origin socket with cookies refused; use a token");
-        if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
+        const room = rooms.getRoomBySlug(db, params.slug);
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (ctx.user && bannedFrom(db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
       },
       open(ws) {
         const { ctx, params, request } = ws.data;

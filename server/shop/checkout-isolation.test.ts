@@ -94,3 +94,23 @@ test("an unexpected error in one order's charge rolls back only that order", asy
   expect(getBalance(db, buyers[2]!.id)).toBe(MAX_COINS);
   expect(checkLedger(db).ok).toBe(true);
 });
+
+test("hardening 3: a buyer's unpaid reserved quantity per product is capped; paying or cancelling frees it", async () => {
+  const { placeOrder, releaseOrder, markPaid } = await import("./orders");
+  const usd = createProduct(db, seller, { title: "Tee", description: "", priceMinor: 1500, currency: "USD", stock: 100, kind: "digital", variants: [] }, NOW);
+  if (!usd.ok) throw new Error("product");
+  const capped: ShopEnv = { ...env, maxUnpaidPerProduct: 5 };
+  const b = buyers[0]!.id;
+  const first = placeOrder(capped, order(b, usd.value.id, { provider: "manual", quantity: 3 }), null);
+  const second = placeOrder(capped, order(b, usd.value.id, { provider: "stripe", quantity: 2 }), null);
+  expect([first.ok, second.ok]).toEqual([true, true]);
+  const over = placeOrder(capped, order(b, usd.value.id, { provider: "manual", quantity: 1 }), null);
+  expect(!over.ok && over.refusal).toMatchObject({ kind: "limit" });
+  expect(store.getProduct(db, usd.value.id)!.stock).toBe(95);
+  // Another buyer is not affected by this buyer's holds.
+  expect(placeOrder(capped, order(buyers[1]!.id, usd.value.id, { provider: "manual", quantity: 5 }), null).ok).toBe(true);
+  if (!first.ok || !second.ok) throw new Error("orders");
+  releaseOrder(capped, first.order.id, "cancelled", "buyer");
+  markPaid(capped, second.order.id, { by: "creator" });
+  expect(placeOrder(capped, order(b, usd.value.id, { provider: "manual", quantity: 5 }), null).ok).toBe(true);
+});

@@ -34,7 +34,7 @@ export interface Shop {
 }
 
 export function createShop(deps: Deps): Shop {
-  const env: ShopEnv = { db: deps.moneyDb, bus: deps.bus, now: deps.now, reservationMs: deps.config.orderReservationMs };
+  const env: ShopEnv = { db: deps.moneyDb, bus: deps.bus, now: deps.now, reservationMs: deps.config.orderReservationMs, maxUnpaidPerProduct: deps.config.maxUnpaidPerProduct };
   const stripe = stripeProvider(deps.config, baseUrl(deps.config));
   const providers: Providers = { wallet: walletProvider(), manual: manualProvider(), stripe };
   const live = trackBroadcasts(deps.bus, deps.db, deps.now);
