@@ -56,3 +56,27 @@ test("finding 3: sign-up is rate-limited per address", async () => {
     await small.stop();
   }
 });
+
+test("finding 10: made-up viewer ids do not inflate the count; a signed-in viewer counts once", async () => {
+  const { createRoom } = await import("../server/rooms/rooms");
+  const small = await testApp(["--anon-viewers-per-ip", "5"]);
+  try {
+    const owner = await createUser(small.deps.db, { username: "host", password: "password123", role: "creator" });
+    const viewer = await createUser(small.deps.db, { username: "pupil", password: "password123", role: "viewer" });
+    if (!owner.ok || !viewer.ok) throw new Error("users");
+    const room = createRoom(small.deps.db, owner.value, { title: "Class", description: "", category: "education", tags: "" });
+    if (!room.ok) throw new Error(JSON.stringify(room.errors));
+    const slug = room.value.slug;
+    const ping = (s: WebSession, v: string) => s.fetch(`/api/v1/rooms/${slug}/ping?v=${v}`);
+    const anon = small.session();
+    for (let i = 0; i < 40; i++) expect((await ping(anon, `made-up-viewer-${i}`)).status).toBe(204);
+    const viewers = async () => (await (await small.app.handle(new Request(`http://localhost/api/v1/rooms/${slug}`))).json()).viewers;
+    expect(await viewers()).toBe(5);
+    const pupil = small.session();
+    await pupil.login("pupil", "password123");
+    for (let i = 0; i < 10; i++) await ping(pupil, `pupil-tab-${i}`);
+    expect(await viewers()).toBe(6);
+  } finally {
+    await small.stop();
+  }
+});

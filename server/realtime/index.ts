@@ -26,6 +26,7 @@ export function createRealtime(deps: Deps) {
     socketRooms: hub.roomIds,
     emit: (roomId, event) => deps.bus.emit("room.event", { roomId, event }),
     record: chat.recordViewers,
+    anonPerIp: deps.config.anonViewersPerIp,
   });
   const closeSockets = () => hub.closeAll();
   const offSuspended = deps.bus.on("user.suspended", ({ userId }) => hub.disconnectUser(userId));

@@ -19,7 +19,7 @@ import { LANGS, translator, type Lang } from "../i18n";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
-import { VIEWER_ID, type ViewerCounter } from "./viewers";
+import { VIEWER_ID, viewerKey, type ViewerCounter } from "./viewers";
 
 interface Conn {
   member: Member;
@@ -143,7 +143,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         if (ctx.user && bannedFrom(db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
-        const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
+        const viewerId = viewerKey(ctx.user?.id ?? null, ctx.ip, query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`);
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
           init: { room, ip: ctx.ip, user: authOf(ctx, request), csrf: ctx.csrf }, conn: null,
@@ -188,7 +188,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (!VIEWER_ID.test(query.v)) return jsonError(422, "v must be 8-40 letters, digits, _ or -");
         const wait = pingsByIp.hit(ctx.ip ?? "unknown", deps.now());
         if (wait > 0) return jsonError(429, `too many pings; retry in ${wait} s`);
-        deps.viewers.ping(room.id, query.v);
+        deps.viewers.ping(room.id, viewerKey(ctx.user?.id ?? null, ctx.ip, query.v));
         return new Response(null, { status: 204 });
       },
       { query: t.Object({ v: t.String({ maxLength: 40 }) }) },
