@@ -14,9 +14,12 @@ import { createBus } from "./events/bus";
 import { createAccounts } from "./accounts";
 import { createChat } from "./chat";
 import { createGifts } from "./gifts";
+import { bodyLimitPlugin } from "./http/body-limit";
 import { notFoundPage } from "./http/guards";
 import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
+import { securityHeadersPlugin } from "./http/security-headers";
+import { createLog } from "./log";
 import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { createLive } from "./media";
@@ -48,7 +51,7 @@ export function openDatabase(config: Config): { db: AppDb; moneyDb: MoneyDb } {
 }
 
 export async function createApp(config: Config, opts: AppOptions = {}) {
-  const log = opts.log ?? ((msg: string) => console.log(`${new Date().toISOString()} ${msg}`));
+  const log = createLog(opts.log);
   const { db, moneyDb } = openDatabase(config);
   // A crash leaves rooms flagged live; nothing is live before ingest starts.
   clearAllLive(db);
@@ -74,10 +77,17 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
-  const listeners: (() => void)[] = [...gifts.listen(), deps.bus.on("room.event", realtime.forgetHistory)];
+  const listeners: (() => void)[] = [
+    ...gifts.listen(),
+    deps.bus.on("room.event", realtime.forgetHistory),
+    // A site-wide suspension (admin) closes the account's sockets in every room.
+    deps.bus.on("user.suspended", ({ userId }) => hub.disconnectUser(userId)),
+  ];
 
   // Every route: the HLS routes come before the context (players send no cookies to look up).
   const app = new Elysia({ websocket: websocketConfig })
+    .use(securityHeadersPlugin(config))
+    .use(bodyLimitPlugin())
     .use(live.hlsRoutes())
     .use(contextPlugin(deps))
     .onError((c) => {

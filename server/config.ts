@@ -20,6 +20,12 @@ export interface Config {
   readonly giftRatePerMinute: number;
   /** Unpaid orders release their stock after this long. */
   readonly orderReservationMs: number;
+  /** Units of one product a buyer may hold in unpaid (manual/Stripe) orders at once. */
+  readonly maxUnpaidPerProduct: number;
+  /** Sign-ups one address may make per hour (a classroom behind one NAT signs up together). */
+  readonly signupsPerIpPerHour: number;
+  /** Anonymous viewers counted per address in one room (logged-in viewers count once per account). */
+  readonly anonViewersPerIp: number;
   /** Days replays are kept; 0 keeps them forever. */
   readonly replayRetentionDays: number;
   /** Days chat messages are kept; 0 keeps them forever. */
@@ -65,6 +71,9 @@ export const OPTIONS = [
   opt({ key: "giftCreatorSharePercent", flag: "--gift-creator-share", env: "LIVEHOUSE_GIFT_CREATOR_SHARE", default: 70, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of gifts in percent" }),
   opt({ key: "giftRatePerMinute", flag: "--gift-rate-per-minute", env: "LIVEHOUSE_GIFT_RATE_PER_MINUTE", default: 300, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "gift sends per user per minute" }),
   opt({ key: "orderReservationMs", flag: "--order-reservation-ms", env: "LIVEHOUSE_ORDER_RESERVATION_MS", default: 15 * 60_000, parse: int, validate: nonNegative, help: "how long an unpaid order holds stock" }),
+  opt({ key: "maxUnpaidPerProduct", flag: "--max-unpaid-per-product", env: "LIVEHOUSE_MAX_UNPAID_PER_PRODUCT", default: 10, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "units of one product a buyer may hold in unpaid orders" }),
+  opt({ key: "signupsPerIpPerHour", flag: "--signups-per-ip-per-hour", env: "LIVEHOUSE_SIGNUPS_PER_IP_PER_HOUR", default: 60, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "sign-ups per address per hour" }),
+  opt({ key: "anonViewersPerIp", flag: "--anon-viewers-per-ip", env: "LIVEHOUSE_ANON_VIEWERS_PER_IP", default: 50, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "anonymous viewers counted per address and room" }),
   opt({ key: "replayRetentionDays", flag: "--replay-retention-days", env: "LIVEHOUSE_REPLAY_RETENTION_DAYS", default: 30, parse: int, validate: nonNegative, help: "days to keep replays (0 = forever)" }),
   opt({ key: "chatRetentionDays", flag: "--chat-retention-days", env: "LIVEHOUSE_CHAT_RETENTION_DAYS", default: 90, parse: int, validate: nonNegative, help: "days to keep chat (0 = forever)" }),
   opt({ key: "chatRateLimit", flag: "--chat-rate-limit", env: "LIVEHOUSE_CHAT_RATE_LIMIT", default: 10, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "chat messages per user per 10 seconds" }),

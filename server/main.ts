@@ -2,6 +2,7 @@
 // with a non-zero exit, and open the same SQLite file (WAL lets them run beside a live server).
 import { ConfigError, baseUrl, loadConfig, rtmpServerUrl } from "./config";
 import { createApp, openDatabase } from "./app";
+import { TOP_BODY_LIMIT } from "./http/body-limit";
 import { UsageError } from "./cli/args";
 import { CommandError } from "./cli/command";
 import { COMMANDS } from "./cli/commands";
@@ -20,7 +21,8 @@ async function serve(argv: readonly string[]): Promise<void> {
   const started = performance.now();
   const lh = await createApp(config);
   await lh.start();
-  const server = lh.app.listen({ port: config.httpPort, hostname: config.host });
+  // The top body limit; per-route limits below it are checked by server/http/body-limit.ts before buffering.
+  const server = lh.app.listen({ port: config.httpPort, hostname: config.host, maxRequestBodySize: TOP_BODY_LIMIT });
   const url = baseUrl(config);
   console.log(`Livehouse is running (${Math.round(performance.now() - started)} ms)`);
   console.log(`  web:   ${url}/`);

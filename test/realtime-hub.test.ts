@@ -124,7 +124,7 @@ describe("viewer counter", () => {
     const peaks: number[] = [];
     const v = createViewerCounter({
       now: () => now, socketViewers: () => ids, socketRooms: () => [1],
-      emit: (_r, e) => events.push(e), record: (_r, c) => peaks.push(c),
+      emit: (_r, e) => events.push(e), record: (_r, c) => peaks.push(c), anonPerIp: 50,
     });
     v.ping(1, "page-viewer-1"); // same page pinging: still one viewer
     v.ping(1, "hls-only-viewer");

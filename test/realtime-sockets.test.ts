@@ -148,23 +148,56 @@ describe("chat over sockets", () => {
     erin.close();
   });
 
-  test("ban: observed by another viewer; the banned user's sessions end and sockets close", async () => {
+  test("ban: observed by another viewer; it covers this room only (chat, sockets, gifts), not the rest of the site", async () => {
+    const other = (await s.cli(["room", "create", "--owner", "cara", "--title", "Cara second"])).json.slug;
+    const giftId = (await s.cli(["gift", "create", "--name", "Pebble", "--coins", "1"])).json.id;
     const frankWeb = new WebSession(s.url);
     await frankWeb.login("frank", PASSWORD);
     expect(frankWeb.cookies.has("lh_session")).toBe(true);
     const frankPage = await WsClient.open(`${wsBase}/r/${slug}/ws`, { cookie: frankWeb.cookieHeader(), origin: s.url });
+    const frankElsewhere = await WsClient.open(`${wsBase}/api/v1/rooms/${other}/events?token=${tokens.frank}`);
     const bob = await events("bob");
-    expect((await moderate("cara", { action: "ban", username: "frank" })).status).toBe(200);
+    // A moderator (a viewer appointed by the creator) bans: the room's sockets close, nothing else does.
+    expect((await moderate("molly", { action: "ban", username: "frank" })).status).toBe(200);
     expect(await bob.waitEvent((e) => e.type === "moderation" && e.action === "ban")).toMatchObject({ username: "frank" });
     await frankPage.waitClosed();
-    const settings = await frankWeb.fetch("/settings");
-    expect(settings.status).toBe(303); // logged out everywhere
+    expect((await frankWeb.fetch("/settings")).status).toBe(200); // still signed in
+    expect((await api("frank", `/api/v1/rooms/${other}/chat`, { text: "hello from the other room" })).status).toBe(201);
+    await frankElsewhere.waitEvent(isChat("hello from the other room"));
     const r = await say("frank", "still here?");
     expect(r.status).toBe(403);
     expect((await r.json()).code).toBe("banned");
+    await expect(WsClient.open(`${wsBase}/api/v1/rooms/${slug}/events?token=${tokens.frank}`)).rejects.toThrow("refused");
+    await expect(WsClient.open(`${wsBase}/r/${slug}/ws`, { cookie: frankWeb.cookieHeader(), origin: s.url })).rejects.toThrow("refused");
+    const gift = (room: string) => api("frank", `/api/v1/rooms/${room}/gifts`, { giftId, idempotencyKey: `frank-gift-${room}` });
+    expect((await gift(slug)).status).toBe(403);
+    expect((await gift(other)).status).toBe(402); // allowed, just no coins
     expect((await moderate("cara", { action: "unban", username: "frank" })).status).toBe(200);
     expect((await say("frank", "back again")).status).toBe(201);
+    frankElsewhere.close();
     bob.close();
+  });
+
+  test("site-wide suspension is an admin action: sessions end, sockets close in every room, tokens stop working", async () => {
+    const frankWeb = new WebSession(s.url);
+    await frankWeb.login("frank", PASSWORD);
+    const frankSocket = await WsClient.open(`${wsBase}/api/v1/rooms/${slug}/events?token=${tokens.frank}`);
+    const frankId = (await (await fetch(`${s.url}/api/v1/me`, { headers: { authorization: `Bearer ${tokens.frank}` } })).json()).id;
+    // A creator is not an admin.
+    const cara = new WebSession(s.url);
+    await cara.login("cara", PASSWORD);
+    expect((await cara.postForm(`/admin/users/${frankId}/suspend`, { suspended: "1" })).status).toBe(403);
+    const root = new WebSession(s.url);
+    await root.login("root", PASSWORD);
+    await root.page("/admin");
+    expect((await root.postForm(`/admin/users/${frankId}/suspend`, { suspended: "1" })).status).toBe(303);
+    await frankSocket.waitClosed();
+    expect((await frankWeb.fetch("/settings")).status).toBe(303);
+    expect((await say("frank", "suspended?")).status).toBe(401);
+    expect((await root.page("/admin")).body).toContain("Lift suspension");
+    const lifted = await s.cli(["user", "suspend", "--username", "frank", "--lift"]);
+    expect(lifted.json).toEqual({ id: frankId, username: "frank", suspended: false });
+    expect((await say("frank", "back")).status).toBe(201);
   });
 
   test("delete: the message disappears for everyone, live and in history", async () => {

@@ -116,3 +116,18 @@ test("coins bought through Stripe are credited once", async () => {
   const check = await srv.cli(["wallet", "check"]);
   expect(check.code).toBe(0);
 }, 60_000);
+
+test("hardening 4: a coin purchase paid with the wrong amount or currency credits nothing", async () => {
+  const me = api(srv.url, buyer.token);
+  const before = (await (await me("/api/v1/me/wallet")).json()).coins;
+  const p = await (await me("/api/v1/me/coins/purchases", { pack: "p1200", provider: "stripe", idempotencyKey: "coins-purchase-cheap" })).json();
+  const cheap = await deliver(sessionEvent("evt_coins_cheap", "checkout.session.completed", `coins:${p.id}`, { amount_total: 1 }));
+  expect((await cheap.json()).outcome).toMatch(/^refused: paid 1 usd/);
+  const euro = await deliver(sessionEvent("evt_coins_eur", "checkout.session.completed", `coins:${p.id}`, { amount_total: 999, currency: "eur" }));
+  expect((await euro.json()).outcome).toMatch(/^refused: paid 999 eur/);
+  expect((await (await me("/api/v1/me/wallet")).json()).coins).toBe(before);
+  // The right amount still settles it afterwards.
+  const right = await deliver(sessionEvent("evt_coins_right", "checkout.session.completed", `coins:${p.id}`, { amount_total: 999 }));
+  expect((await right.json()).outcome).toBe("coins credited");
+  expect((await (await me("/api/v1/me/wallet")).json()).coins).toBe(before + 1200);
+}, 60_000);

@@ -5,6 +5,13 @@ import * as store from "./storage";
 import { hashSecret, randomToken } from "./secrets";
 import { validateDisplayName, validatePassword, validateUsername } from "./validate";
 
+declare module "../events/bus" {
+  interface Facts {
+    /** An admin suspended the account: its sockets close everywhere. */
+    "user.suspended": { userId: number };
+  }
+}
+
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -39,6 +46,14 @@ export async function createFirstAdmin(db: Database, input: { username: string; 
 
 // A fixed hash to compare against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: Promise<string> | null = null;
+
+/**
+ * The name as login matches it: trimmed, and case-folded the way the username column's COLLATE NOCASE folds
+ * (ASCII only), so every spelling that reaches one account shares one rate-limit key.
+ */
+export function loginKey(username: string): string {
+  return username.trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
 
 export async function verifyLogin(db: Database, username: string, password: string): Promise<User | null> {
   const user = store.getUserByUsername(db, username.trim());
@@ -75,6 +90,17 @@ export function changeRole(db: Database, actor: User, targetId: number, role: Ro
   if (actor.role !== "admin") return false;
   if (actor.id === targetId && role !== "admin") return false; // never lock the last door from the inside
   return store.setRole(db, targetId, role);
+}
+
+/**
+ * Site-wide suspension, an admin action (a room ban covers one room only): the account cannot sign in, its
+ * sessions end and its tokens stop working (both check `disabled`). Admins cannot suspend themselves.
+ */
+export function setSuspended(db: Database, actor: User | null, targetId: number, suspended: boolean): boolean {
+  if (actor !== null && (actor.role !== "admin" || actor.id === targetId)) return false;
+  if (!store.setDisabled(db, targetId, suspended)) return false;
+  if (suspended) store.deleteUserSessions(db, targetId);
+  return true;
 }
 
 export function createAccessToken(db: Database, userId: number, name: string, now = Date.now()): { token: string; id: number } {

@@ -1,7 +1,7 @@
-import { required, flag } from "../cli/args";
+import { flag, has, required } from "../cli/args";
 import { CommandError, fieldErrors, type Command } from "../cli/command";
 import { userFlag } from "../cli/lookup";
-import { createAccessToken, createUser } from "./accounts";
+import { createAccessToken, createUser, setSuspended } from "./accounts";
 import { ROLES, type Role } from "./model";
 
 export const accountsCommands: Command[] = [
@@ -17,6 +17,16 @@ export const accountsCommands: Command[] = [
       });
       if (!r.ok) throw fieldErrors(r.errors);
       return { id: r.value.id, username: r.value.username, role: r.value.role };
+    },
+  },
+  {
+    name: "user suspend",
+    usage: "user suspend --username U [--lift]",
+    run(argv, { db }) {
+      const user = userFlag(db, argv, "--username");
+      const suspended = !has(argv, "--lift");
+      setSuspended(db, null, user.id, suspended);
+      return { id: user.id, username: user.username, suspended };
     },
   },
   {

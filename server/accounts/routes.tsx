@@ -32,6 +32,7 @@ export function accountsRoutes(deps: Deps) {
   // Per ip+username and per ip: slows guessing one account and spraying many.
   const loginByAccount = createRateLimiter({ max: 5, windowMs: 60_000 });
   const loginByIp = createRateLimiter({ max: 30, windowMs: 60_000 });
+  const signupByIp = createRateLimiter({ max: deps.config.signupsPerIpPerHour, windowMs: 3600_000 });
 
   /** Starts a new session (killing the visitor's previous one, so the id rotates) and sets its cookie. */
   function signIn(ctx: ReqCtx, cookie: Record<string, Cookie<unknown>>, userId: number): void {
@@ -60,13 +61,14 @@ export function accountsRoutes(deps: Deps) {
       "/login",
       async ({ ctx, body, cookie, query }) => {
         const ip = ctx.ip ?? "local";
-        const wait = Math.max(loginByIp.hit(ip), loginByAccount.hit(`${ip}|${body.username.toLowerCase()}`));
+        const account = `${ip}|${accounts.loginKey(body.username)}`;
+        const wait = Math.max(loginByIp.hit(ip), loginByAccount.hit(account));
         if (wait > 0) {
           return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.rateLimited", { seconds: wait }) }, 429);
         }
         const user = await accounts.verifyLogin(db, body.username, body.password);
         if (!user) return authView({ ctx, kind: "login", values: body, message: ctx.t("auth.badLogin") }, 401);
-        loginByAccount.reset(`${ip}|${body.username.toLowerCase()}`);
+        loginByAccount.reset(account);
         signIn(ctx, cookie, user.id);
         return redirect(safeNext(query.next), ctx.isHtmx);
       },
@@ -77,6 +79,8 @@ export function accountsRoutes(deps: Deps) {
       "/signup",
       async ({ ctx, body, cookie }) => {
         if (accounts.countUsers(db) === 0) return redirect("/setup", ctx.isHtmx);
+        const wait = signupByIp.hit(ctx.ip ?? "local", deps.now());
+        if (wait > 0) return authView({ ctx, kind: "signup", values: body, message: ctx.t("auth.rateLimited", { seconds: wait }) }, 429);
         const r = await accounts.createUser(db, { ...body, role: "viewer" }, deps.now());
         if (!r.ok) return authView({ ctx, kind: "signup", values: body, errors: r.errors }, 422);
         deps.bus.emit("user.created", { userId: r.value.id, username: r.value.username });
@@ -143,5 +147,17 @@ export function accountsRoutes(deps: Deps) {
         return ctx.isHtmx ? fragment(<UserRow ctx={ctx} user={user} />) : redirect("/admin");
       },
       { params: t.Object({ id: t.Numeric() }), body: t.Object({ role: t.Union(ROLES.map((r) => t.Literal(r))), _csrf: t.Optional(t.String()) }) },
+    )
+    .post(
+      "/admin/users/:id/suspend",
+      ({ ctx, params, body }) => {
+        if (!ctx.user) return requireUser(ctx);
+        const suspended = body.suspended === "1";
+        if (!accounts.setSuspended(db, ctx.user, params.id, suspended)) return forbidden(ctx);
+        if (suspended) deps.bus.emit("user.suspended", { userId: params.id });
+        const user = accounts.getUserById(db, params.id)!;
+        return ctx.isHtmx ? fragment(<UserRow ctx={ctx} user={user} />) : redirect("/admin");
+      },
+      { params: t.Object({ id: t.Numeric() }), body: t.Object({ suspended: t.Union([t.Literal("1"), t.Literal("0")]), _csrf: t.Optional(t.String()) }) },
     );
 }

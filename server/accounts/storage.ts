@@ -48,6 +48,10 @@ export function listUsers(db: Database, limit = 200): User[] {
   return db.query<UserRow, [number]>(`SELECT ${USER_COLS} FROM users ORDER BY id LIMIT ?`).all(limit).map(toUser);
 }
 
+export function setDisabled(db: Database, userId: number, disabled: boolean): boolean {
+  return db.query("UPDATE users SET disabled = ? WHERE id = ?").run(disabled ? 1 : 0, userId).changes === 1;
+}
+
 export function setRole(db: Database, userId: number, role: Role): boolean {
   return db.query("UPDATE users SET role = ? WHERE id = ?").run(role, userId).changes === 1;
 }

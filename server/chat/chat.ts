@@ -2,7 +2,7 @@
 // per-broadcast offsets and stats, retention. Plain functions over the database; events leave through the bus
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
 import type { User } from "../accounts/model";
-import { deleteUserSessions, getUserByUsername } from "../accounts/accounts";
+import { getUserByUsername } from "../accounts/accounts";
 import type { Deps } from "../deps";
 import { createRateLimiter } from "../lib/rate-limit";
 import type { RoomEvent } from "../realtime/model";
@@ -21,8 +21,8 @@ declare module "../events/bus" {
 export interface ChatHooks {
   /** Delivers an event only to this user's sockets in the room (blocked messages, notices). */
   toUser(roomId: number, userId: number, event: RoomEvent): void;
-  /** Closes every socket of this user (after a ban). */
-  disconnectUser(userId: number): void;
+  /** Closes this user's sockets in one room (a room ban), or in every room when roomId is left out. */
+  disconnectUser(userId: number, roomId?: number): void;
 }
 
 export interface Sender {
@@ -45,6 +45,14 @@ export function toEvent(m: ChatMessage): ChatEvent {
     type: "chat", id: m.id, user: m.kind === "bot" ? null : { username: m.username, displayName: m.displayName },
     text: m.text, parts: m.parts, bot: m.kind === "bot", at: m.createdAt, offsetMs: m.offsetMs,
   };
+}
+
+/**
+ * A room ban (not a timeout) in force for this user or address. It covers that room only: its chat, its sockets
+ * and its gifts; the account stays signed in everywhere else (site-wide suspension is an admin action).
+ */
+export function bannedFrom(db: Deps["db"], roomId: number, userId: number, ip: string | null, now: number): boolean {
+  return store.activeBan(db, roomId, userId, ip, now)?.until === null;
 }
 
 export function createChat(deps: Deps, hooks: ChatHooks) {
@@ -169,8 +177,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
         return { ok: true };
       case "ban":
         store.insertBan(db, { roomId: room.id, userId: target!.id, ip: a.ip ? lastIp.get(target!.id) ?? null : null, until: null, byUserId: actor.id, now: at });
-        deleteUserSessions(db, target!.id);
-        hooks.disconnectUser(target!.id);
+        hooks.disconnectUser(target!.id, room.id);
         emit(room.id, { type: "moderation", action: "ban", username: target!.username });
         return { ok: true };
       case "unban":

@@ -7,6 +7,7 @@ import { GiftBar, GoalBar, TopGifters } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
 import { isCreator } from "../accounts/model";
 import { forbidden, managedRoom, notFoundPage, requireAdmin, requireUser } from "../http/guards";
+import { bannedFrom } from "../chat/chat";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
 import { createRateLimiter } from "../lib/rate-limit";
@@ -63,6 +64,7 @@ export function giftsRoutes(deps: Deps) {
         if (!body.idempotencyKey) return jsonError(422, "idempotencyKey is required: a unique string per send, reused only to retry that send");
         const room = rooms.getRoomBySlug(deps.db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (bannedFrom(deps.db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
         const wait = limiter.hit(String(ctx.user.id), deps.now());
         if (wait > 0) return json({ error: `too many gifts: try again in ${wait} s`, retryAfter: wait }, 429, { "retry-after": String(wait) });
         const r = gifts.sendGift(db, {

@@ -42,7 +42,9 @@ interface NmsRtmp {
   /** Set by the connect command. */
   streamApp?: string;
   /** The chunk being parsed: carries the stream id a client asked on before NMS accepted it. */
-  parserPacket?: { header?: { stream_id?: number } };
+  parserPacket?: { header?: { stream_id?: number; length?: number } };
+  /** Reads a chunk's message header (length, type, stream id); NMS then allocates the declared length. */
+  chunkMessageHeaderRead(): number;
   onConnectCallback: (req: unknown) => void;
   onPlayCallback: () => void;
   onPushCallback: () => void;

@@ -33,8 +33,17 @@ export interface IngestOptions {
 }
 
 const APP = "live";
-/** Unauthenticated sockets that never publish are dropped after this long. */
+/** Unauthenticated sockets that never publish are dropped after this long without data. */
 const IDLE_MS = 15_000;
+// Before a stream key was accepted a socket costs us as little as possible (a trickling client once kept a socket
+// forever; a chunk header declaring 16 MB made NMS allocate 16 MB): an absolute deadline for handshake + publish
+// whatever the client sends, a cap on such sockets per address, and a cap on the message size NMS may allocate.
+/** Handshake, connect and an accepted publish must all happen within this long. */
+export const AUTH_DEADLINE_MS = 10_000;
+/** Connections per address that have not published yet (OBS needs one per output). */
+export const MAX_PENDING_PER_IP = 5;
+/** Largest RTMP message before publish: connect/createStream/publish commands are a few hundred bytes. */
+export const MAX_PRE_PUBLISH_MESSAGE = 64 * 1024;
 
 // NMS logs stream paths, which would carry stream keys; our own log lines say what matters.
 nmsLogger.log = () => {};
@@ -57,6 +66,8 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
   const active = new Map<string, { roomId: number; session: RtmpSession }>();
   /** Room of each authorized publishing session, by NMS session id. */
   const roomIds = new Map<string, number>();
+  /** Sockets per address that have not been accepted as publishers yet. */
+  const pending = new Map<string, number>();
   let server: Server | null = null;
 
   function refuse(session: RtmpSession, code: string, description: string, why: string): void {
@@ -79,6 +90,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
       return refuse(session, "NetStream.Publish.BadName", "this room is already live", `room ${room.slug} already has a publisher`);
     }
     roomIds.set(session.id, room.roomId);
+    accepted.get(session)?.();
     // NMS keys broadcasts by stream path: use the slug so the key never lives in NMS state or logs.
     original.call(session.rtmp, { ...msg, streamName: room.slug });
     session.broadcast.publishGraceMs = opts.graceMs;
@@ -126,11 +138,45 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     opts.onUnpublish(entry.roomId);
   };
 
+  /** Ends a session's pre-publish limits once its stream key was accepted. */
+  const accepted = new WeakMap<RtmpSession, () => void>();
+
   function handle(socket: Socket): void {
+    const ip = socket.remoteAddress ?? "?";
+    if ((pending.get(ip) ?? 0) >= MAX_PENDING_PER_IP) {
+      opts.log(`rtmp: refusing ${ip}: ${MAX_PENDING_PER_IP} connections from it have not published yet`);
+      socket.destroy();
+      return;
+    }
+    pending.set(ip, (pending.get(ip) ?? 0) + 1);
+    let unauthenticated = true;
+    const deadline = setTimeout(() => {
+      opts.log(`rtmp: dropping ${ip}: no accepted publish within ${AUTH_DEADLINE_MS / 1000} s`);
+      socket.destroy();
+    }, AUTH_DEADLINE_MS);
+    const release = () => {
+      if (!unauthenticated) return;
+      unauthenticated = false;
+      clearTimeout(deadline);
+      const n = (pending.get(ip) ?? 1) - 1;
+      if (n > 0) pending.set(ip, n);
+      else pending.delete(ip);
+    };
     sockets.add(socket);
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     const session = new RtmpSession(socket);
+    accepted.set(session, release);
     const rtmp = session.rtmp;
+    // NMS allocates a message's whole declared length once its first chunk header was read: refuse big ones
+    // as soon as the header says so, until the stream key was accepted (the throw reaches the data handler
+    // below, which drops the socket).
+    const readHeader = rtmp.chunkMessageHeaderRead;
+    rtmp.chunkMessageHeaderRead = function (this: NmsRtmp) {
+      const offset = readHeader.call(this);
+      const length = this.parserPacket?.header?.length ?? 0;
+      if (unauthenticated && length > MAX_PRE_PUBLISH_MESSAGE) throw new Error(`a ${length}-byte message before publish`);
+      return offset;
+    };
     const originalPublish = rtmp.onPublish;
     rtmp.onPublish = (msg) => onPublish(session, originalPublish, msg);
     // Only publishers are served: playback is HLS over HTTP.
@@ -155,6 +201,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
       }
     });
     socket.on("close", () => {
+      release();
       sockets.delete(socket);
       roomIds.delete(session.id);
       try {

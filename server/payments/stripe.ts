@@ -6,7 +6,7 @@ import Stripe from "stripe";
 import type { Config } from "../config";
 import { CURRENCIES, type Order } from "../shop/model";
 import { getOrder, markPaid, markPaidLate, releaseOrder, type ShopEnv } from "../shop/orders";
-import { fulfilCoinPurchase, cancelCoinPurchase } from "./coins";
+import { cancelCoinPurchase, fulfilCoinPurchase, getCoinPurchase } from "./coins";
 import type { PaymentProvider } from "../shop/providers";
 import * as store from "./storage";
 
@@ -68,9 +68,13 @@ export function stripeProvider(config: Config, baseUrl: string, clientFor: (key:
   };
 }
 
-function amountMatches(o: Order, s: Stripe.Checkout.Session): string | null {
-  if (s.amount_total !== o.totalMinor || (s.currency ?? "").toUpperCase() !== o.currency) {
-    return `paid ${s.amount_total} ${s.currency} but order ${o.id} costs ${o.totalMinor} ${o.currency}`;
+/**
+ * What a completed session must have charged before anything is fulfilled: the exact amount in the exact currency
+ * of what we sold (an order, a coin pack; tickets and memberships use the same check).
+ */
+export function paidAmountProblem(s: Pick<Stripe.Checkout.Session, "amount_total" | "currency">, expected: { minor: number; currency: string; what: string }): string | null {
+  if (s.amount_total !== expected.minor || (s.currency ?? "").toUpperCase() !== expected.currency) {
+    return `paid ${s.amount_total} ${s.currency} but ${expected.what} costs ${expected.minor} ${expected.currency}`;
   }
   return null;
 }
@@ -109,7 +113,13 @@ function effect(env: ShopEnv, event: Stripe.Event, now: number): string {
   const id = Number(rawId);
   if (!Number.isSafeInteger(id) || id < 1) return "ignored: no reference";
   if (kind === "coins") {
-    if (paid && s.payment_status === "paid") return fulfilCoinPurchase(env.db, id, paymentRef(s), now) ? "coins credited" : "coins already settled";
+    if (paid && s.payment_status === "paid") {
+      const purchase = getCoinPurchase(env.db, id);
+      if (!purchase) return "ignored: no such coin purchase";
+      const problem = paidAmountProblem(s, { minor: purchase.priceMinor, currency: purchase.currency, what: `coin purchase ${id}` });
+      if (problem) return "refused: " + problem;
+      return fulfilCoinPurchase(env.db, id, paymentRef(s), now) ? "coins credited" : "coins already settled";
+    }
     if (gone) return cancelCoinPurchase(env.db, id, now) ? "coin purchase cancelled" : "stale";
     return "awaiting payment";
   }
@@ -118,7 +128,7 @@ function effect(env: ShopEnv, event: Stripe.Event, now: number): string {
   if (!order || order.provider !== "stripe") return "ignored: no such stripe order";
   if (gone) return releaseOrder(env, id, "cancelled", "stripe: " + event.type) ? "order cancelled" : "stale";
   if (s.payment_status !== "paid") return "awaiting payment";
-  const problem = amountMatches(order, s);
+  const problem = paidAmountProblem(s, { minor: order.totalMinor, currency: order.currency, what: `order ${order.id}` });
   if (problem) return "refused: " + problem;
   const r = markPaid(env, id, { by: "stripe", ref: paymentRef(s) });
   if (!r.ok) return "refused: " + r.message;

@@ -9,6 +9,8 @@ export function walletProvider(): PaymentProvider {
     enabled: () => true,
     accepts: (currency) => currency === "COIN",
     charge(db, order) {
+      // A 0-coin order (a free item or a 0-coin flash sale) is paid at once and moves nothing in the ledger.
+      if (order.totalMinor === 0) return { ok: true, paid: true, ref: "free" };
       const r = transferCoins(db, {
         payerId: order.buyerId, legs: [{ userId: order.sellerId, coins: order.totalMinor }], reason: "order",
         ref: `order:${order.id}`, idempotencyKey: `order:${order.id}`,
@@ -19,6 +21,7 @@ export function walletProvider(): PaymentProvider {
     },
     payUrl: () => null,
     refundInTx(db, order) {
+      if (order.totalMinor === 0) return null;
       const r = transferCoins(db, {
         payerId: order.sellerId, legs: [{ userId: order.buyerId, coins: order.totalMinor }], reason: "refund",
         ref: `order:${order.id}`, idempotencyKey: `refund:order:${order.id}`,

@@ -196,9 +196,9 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderer
     toUser(roomId: number, userId: number, event: RoomEvent): void {
       for (const m of byUser.get(userId) ?? []) if (m.roomId === roomId) send(m, event);
     },
-    /** 1008 "policy violation": pages do not reconnect. */
-    disconnectUser(userId: number): void {
-      for (const m of [...(byUser.get(userId) ?? [])]) closeQuietly(m, 1008, "banned");
+    /** 1008 "policy violation": pages do not reconnect. A room ban passes its room; a suspension passes none. */
+    disconnectUser(userId: number, roomId?: number): void {
+      for (const m of [...(byUser.get(userId) ?? [])]) if (roomId === undefined || m.roomId === roomId) closeQuietly(m, 1008, roomId === undefined ? "suspended" : "banned");
     },
     /** Distinct page viewers connected to the room right now. */
     viewerIds(roomId: number): string[] {

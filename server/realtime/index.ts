@@ -23,6 +23,7 @@ export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; histor
     socketRooms: hub.roomIds,
     emit: (roomId, event) => deps.bus.emit("room.event", { roomId, event }),
     record: chat.recordViewers,
+    anonPerIp: deps.config.anonViewersPerIp,
   });
   /** Rendered chat history per room and language, dropped when the room's chat changes. */
   const historyCache = new Map<string, string>();

@@ -8,7 +8,7 @@ import type { ServerWebSocket } from "bun";
 import { Elysia, t } from "elysia";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
-import type { Chat } from "../chat/chat";
+import { bannedFrom, type Chat } from "../chat/chat";
 import type { ChatEvent, NoticeCode, Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../deps";
@@ -18,7 +18,7 @@ import { translator, type Lang, type Translate } from "../i18n";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
-import { VIEWER_ID, type ViewerCounter } from "./viewers";
+import { VIEWER_ID, viewerKey, type ViewerCounter } from "./viewers";
 
 interface Conn {
   member: Member;
@@ -140,7 +140,8 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (!sameOrigin(request)) return jsonError(403, "cross-origin socket refused");
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
-        const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
+        if (ctx.user && bannedFrom(db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
+        const viewerId = viewerKey(ctx.user?.id ?? null, ctx.ip, query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`);
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
           init: { room, ip: ctx.ip, user: authOf(ctx, request), csrf: ctx.csrf }, conn: null,
@@ -156,7 +157,9 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
         // A cookie is ambient authority: another site must not open a socket that writes as the visitor.
         if (!ctx.viaToken && ctx.user && !sameOrigin(request)) return jsonError(403, "cross-origin socket with cookies refused; use a token");
-        if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
+        const room = rooms.getRoomBySlug(db, params.slug);
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (ctx.user && bannedFrom(db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
       },
       open(ws) {
         const { ctx, params, request } = ws.data;
@@ -183,7 +186,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (!VIEWER_ID.test(query.v)) return jsonError(422, "v must be 8-40 letters, digits, _ or -");
         const wait = pingsByIp.hit(ctx.ip ?? "unknown", deps.now());
         if (wait > 0) return jsonError(429, `too many pings; retry in ${wait} s`);
-        deps.viewers.ping(room.id, query.v);
+        deps.viewers.ping(room.id, viewerKey(ctx.user?.id ?? null, ctx.ip, query.v));
         return new Response(null, { status: 204 });
       },
       { query: t.Object({ v: t.String({ maxLength: 40 }) }) },

@@ -1,6 +1,10 @@
 // Viewer counts: page viewers with an open socket plus HLS-only viewers who ping (like Owncast: the player pings
 // every 4 s and a viewer expires 15 s after its last ping). One viewer id per page load, so a page that both
 // holds a socket and pings counts once. A changed count is pushed as a "viewers" event at most every tick.
+// Viewer ids come from the client, so they are not trusted alone (300 made-up ids once made "300 viewers"): a
+// signed-in viewer counts once per account (viewerKey "u|<id>"), and anonymous viewers ("a|<ip>|<id>") count at
+// most anonPerIp per address — enough for a classroom behind one NAT, whose students count by account once
+// they sign in.
 import type { RoomEvents } from "./model";
 
 export const PING_EVERY_MS = 4_000;
@@ -8,12 +12,25 @@ export const PING_EXPIRY_MS = 15_000;
 const TICK_MS = 2_000;
 export const VIEWER_ID = /^[A-Za-z0-9_-]{8,40}$/;
 
+/** The identity a viewer is counted under: the account when signed in, else the page's id under its address. */
+export function viewerKey(userId: number | null, ip: string | null, viewerId: string): string {
+  return userId !== null ? `u|${userId}` : `a|${ip ?? "?"}|${viewerId}`;
+}
+
+/** The address an anonymous key was seen from ("?" when unknown); null for a signed-in viewer. */
+function anonAddress(key: string): string | null {
+  if (key.startsWith("u|")) return null;
+  return key.startsWith("a|") ? key.slice(2, key.lastIndexOf("|")) : "?";
+}
+
 export function createViewerCounter(deps: {
   now: () => number;
   socketViewers(roomId: number): string[];
   socketRooms(): number[];
   emit(roomId: number, event: RoomEvents["viewers"]): void;
   record(roomId: number, count: number): void;
+  /** Anonymous viewers counted per address and room. */
+  anonPerIp: number;
 }) {
   const pings = new Map<number, Map<string, number>>();
   const last = new Map<number, number>();
@@ -23,7 +40,15 @@ export function createViewerCounter(deps: {
     const ids = new Set(deps.socketViewers(roomId));
     const now = deps.now();
     for (const [id, expires] of pings.get(roomId) ?? []) if (expires > now) ids.add(id);
-    return ids.size;
+    let n = 0;
+    const perIp = new Map<string, number>();
+    for (const id of ids) {
+      const ip = anonAddress(id);
+      if (ip === null) n++;
+      else perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+    }
+    for (const c of perIp.values()) n += Math.min(c, deps.anonPerIp);
+    return n;
   }
 
   function tick(): void {

@@ -2,7 +2,8 @@
 // order, with its conditional stock decrement), but the orders that arrive in one event-loop turn share one
 // IMMEDIATE transaction, so a burst costs one fsync (synchronous=FULL) instead of one per order. Nobody gets an
 // answer before the shared COMMIT returned, so a 201 still means "on disk"; if the COMMIT fails, every order of
-// the batch fails and none was written.
+// the batch fails and none was written. An unexpected error inside one order (not a refusal) rolls back that
+// order's savepoint and rejects only that order: one order can never fail another.
 import type { Service } from "../deps";
 import type { PlaceOrderInput } from "./model";
 import { announcePlaced, placeOrderTx, type Charge, type PlaceResult, type ShopEnv } from "./orders";
@@ -29,16 +30,30 @@ export function createCheckoutQueue(env: ShopEnv, maxBatch = 500): CheckoutQueue
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(batch.length);
     if (queue.length) schedule();
-    let results: PlaceResult[];
+    type Outcome = { ok: true; result: PlaceResult } | { ok: false; err: unknown };
+    let outcomes: Outcome[];
     try {
-      results = env.db.transaction(() => batch.map((p) => placeOrderTx(env, p.input, p.charge))).immediate();
+      outcomes = env.db.transaction(() =>
+        batch.map((p): Outcome => {
+          try {
+            return { ok: true, result: placeOrderTx(env, p.input, p.charge) };
+          } catch (err) {
+            return { ok: false, err };
+          }
+        }),
+      ).immediate();
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
     for (const [i, p] of batch.entries()) {
-      announcePlaced(env, results[i]!);
-      p.resolve(results[i]!);
+      const o = outcomes[i]!;
+      if (!o.ok) {
+        p.reject(o.err);
+        continue;
+      }
+      announcePlaced(env, o.result);
+      p.resolve(o.result);
     }
   }
 

@@ -7,7 +7,7 @@ import { validateFlashSale } from "./validate";
 export function createFlashSale(
   db: MoneyDb, product: Product, input: { priceMinor: number; quantity: number; perBuyerLimit: number; startsAt: number; endsAt: number }, now: number,
 ): { ok: true; value: FlashSale } | { ok: false; errors: FieldError[] } {
-  const errors = validateFlashSale(input, stockOf(product));
+  const errors = validateFlashSale(input, stockOf(product), product.currency);
   if (input.endsAt <= now) errors.push({ field: "endsAt", message: "shop.error.window" });
   if (store.currentFlashSale(db, product.id, now)) errors.push({ field: "startsAt", message: "shop.error.saleExists" });
   if (errors.length) return { ok: false, errors };

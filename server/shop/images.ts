@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { checkImageUpload, contentHash, storeImage } from "../lib/images";
 
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 export const MAX_IMAGES = 4;
 export const IMAGE_NAME = /^\d+-[0-9a-f]{16}(-t\.jpg|\.(jpg|png|webp))$/;
 

@@ -9,7 +9,7 @@ import type { Bus } from "../events/bus";
 import { saleState, type Order, type OrderRefusal, type OrderStatus, type PlaceOrderInput, type Product, type ProviderName } from "./model";
 import { unitPrice } from "./products";
 import * as store from "./storage";
-import { validateAddress, validateIdempotencyKey, validateQuantity } from "./validate";
+import { totalOverCap, validateAddress, validateIdempotencyKey, validateQuantity } from "./validate";
 
 declare module "../events/bus" {
   interface Facts {
@@ -25,6 +25,8 @@ export interface ShopEnv {
   bus: Bus;
   now: () => number;
   reservationMs: number;
+  /** Units of one product a buyer may hold in unpaid orders (default 10, the config's default). */
+  maxUnpaidPerProduct?: number;
 }
 
 export type ChargeResult = { ok: true; paid: boolean; ref?: string } | { ok: false; refusal: OrderRefusal };
@@ -114,6 +116,14 @@ export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charg
     }
     if (input.expectedUnitPriceMinor !== null && input.expectedUnitPriceMinor !== price) {
       throw new Refused(invalid("price", `the price is ${price} ${p.currency} (minor units), not ${input.expectedUnitPriceMinor}`));
+    }
+    const overCap = totalOverCap(p.currency, price, input.quantity);
+    if (overCap) throw new Refused(invalid("quantity", overCap));
+    // An order that stays pending holds stock without paying: cap what one buyer may hold per product.
+    if (!charge) {
+      const cap = env.maxUnpaidPerProduct ?? 10;
+      const held = store.unpaidQuantity(db, input.buyerId, p.id);
+      if (held + input.quantity > cap) throw new Refused({ kind: "limit", message: `at most ${cap} unpaid units of one product at a time (you hold ${held}); pay or cancel an order first` });
     }
     const took = variant ? store.takeVariantStock(db, variant.id, input.quantity) : store.takeProductStock(db, p.id, input.quantity);
     if (!took) throw new Refused({ kind: "sold_out", message: "sold out" });

@@ -28,6 +28,10 @@ import { validateTracking } from "./validate";
 
 const form = { _csrf: t.Optional(t.String()) };
 
+function badDateFilter(ctx: ReqCtx): Response {
+  return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("shop.error.dateFilter")} status={422} />, 422);
+}
+
 function productInput(v: ProductFormValues): { input: ProductInput; errors: FieldError[] } {
   const currency = v.currency.trim().toUpperCase();
   const priceMinor = parseAmount(v.price, currency);
@@ -112,12 +116,19 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     );
   }
 
+  /** null when a date filter is not a real YYYY-MM-DD day (e.g. 9999-99-99): the caller answers 422. */
   function studioFilter(q: Record<string, string | undefined>) {
-    const day = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(s + "T00:00:00Z") : null);
+    const day = (s: string | undefined) => {
+      if (!s) return null;
+      const ms = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(s + "T00:00:00Z") : NaN;
+      return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(s) ? ms : NaN;
+    };
+    const from = day(q.from);
     const to = day(q.to);
+    if (Number.isNaN(from) || Number.isNaN(to)) return null;
     return {
       status: ORDER_STATUSES.includes(q.status as OrderStatus) ? (q.status as OrderStatus) : null, productId: parseInteger(q.product),
-      from: day(q.from), to: to === null ? null : to + 86_400_000, q: q.q?.trim().slice(0, 100) || null,
+      from, to: to === null ? null : to + 86_400_000, q: q.q?.trim().slice(0, 100) || null,
     };
   }
 
@@ -378,13 +389,16 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return forbidden(ctx);
       const filter = studioFilter(query);
+      if (!filter) return badDateFilter(ctx);
       return html(<StudioOrdersPage ctx={ctx} orders={listOrdersBySeller(shop.env.db, ctx.user.id, filter, 500)} filter={filter} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} query={new URL(request.url).search} />);
     })
     .get("/studio/shop/orders.csv", ({ ctx, query }) => {
       const me = requireUser(ctx);
       if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return forbidden(ctx);
-      const csv = ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, studioFilter(query), 100_000));
+      const filter = studioFilter(query);
+      if (!filter) return badDateFilter(ctx);
+      const csv = ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, filter, 100_000));
       return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"` } });
     })
     .post(

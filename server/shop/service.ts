@@ -27,7 +27,7 @@ export interface Shop {
 
 /** `providers` come from server/payments (built by app.tsx), so the shop never imports payments. */
 export function createShop(deps: Deps, providers: Providers): Shop {
-  const env: ShopEnv = { db: deps.moneyDb, bus: deps.bus, now: deps.now, reservationMs: deps.config.orderReservationMs };
+  const env: ShopEnv = { db: deps.moneyDb, bus: deps.bus, now: deps.now, reservationMs: deps.config.orderReservationMs, maxUnpaidPerProduct: deps.config.maxUnpaidPerProduct };
   const live = trackBroadcasts(deps.bus, deps.db, deps.now);
   let offPurchases: (() => void) | null = null;
   const queue = createCheckoutQueue(env);

@@ -195,6 +195,10 @@ export interface NewOrder {
   idempotencyKey: string; requestHash: string; shippingAddress: string | null; reservedUntil: number; now: number;
 }
 
+export function unpaidQuantity(db: Database, buyerId: number, productId: number): number {
+  return db.query<{ n: number }, [number, number]>("SELECT COALESCE(SUM(quantity), 0) AS n FROM orders WHERE buyer_id = ? AND product_id = ? AND status = 'pending'").get(buyerId, productId)!.n;
+}
+
 export function insertOrder(db: Database, o: NewOrder): number {
   return db
     .query<{ id: number }, (string | number | null)[]>(

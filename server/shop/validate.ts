@@ -1,18 +1,30 @@
 // Domain validators: each returns a FieldError (message = i18n key) or null. Routes also validate shape with `t`.
 import type { MessageKey } from "../i18n";
 import { isCurrency, PROVIDERS, type FieldError, type ProductInput, type ProviderName } from "./model";
+import { MAX_COINS } from "../wallet/wallet";
 
 const MAX_MINOR = 100_000_000_00;
+
+/** The highest unit price a product may carry: COIN orders are paid by one wallet transfer, capped at MAX_COINS. */
+export function maxUnitPrice(currency: string): number {
+  return currency === "COIN" ? MAX_COINS : MAX_MINOR;
+}
+
+/** A COIN order whose total the wallet cannot move in one transfer; null when the total is fine. */
+export function totalOverCap(currency: string, unitMinor: number, quantity: number): string | null {
+  return currency === "COIN" && unitMinor * quantity > MAX_COINS ? `the total (${unitMinor * quantity} coins) is above the ${MAX_COINS}-coin limit of one payment` : null;
+}
 const MAX_STOCK = 1_000_000;
 export const MAX_QUANTITY = 100;
 
 const err = (field: string, message: MessageKey): FieldError => ({ field, message });
 
 export function validateProduct(p: ProductInput): FieldError[] {
+  const max = maxUnitPrice(p.currency);
   const out: (FieldError | null)[] = [
     p.title.trim().length >= 1 && p.title.trim().length <= 120 ? null : err("title", "shop.error.title"),
     p.description.length <= 5000 ? null : err("description", "shop.error.description"),
-    Number.isSafeInteger(p.priceMinor) && p.priceMinor >= 0 && p.priceMinor <= MAX_MINOR ? null : err("price", "shop.error.price"),
+    Number.isSafeInteger(p.priceMinor) && p.priceMinor >= 0 && p.priceMinor <= max ? null : err("price", "shop.error.price"),
     isCurrency(p.currency) ? null : err("currency", "shop.error.currency"),
     Number.isSafeInteger(p.stock) && p.stock >= 0 && p.stock <= MAX_STOCK ? null : err("stock", "shop.error.stock"),
     p.kind === "physical" || p.kind === "digital" ? null : err("kind", "shop.error.kind"),
@@ -21,7 +33,7 @@ export function validateProduct(p: ProductInput): FieldError[] {
   const labels = new Set<string>();
   for (const v of p.variants) {
     const bad = !v.label.trim() || v.label.length > 60 || labels.has(v.label.trim().toLowerCase()) ||
-      (v.priceMinor !== null && (!Number.isSafeInteger(v.priceMinor) || v.priceMinor < 0 || v.priceMinor > MAX_MINOR)) ||
+      (v.priceMinor !== null && (!Number.isSafeInteger(v.priceMinor) || v.priceMinor < 0 || v.priceMinor > max)) ||
       !Number.isSafeInteger(v.stock) || v.stock < 0 || v.stock > MAX_STOCK;
     if (bad) {
       out.push(err("variants", "shop.error.variants"));
@@ -52,9 +64,11 @@ export function validateTracking(t: string): FieldError | null {
   return /^[A-Za-z0-9 ._\-/#]{3,60}$/.test(t.trim()) ? null : err("tracking", "shop.error.tracking");
 }
 
-export function validateFlashSale(s: { priceMinor: number; quantity: number; perBuyerLimit: number; startsAt: number; endsAt: number }, stock: number): FieldError[] {
+export function validateFlashSale(s: { priceMinor: number; quantity: number; perBuyerLimit: number; startsAt: number; endsAt: number }, stock: number, currency: string): FieldError[] {
+  // A buyer may take perBuyerLimit units in one order: that order's total must fit one wallet payment.
+  const limit = Number.isSafeInteger(s.perBuyerLimit) && s.perBuyerLimit >= 1 ? s.perBuyerLimit : 1;
   const out: (FieldError | null)[] = [
-    Number.isSafeInteger(s.priceMinor) && s.priceMinor >= 0 && s.priceMinor <= MAX_MINOR ? null : err("salePrice", "shop.error.price"),
+    Number.isSafeInteger(s.priceMinor) && s.priceMinor >= 0 && s.priceMinor <= MAX_MINOR && !totalOverCap(currency, s.priceMinor, limit) ? null : err("salePrice", "shop.error.price"),
     Number.isSafeInteger(s.quantity) && s.quantity >= 1 && s.quantity <= stock ? null : err("saleQuantity", "shop.error.saleQuantity"),
     Number.isSafeInteger(s.perBuyerLimit) && s.perBuyerLimit >= 1 && s.perBuyerLimit <= MAX_QUANTITY ? null : err("perBuyerLimit", "shop.error.perBuyerLimit"),
     Number.isFinite(s.startsAt) && Number.isFinite(s.endsAt) && s.endsAt > s.startsAt ? null : err("endsAt", "shop.error.window"),

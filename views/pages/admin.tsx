@@ -19,6 +19,14 @@ export function UserRow({ ctx, user }: { ctx: ReqCtx; user: User }): JSX.Element
           <button type="submit" safe>{t("admin.setRole")}</button>
         </form>
       </td>
+      <td>
+        <form class="row" method="post" action={`/admin/users/${user.id}/suspend`} hx-post={`/admin/users/${user.id}/suspend`} hx-target={`#user-${user.id}`} hx-swap="outerHTML">
+          <Csrf ctx={ctx} />
+          {user.disabled ? <span class="muted" safe>{t("admin.suspended")}</span> : ""}
+          <input type="hidden" name="suspended" value={user.disabled ? "0" : "1"} />
+          <button type="submit" safe>{t(user.disabled ? "admin.unsuspend" : "admin.suspend")}</button>
+        </form>
+      </td>
     </tr>
   );
 }

@@ -1,0 +1,41 @@
+// Security headers on every response (pages, API, assets, HLS, errors). Pages may not be framed by other sites
+// (a framed studio had a usable key-rotate button); only what streamers embed in OBS or another page — the
+// overlays — may be. The Content-Security-Policy is one the pages already satisfy: every script is a file from
+// public/js (no inline scripts or handlers), styles may be inline attributes, hls.js plays from blob: URLs.
+import { Elysia } from "elysia";
+import type { Config } from "../config";
+
+/** Paths another site may frame: the OBS/browser-source overlays. */
+const EMBEDDABLE = [/^\/overlay\//, /^\/shop\/rooms\/[^/]+\/overlay$/];
+
+const POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+];
+
+export function securityHeaders(config: Pick<Config, "publicUrl">, path: string): Record<string, string> {
+  const embeddable = EMBEDDABLE.some((re) => re.test(path));
+  const h: Record<string, string> = {
+    "x-content-type-options": "nosniff",
+    // Overlay URLs carry their secret in the path: never hand our URLs to another origin.
+    "referrer-policy": "same-origin",
+    "content-security-policy": [...POLICY, embeddable ? "frame-ancestors *" : "frame-ancestors 'none'"].join("; "),
+  };
+  if (!embeddable) h["x-frame-options"] = "DENY";
+  if (config.publicUrl.startsWith("https:")) h["strict-transport-security"] = "max-age=31536000";
+  return h;
+}
+
+/** Registered first on the app: onRequest runs before routing, so even 404s, parse errors and files get them. */
+export function securityHeadersPlugin(config: Pick<Config, "publicUrl">) {
+  return new Elysia({ name: "livehouse.security-headers" }).onRequest(({ request, set }) => {
+    Object.assign(set.headers, securityHeaders(config, new URL(request.url).pathname));
+  });
+}
