@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Deps } from "../http/deps";
 import type { IngestStream } from "../ingest/rtmp";
 import { getRoomById, markLive } from "../rooms/rooms";
-import { DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
+import { buildPosterArgs, DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
 import { parseTag } from "./flv";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";
@@ -82,7 +82,7 @@ export function createMedia(deps: Deps): Media {
     live.posterBusy = true;
     live.lastPoster = Date.now();
     const tmp = join(live.dir, "poster.tmp.jpg");
-    const proc = Bun.spawn(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", segment, "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5", tmp], { stdout: "ignore", stderr: "ignore" });
+    const proc = Bun.spawn(["ffmpeg", ...buildPosterArgs(segment, tmp)], { stdout: "ignore", stderr: "ignore" });
     void proc.exited.then((code) => {
       live.posterBusy = false;
       // The broadcast may have ended (and its empty folder been removed) while ffmpeg ran: nothing to refresh.
