@@ -10,7 +10,7 @@ import { buildPosterArgs, DEFAULT_LADDER, parseLadder, planLadder, type Plan } f
 import { parseTag } from "./flv";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";
-import { SourceProbe } from "./probe";
+import { SourceProbe, type SourceInfo } from "./probe";
 import * as store from "./storage";
 import { Transcoder } from "./transcoder";
 
@@ -34,6 +34,7 @@ interface Live {
   output: BroadcastOutput | null;
   transcoder: Transcoder | null;
   timers: ReturnType<typeof setInterval>[];
+  pollTimer: ReturnType<typeof setInterval> | null;
   detach: () => void;
   lastPoster: number;
   posterBusy: boolean;
@@ -42,6 +43,7 @@ interface Live {
    * keyframe; NMS's GOP cache would start at it and cost a whole GOP of startup), then follows live. Once.
    */
   attachFirst: ((sink: (buf: Uint8Array) => void) => () => void) | null;
+  source: SourceInfo | null;
   ending: Promise<void> | null;
   /** The encoder reconnected: restart the transcoder at its first keyframe. */
   resumed: boolean;
@@ -119,16 +121,37 @@ export function createMedia(deps: Deps): Media {
     live.transcoder = new Transcoder({
       dir: live.dir, plan, attach: (sink) => live.attachFirst?.(sink) ?? live.stream.attach(sink), log: (m) => log(`media: ${live.slug}: ${m}`),
       onRun: (run, firstTs) => output.startRun(run, firstTs),
+      onLevel: (p) => output.setPlan(p, false),
     });
     live.transcoder.start();
-    live.timers.push(setInterval(() => {
+    live.pollTimer = setInterval(() => {
       try {
         output.poll();
       } catch (err) {
         log(`media: ${live.slug}: playlist update failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-    }, POLL_MS));
+    }, POLL_MS);
   }
+
+  /**
+   * The ladder started before the second keyframe on the assumption that keyframes line up with segments; when
+   * they do not (or the frame rate or bitrate changes the plan), it starts over on the corrected plan from the
+   * publish's first byte. Nothing is live yet: the copied rung cannot have cut a segment without that keyframe.
+   */
+  function replan(live: Live, plan: Plan, rearm: () => void): void {
+    const old = live.transcoder;
+    if (live.pollTimer) clearInterval(live.pollTimer);
+    live.transcoder = null;
+    live.output = null;
+    void old?.stop(0).then(() => {
+      if (live.ending) return;
+      for (const r of new Set([...plan.rungs.map((x) => x.name), ...(live.plan?.rungs.map((x) => x.name) ?? [])])) rmSync(join(live.dir, r), { recursive: true, force: true });
+      rearm();
+      startTranscoder(live, plan);
+    });
+  }
+
+  const shape = (plan: Plan) => JSON.stringify([plan.rungs.map((r) => [r.name, r.copy, r.fps, r.width, r.height]), plan.audio?.copy ?? null]);
 
   function onPublish(stream: IngestStream): void {
     const room = getRoomById(db, stream.roomId);
@@ -139,52 +162,83 @@ export function createMedia(deps: Deps): Media {
     mkdirSync(dir, { recursive: true });
     const live: Live = {
       broadcastId, roomId: room.id, slug: room.slug, dir, startedAt, stream, clockBase: Number.POSITIVE_INFINITY, plan: null, output: null,
-      transcoder: null, timers: [], detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
+      transcoder: null, timers: [], pollTimer: null, source: null, detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
     };
     bySlug.set(room.slug, live);
     byRoom.set(room.id, live);
     const probe = new SourceProbe(config.segmentSeconds);
     let probing = true;
+    /**
+     * Everything since the publish began, kept until a run on the settled plan is attached: the probe waits for
+     * keyframes (NMS's GOP cache would start at the latest one and cost a whole GOP of startup), and the early
+     * run may have to start over from the first byte.
+     */
+    let buffering = true;
+    let settled = false;
     const early: Uint8Array[] = [];
     const tee = new Set<(buf: Uint8Array) => void>();
-    live.attachFirst = (sink) => {
-      live.attachFirst = null;
-      for (const buf of early) sink(buf);
-      early.length = 0;
-      tee.add(sink);
-      return () => tee.delete(sink);
+    const arm = () => {
+      live.attachFirst = (sink) => {
+        live.attachFirst = null;
+        for (const buf of early) sink(buf);
+        if (settled) {
+          buffering = false;
+          early.length = 0;
+        }
+        tee.add(sink);
+        return () => tee.delete(sink);
+      };
     };
-    // One light observer for the whole broadcast: the arrival clock, the probe until the ladder is planned,
+    arm();
+    // One light observer for the whole broadcast: the arrival clock, the probe until the ladder is settled,
     // and the feed of the first ffmpeg run.
     live.detach = stream.attach((buf) => {
-      for (const sink of tee) sink(buf);
-      if (probing) early.push(buf);
       const tag = parseTag(buf);
+      if (live.resumed && tag?.type === "video" && tag.keyframe && !tag.config) {
+        live.resumed = false;
+        // Before the tee delivers this keyframe: the transcoder hands it to a new run.
+        live.transcoder?.restart();
+      }
+      for (const sink of tee) sink(buf);
+      if (buffering) early.push(buf);
       if (!tag || tag.type === "script") return;
       const now = Date.now();
       if (!tag.config && now - tag.ts < live.clockBase) live.clockBase = now - tag.ts;
-      if (live.resumed && tag.type === "video" && tag.keyframe && !tag.config) {
-        live.resumed = false;
-        // After this tag is delivered, so the new run's GOP cache starts at this keyframe exactly once.
-        setImmediate(() => live.transcoder?.restart());
-      }
       if (!probing) return;
       const verdict = probe.push(tag);
       if (verdict.state === "waiting") return;
-      probing = false;
       if (verdict.state === "refused") {
+        probing = buffering = false;
         early.length = 0;
         log(`media: ${room.slug}: refusing the stream from ${stream.remote}: ${verdict.reason}`);
         stream.kick(verdict.reason);
         return;
       }
       const info = verdict.info;
-      log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps} ${info.videoKbps ? ` ~${info.videoKbps} kbps` : ""} keyframes ${info.gopSeconds ?? "?"} s, audio ${info.audio?.codec ?? "none"}`);
-      startTranscoder(live, planLadder(info, ladderFor(room.id), config.segmentSeconds));
+      const seg = config.segmentSeconds;
+      if (verdict.settled) {
+        probing = false;
+        settled = true;
+      }
+      log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps}${info.videoKbps ? ` ~${info.videoKbps} kbps` : ""} keyframes ${info.gopSeconds ?? (verdict.settled ? `> ${seg}` : "?")} s, audio ${info.audio?.codec ?? "none"}${verdict.settled ? "" : " (starting before the second keyframe)"}`);
+      live.source = info;
+      // Before the second keyframe, assume it lines up with the segments (what Studio asks encoders to send).
+      const plan = planLadder(verdict.settled ? info : { ...info, gopSeconds: seg }, ladderFor(room.id), seg);
+      if (!live.plan) return startTranscoder(live, plan);
+      if (shape(plan) === shape(live.plan) || live.output?.isReady) {
+        // Only the estimates changed (the first GOP's bitrate): the master, written once playable, carries them.
+        live.output?.setPlan(plan);
+        live.plan = plan;
+        buffering = false;
+        early.length = 0;
+        return;
+      }
+      log(`media: ${room.slug}: the source does not fit the early plan (${live.plan.rungs.map((r) => r.name + (r.copy ? " copy" : "")).join(", ")}); starting over with ${plan.rungs.map((r) => r.name + (r.copy ? " copy" : "")).join(", ")}`);
+      replan(live, plan, arm);
     });
     const probeTimer = setTimeout(() => {
-      if (probing) {
-        probing = false;
+      if (probing && !live.plan) {
+        probing = buffering = false;
         early.length = 0;
         log(`media: ${room.slug}: no usable video within ${PROBE_TIMEOUT_MS / 1000} s from ${stream.remote}`);
         stream.kick("no usable video");
@@ -196,6 +250,7 @@ export function createMedia(deps: Deps): Media {
   function end(live: Live): Promise<void> {
     live.ending ??= (async () => {
       for (const t of live.timers) clearInterval(t);
+      if (live.pollTimer) clearInterval(live.pollTimer);
       live.detach();
       await live.transcoder?.stop();
       live.output?.finish();
