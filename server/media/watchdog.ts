@@ -73,13 +73,16 @@ export class Watchdog {
       if (s.now - this.outAt >= t.wedgedMs) return { act: "kill", reason: `wedged: no output for ${Math.round((s.now - this.outAt) / 1000)} s` };
     }
     this.lag = Math.max(0, s.fed - s.out);
-    if (s.now - this.since < t.settleMs) return { act: "none" };
+    // Speed is judged only on a process that gets CPU time: one that does not is frozen, not slow.
+    if (s.now - this.since < t.settleMs || s.now - this.cpuAt > t.slowForMs) return { act: "none" };
     if (this.lag > t.slowLagS) {
       this.okSince = null;
       this.slowSince ??= s.now;
       if (s.now - this.slowSince >= t.slowForMs && this.level < this.maxLevel) {
         if (s.now - this.upAt < t.recoverMs * 2) this.failedUps = Math.min(this.failedUps + 1, 3);
         this.level++;
+        this.since = s.now;
+        this.slowSince = null;
         return { act: "down", reason: `${this.lag.toFixed(1)} s behind the input` };
       }
       return { act: "none" };
@@ -94,7 +97,8 @@ export class Watchdog {
     const wait = t.recoverMs * 2 ** this.failedUps;
     if (this.level > 0 && s.now - this.okSince >= wait) {
       this.level--;
-      this.upAt = s.now;
+      this.upAt = this.since = s.now;
+      this.okSince = null;
       return { act: "up", reason: `kept up for ${Math.round((s.now - this.okSince) / 1000)} s` };
     }
     return { act: "none" };
