@@ -96,10 +96,11 @@ export class Watchdog {
     if (this.failedUps && s.now - this.upAt > t.recoverMs * 4) this.failedUps = 0;
     const wait = t.recoverMs * 2 ** this.failedUps;
     if (this.level > 0 && s.now - this.okSince >= wait) {
+      const reason = `kept up for ${Math.round((s.now - this.okSince) / 1000)} s`;
       this.level--;
       this.upAt = this.since = s.now;
       this.okSince = null;
-      return { act: "up", reason: `kept up for ${Math.round((s.now - this.okSince) / 1000)} s` };
+      return { act: "up", reason };
     }
     return { act: "none" };
   }
