@@ -65,6 +65,11 @@ function encodedRung(height: number, src: SourceInfo, topFps: number): Rung {
   };
 }
 
+/** Above this video bitrate a source is re-encoded rather than copied (kbit/s). */
+export function copyLimitKbps(src: Pick<SourceInfo, "height" | "fps">): number {
+  return 2 * kbpsFor(src.height, src.fps);
+}
+
 /**
  * Keyframes every segment length (or a whole fraction of it) let a copied rung cut clean segments; a source far
  * above the rung's bitrate is re-encoded so viewers do not get a surprise 20 Mbit/s top rung.
@@ -72,7 +77,7 @@ function encodedRung(height: number, src: SourceInfo, topFps: number): Rung {
 export function canCopy(src: SourceInfo, ladder: readonly number[], segmentSeconds: number): boolean {
   if (src.videoCodec !== "h264" || !src.videoCodecs || src.gopSeconds === null) return false;
   if (src.height > Math.max(...ladder)) return false;
-  if (src.videoKbps && src.videoKbps > 2 * kbpsFor(src.height, src.fps)) return false;
+  if (src.videoKbps && src.videoKbps > copyLimitKbps(src)) return false;
   const ratio = segmentSeconds / src.gopSeconds;
   return Math.abs(ratio - Math.round(ratio)) < 0.02 && Math.round(ratio) >= 1;
 }

@@ -49,6 +49,14 @@ export function avcCodecString(record: Uint8Array): string | null {
   return `avc1.${hex(record[1]!)}${hex(record[2]!)}${hex(record[3]!)}`;
 }
 
+const PROFILES: Record<number, string> = { 66: "Baseline", 77: "Main", 88: "Extended", 100: "High", 110: "High 10", 122: "High 4:2:2", 244: "High 4:4:4" };
+
+/** "High 3.1" from an AVCDecoderConfigurationRecord. */
+export function avcProfile(record: Uint8Array): string | null {
+  if (record.length < 4 || record[0] !== 1) return null;
+  return `${PROFILES[record[1]!] ?? `profile ${record[1]}`} ${(record[3]! / 10).toFixed(1)}`;
+}
+
 /** Width and height from the first SPS of an AVCDecoderConfigurationRecord (enough of H.264 7.3.2.1). */
 export function avcDimensions(record: Uint8Array): { width: number; height: number } | null {
   if (record.length < 8 || (record[5]! & 0x1f) < 1) return null;

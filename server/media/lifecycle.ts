@@ -6,8 +6,10 @@ import { join } from "node:path";
 import type { Deps } from "../http/deps";
 import type { IngestStream } from "../ingest/rtmp";
 import { getRoomById, markLive } from "../rooms/rooms";
-import { buildPosterArgs, DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
+import { buildPosterArgs, copyLimitKbps, DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
 import { parseTag } from "./flv";
+import { adviceFor, InputMeter } from "./health";
+import type { StreamHealth } from "./model";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";
 import { SourceProbe, type SourceInfo } from "./probe";
@@ -44,6 +46,8 @@ interface Live {
    */
   attachFirst: ((sink: (buf: Uint8Array) => void) => () => void) | null;
   source: SourceInfo | null;
+  meter: InputMeter;
+  liveAt: number | null;
   ending: Promise<void> | null;
   /** The encoder reconnected: restart the transcoder at its first keyframe. */
   resumed: boolean;
@@ -65,6 +69,8 @@ export interface Media {
   liveDir(slug: string): string | null;
   /** The live master (rung null) or rendition playlist text, from memory. */
   livePlaylist(slug: string, rung: string | null): string | null;
+  /** The room's stream health while someone publishes to it; null otherwise. */
+  health(slug: string): StreamHealth | null;
   recover(): void;
   sweep(): void;
   stopAll(): Promise<void>;
@@ -100,6 +106,7 @@ export function createMedia(deps: Deps): Media {
   function goLive(live: Live): void {
     markLive(db, live.roomId, live.startedAt);
     const at = deps.now();
+    live.liveAt = at;
     bus.emit("broadcast.started", { roomId: live.roomId, slug: live.slug, broadcastId: live.broadcastId, at });
     bus.emit("room.event", { roomId: live.roomId, event: { type: "live", live: true, slug: live.slug, hls: `/live/${live.slug}/index.m3u8`, broadcastId: live.broadcastId, at } });
     log(`media: ${live.slug} is live (broadcast ${live.broadcastId}, ${live.plan!.rungs.map((r) => r.name + (r.copy ? " copy" : "")).join(", ")}) ${at - live.startedAt} ms after publish`);
@@ -162,7 +169,7 @@ export function createMedia(deps: Deps): Media {
     mkdirSync(dir, { recursive: true });
     const live: Live = {
       broadcastId, roomId: room.id, slug: room.slug, dir, startedAt, stream, clockBase: Number.POSITIVE_INFINITY, plan: null, output: null,
-      transcoder: null, timers: [], pollTimer: null, source: null, detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
+      transcoder: null, timers: [], pollTimer: null, source: null, meter: new InputMeter(), liveAt: null, detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
     };
     bySlug.set(room.slug, live);
     byRoom.set(room.id, live);
@@ -204,6 +211,7 @@ export function createMedia(deps: Deps): Media {
       if (!tag || tag.type === "script") return;
       const now = Date.now();
       if (!tag.config && now - tag.ts < live.clockBase) live.clockBase = now - tag.ts;
+      live.meter.push(tag, buf.length, now);
       if (!probing) return;
       const verdict = probe.push(tag);
       if (verdict.state === "waiting") return;
@@ -245,6 +253,37 @@ export function createMedia(deps: Deps): Media {
       }
     }, PROBE_TIMEOUT_MS);
     live.timers.push(probeTimer);
+  }
+
+  function healthOf(live: Live): StreamHealth {
+    const now = Date.now();
+    const src = live.source;
+    const rates = live.meter.rates(now);
+    const tx = live.transcoder;
+    const stats = tx?.stats() ?? null;
+    const full = tx?.fullPlan ?? live.plan;
+    const current = tx?.plan ?? live.plan;
+    const outStats = live.output?.stats(now) ?? [];
+    const rungs = (full?.rungs ?? []).map((r) => {
+      const now_ = current?.rungs.find((x) => x.name === r.name);
+      const o = outStats.find((x) => x.name === r.name);
+      return { name: r.name, copy: r.copy, fps: now_?.fps ?? r.fps, active: !!now_ && !!o?.active, pace: o?.pace ?? null, lagSeconds: o?.lag ?? null };
+    });
+    const top = rungs.find((r) => r.active);
+    const round = (n: number | null, d = 2) => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
+    return {
+      slug: live.slug, live: live.output?.isReady ?? false, publishedAt: live.startedAt, startMs: live.liveAt === null ? null : live.liveAt - live.startedAt,
+      input: src ? {
+        ...rates, keyframeSeconds: live.meter.keyframeSeconds ?? src.gopSeconds, codec: src.videoCodec, profile: src.profile ?? null,
+        width: src.width, height: src.height, audio: src.audio?.codec ?? null,
+      } : null,
+      transcode: stats ? {
+        level: stats.level, maxLevel: stats.levels - 1, degraded: stats.level > 0, speed: stats.speed, behindSeconds: stats.lag,
+        droppedFrames: stats.droppedFrames, restarts: stats.restarts, rungs: rungs.map((r) => ({ ...r, pace: round(r.pace), lagSeconds: round(r.lagSeconds) })),
+      } : null,
+      latencySeconds: round(top?.lagSeconds ?? null),
+      advice: adviceFor(src, full, current, { fps: rates.fps, keyframeSeconds: live.meter.keyframeSeconds }, stats?.backlog ?? false, config.segmentSeconds, src ? copyLimitKbps(src) : null),
+    };
   }
 
   function end(live: Live): Promise<void> {
@@ -300,6 +339,10 @@ export function createMedia(deps: Deps): Media {
     livePlaylist(slug, rung) {
       const live = bySlug.get(slug);
       return live?.output?.isReady ? live.output.playlist(rung) : null;
+    },
+    health(slug) {
+      const live = bySlug.get(slug);
+      return live ? healthOf(live) : null;
     },
     recover() {
       // A crash leaves broadcasts open: close their replay playlists with whatever was recorded.

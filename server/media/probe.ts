@@ -3,7 +3,7 @@
 // Two verdicts, for a fast start: "ready" with `settled: false` after the first keyframe and a few frames (codec,
 // size, frame rate known; the keyframe interval not yet), so the ladder can start at once; then "ready" with
 // `settled: true` once the second keyframe came (or did not come within a segment), which confirms or corrects it.
-import { aacCodecString, avcCodecString, avcDimensions, type FlvTag } from "./flv";
+import { aacCodecString, avcCodecString, avcDimensions, avcProfile, type FlvTag } from "./flv";
 
 export interface SourceInfo {
   videoCodec: NonNullable<FlvTag["videoCodec"]>;
@@ -16,6 +16,8 @@ export interface SourceInfo {
   videoCodecs: string | null;
   /** Video bitrate over the first GOP in kbit/s, null when unknown. */
   videoKbps?: number | null;
+  /** H.264 profile and level, e.g. "High 3.1". */
+  profile?: string | null;
   audio: { codec: NonNullable<FlvTag["audioCodec"]>; codecs: string } | null;
 }
 
@@ -92,6 +94,7 @@ export class SourceProbe {
         videoCodec: this.codec ?? "other", width, height, fps,
         gopSeconds: this.secondKey !== null ? (this.secondKey - this.firstKey) / 1000 : null,
         videoCodecs: this.avcRecord ? avcCodecString(this.avcRecord) : null, audio: this.audio,
+        profile: this.avcRecord ? avcProfile(this.avcRecord) : null,
         videoKbps: span > 0 ? Math.round((this.gopBytes * 8) / 1000 / span) : null,
       },
     };

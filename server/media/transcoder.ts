@@ -39,6 +39,8 @@ export interface TranscoderStats {
   /** Runs killed or crashed (not ladder changes). */
   restarts: number;
   run: number;
+  /** Input is being dropped before ffmpeg right now. */
+  backlog: boolean;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
@@ -130,6 +132,12 @@ export class Transcoder {
     return this.cur?.proc.pid ?? null;
   }
 
+  /** The full plan (level 0). */
+  get fullPlan(): Plan {
+    return this.levels[0]!;
+  }
+
+  /** What ffmpeg produces now. */
   get plan(): Plan {
     return this.levels[this.dog.level]!;
   }
@@ -139,6 +147,7 @@ export class Transcoder {
     return {
       level: this.dog.level, levels: this.levels.length, speed: r?.speed ?? null, lag: Math.round(this.dog.lag * 100) / 100,
       droppedFrames: this.droppedBefore + this.droppedByRuns + (r?.drops ?? 0), restarts: this.restarts, run: Math.max(0, this.runs),
+      backlog: this.dropping,
     };
   }
 
