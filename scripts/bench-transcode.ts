@@ -125,11 +125,13 @@ async function publishRooms(k: number, readrate: number, seconds: number): Promi
     const pl = id ? await (await fetch(`${server.url}/replays/${id}/360p/index.m3u8`)).text() : "";
     media += [...pl.matchAll(/#EXTINF:([\d.]+)/g)].reduce((t, m) => t + Number(m[1]), 0);
   }
-  // Steady window: from 4 s after the room's first segment (the start-up burst) to its publisher's end.
+  // Steady window at real time: from 4 s after the room's first segment (the start-up burst) to its publisher's
+  // end. Flat out (input faster than real time) the output runs on after the input ended: all but the first two
+  // segments and the last (flushed at the end).
   const out = seen.map((m): RoomRun => {
     const all = [...m.values()];
     const from = (all[0]?.at ?? 0) + 4000;
-    const list = all.filter((x) => x.at >= from && x.at <= ended);
+    const list = readrate === 1 ? all.filter((x) => x.at >= from && x.at <= ended) : all.slice(2, -1);
     if (list.length < 2) return { pace: 0, lagStart: NaN, lagEnd: NaN, keepsPace: false };
     const produced = list.slice(1).reduce((t, x) => t + x.d, 0);
     const pace = produced / ((list[list.length - 1]!.at - list[0]!.at) / 1000);
