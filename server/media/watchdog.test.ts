@@ -34,6 +34,13 @@ describe("Watchdog", () => {
     expect(dog.level).toBe(2);
   });
 
+  test("a backlog that is shrinking (catching up) is not slow", () => {
+    const dog = new Watchdog(2, T);
+    dog.reset(0);
+    // 10 s behind after a stall, then running at 1.5× real time: never stepped down.
+    expect(drive(dog, 0, 20, { rate: 1.5, fedStart: 10, outStart: 0 })).toEqual([]);
+  });
+
   test("it stays down at the last level instead of restarting", () => {
     const dog = new Watchdog(1, T);
     dog.reset(0);

@@ -47,6 +47,7 @@ export class Watchdog {
   private outAt = 0;
   private since = 0;
   private slowSince: number | null = null;
+  private slowLag = 0;
   private okSince: number | null = null;
   private failedUps = 0;
   private upAt = -Infinity;
@@ -77,7 +78,12 @@ export class Watchdog {
     if (s.now - this.since < t.settleMs || s.now - this.cpuAt > t.slowForMs) return { act: "none" };
     if (this.lag > t.slowLagS) {
       this.okSince = null;
-      this.slowSince ??= s.now;
+      // Catching up (the lag shrinks, e.g. once a CPU hog went away) restarts the clock: only a lag that holds
+      // or grows is slow.
+      if (this.slowSince === null || this.lag < this.slowLag - 0.5) {
+        this.slowSince = s.now;
+        this.slowLag = this.lag;
+      }
       if (s.now - this.slowSince >= t.slowForMs && this.level < this.maxLevel) {
         if (s.now - this.upAt < t.recoverMs * 2) this.failedUps = Math.min(this.failedUps + 1, 3);
         this.level++;
