@@ -1,6 +1,7 @@
 // Stream health while a real ffmpeg publishes over RTMP: the JSON endpoint and the Studio partial show real
 // input and transcode figures; keyframes that do not line up with segments get the OBS advice; only the owner
-// (or an admin) may look. Default 2 s segments.
+// (or an admin) may look. Default 2 s segments. Also the fast start: the ladder starts before the second keyframe
+// and starts over when the settled probe changes the plan.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
 import { publish, waitFor, type Publisher } from "./live-helpers";
@@ -53,6 +54,10 @@ test("2 s keyframes: real input and transcode figures, copied top rung, no advic
   expect(h.latencySeconds!).toBeGreaterThan(-1);
   expect(h.latencySeconds!).toBeLessThan(5);
   expect(h.advice).toEqual([]);
+  // Fast start: the ladder started on the early verdict and the settled one did not change it.
+  expect(s.output()).toContain(`media: ${slug}: source h264 640x360@24`);
+  expect(s.output()).toMatch(new RegExp(`media: ${slug}: source h264 640x360@24 ~\\d+ kbps keyframes \\? s, audio aac \\(starting before the second keyframe\\)`));
+  expect(s.output()).not.toContain(`media: ${slug}: the source does not fit the early plan`);
 
   const page = await fetch(`${s.url}/studio/rooms/${slug}/health`, { headers: { authorization: `Bearer ${token}` } });
   expect(page.status).toBe(200);
@@ -68,6 +73,8 @@ test("4 s keyframes with 2 s segments: the top rung is re-encoded and the advice
   const h = (await (await health(slug)).json()) as StreamHealth;
   expect(h.transcode!.rungs[0]).toMatchObject({ name: "360p", copy: false });
   expect(h.advice).toContainEqual({ code: "keyframes", seconds: 2, measured: expect.any(Number) });
+  // The early plan copied the top rung; one segment without a keyframe settled it, and the ladder started over.
+  expect(s.output()).toContain(`media: ${slug}: the source does not fit the early plan (360p copy); starting over with 360p`);
   const html = await (await fetch(`${s.url}/studio/rooms/${slug}/health`, { headers: { authorization: `Bearer ${token}` } })).text();
   expect(html).toContain("Set the keyframe interval to 2 s in OBS → Settings → Output");
 }, 60_000);
