@@ -20,7 +20,7 @@ export class InputMeter {
   private lastKey: number | null = null;
   keyframeSeconds: number | null = null;
 
-  push(tag: FlvTag, bytes: number, now: number): void {
+  push(tag: Pick<FlvTag, "type" | "ts" | "keyframe" | "config">, bytes: number, now: number): void {
     if (tag.config || tag.type === "script") return;
     const second = Math.floor(now / 1000);
     let b = this.buckets[this.buckets.length - 1];

@@ -7,7 +7,7 @@ import type { Deps } from "../http/deps";
 import type { IngestStream } from "../ingest/rtmp";
 import { getRoomById, markLive } from "../rooms/rooms";
 import { buildPosterArgs, copyLimitKbps, DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
-import { parseTag } from "./flv";
+import { parseTag, tagHead } from "./flv";
 import { adviceFor, InputMeter } from "./health";
 import type { StreamHealth } from "./model";
 import { BroadcastOutput } from "./output";
@@ -200,7 +200,7 @@ export function createMedia(deps: Deps): Media {
     // One light observer for the whole broadcast: the arrival clock, the probe until the ladder is settled,
     // and the feed of the first ffmpeg run.
     live.detach = stream.attach((buf) => {
-      const tag = parseTag(buf);
+      const tag = tagHead(buf);
       if (live.resumed && tag?.type === "video" && tag.keyframe && !tag.config) {
         live.resumed = false;
         // Before the tee delivers this keyframe: the transcoder hands it to a new run.
@@ -213,7 +213,7 @@ export function createMedia(deps: Deps): Media {
       if (!tag.config && now - tag.ts < live.clockBase) live.clockBase = now - tag.ts;
       live.meter.push(tag, buf.length, now);
       if (!probing) return;
-      const verdict = probe.push(tag);
+      const verdict = probe.push(parseTag(buf)!);
       if (verdict.state === "waiting") return;
       if (verdict.state === "refused") {
         probing = buffering = false;

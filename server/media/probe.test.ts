@@ -1,7 +1,7 @@
 // The probe on real FLV from ffmpeg (x264 veryfast with B-frames, OBS-like): an early verdict after the first
 // keyframe and a few frames, the settled one at the second keyframe or one segment later.
 import { expect, test } from "bun:test";
-import { parseTag } from "./flv";
+import { parseTag, tagHead } from "./flv";
 import { SourceProbe } from "./probe";
 
 /** Splits an FLV file into what NMS hands a subscriber: the file header, then one whole tag per buffer. */
@@ -54,4 +54,13 @@ test("keyframes longer than a segment settle one segment (plus a frame or so) in
   expect(v[1]!.gop).toBeNull();
   expect(v[1]!.at).toBeGreaterThan(2000);
   expect(v[1]!.at).toBeLessThan(2200);
+});
+
+test("tagHead (the hot path's allocation-free reader) agrees with parseTag on every tag", () => {
+  const tags = obsLike(2);
+  expect(tags.length).toBeGreaterThan(300);
+  for (const buf of tags) {
+    const full = parseTag(buf);
+    expect(tagHead(buf)).toEqual(full && { type: full.type, ts: full.ts, keyframe: full.keyframe, config: full.config });
+  }
 });

@@ -8,7 +8,7 @@ import type { Subprocess } from "bun";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildLadderArgs, degradeLevels, type Plan } from "./ffmpeg-args";
-import { parseTag } from "./flv";
+import { tagHead } from "./flv";
 import { WATCHDOG, Watchdog, type WatchdogTimings } from "./watchdog";
 
 export interface TranscoderOptions {
@@ -198,7 +198,7 @@ export class Transcoder {
   }
 
   private onTag(buf: Uint8Array): void {
-    const tag = parseTag(buf);
+    const tag = tagHead(buf);
     if (!tag) {
       this.header = buf;
       this.configs.clear();
