@@ -11,7 +11,7 @@ interface Mod { id: string; layer: Layer; domain: string }
 
 const KERNEL = /^server\/(config\.ts|deps\.ts|(db|events|i18n|lib|types)\/.+)$/;
 /** index.ts is a domain's composition (create<Domain>(deps): its services, routes, listeners), imported by app.tsx. */
-const ADAPTER = /^server\/(http|cli)\/.+$|^server\/[^/]+\/(index\.ts|routes\.tsx?|api\.ts|cli\.ts|renderers\.tsx)$/;
+const ADAPTER = /^server\/(http|cli)\/.+$|^server\/[^/]+\/(index\.ts|([a-z]+-)?routes\.tsx?|api\.ts|cli\.ts|renderers\.tsx)$/;
 /** The one request-context type module views may name (their `ctx` prop). */
 const CONTEXT = "server/http/context.ts";
 

@@ -41,15 +41,26 @@
     detach();
     if (!native) {
       hls = new window.Hls(mode === "live" ? {
-        lowLatencyMode: true,
-        // Our segments are 1-2 s: stay two segments behind the edge, catch up by playing a little faster.
-        liveSyncDurationCount: 2,
-        liveMaxLatencyDurationCount: 5,
-        maxLiveSyncPlaybackRate: 1.2,
+        lowLatencyMode: false,
+        // Standard HLS: hls.js extrapolates the live edge between playlist loads, so the playhead may trail it by
+        // one segment plus the server's ingest → playlist lag (~0.5 s) and a little margin without stalling.
+        // Set for 2 s segments here and corrected from the playlist's target duration once it is loaded.
+        liveSyncDuration: 2.75,
+        liveMaxLatencyDuration: 8,
+        maxLiveSyncPlaybackRate: 1.1,
         backBufferLength: 30,
         manifestLoadingMaxRetry: 6,
         levelLoadingMaxRetry: 6,
       } : { backBufferLength: 60 });
+      if (mode === "live") {
+        hls.on(window.Hls.Events.LEVEL_LOADED, function (_e, data) {
+          var td = data.details && data.details.targetduration;
+          if (td && data.details.live) {
+            hls.config.liveSyncDuration = td + 0.75;
+            hls.config.liveMaxLatencyDuration = td * 3 + 2;
+          }
+        });
+      }
       hls.on(window.Hls.Events.MANIFEST_PARSED, function (_e, data) {
         setQualities(data.levels);
         play();

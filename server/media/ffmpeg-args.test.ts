@@ -1,7 +1,7 @@
 // Golden tests: the ladder plan and the exact ffmpeg arguments per source shape.
 import { describe, expect, test } from "bun:test";
 import { parseLadder } from "../config";
-import { buildLadderArgs, canCopy, masterPlaylist, planLadder } from "./ffmpeg-args";
+import { buildLadderArgs, buildPosterArgs, buildThumbnailArgs, canCopy, degradeLevels, masterPlaylist, planLadder } from "./ffmpeg-args";
 import type { SourceInfo } from "./probe";
 
 const src720: SourceInfo = { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 2, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } };
@@ -55,7 +55,8 @@ describe("buildLadderArgs", () => {
   test("copy + two encoded rungs with AAC copied (golden)", () => {
     const args = buildLadderArgs(planLadder(src720, LADDER, 2), { dir: "/d/7", run: 3 });
     expect(args).toEqual([
-      "-hide_banner", "-nostats", "-loglevel", "warning", "-nostdin", "-probesize", "500000", "-analyzeduration", "1000000", "-f", "flv", "-i", "pipe:0",
+      "-hide_banner", "-nostats", "-loglevel", "warning", "-nostdin", "-progress", "pipe:1", "-stats_period", "1",
+      "-probesize", "100000", "-analyzeduration", "200000", "-f", "flv", "-i", "pipe:0",
       "-filter_complex", "[0:v:0]split=2[s1][s2];[s1]fps=30,scale=854:480[v1];[s2]fps=30,scale=640:360[v2]",
       "-map", "0:v:0", "-map", "[v1]", "-map", "[v2]", "-map", "0:a:0", "-map", "0:a:0", "-map", "0:a:0",
       "-c:v:0", "copy",
@@ -85,4 +86,37 @@ test("the master playlist carries bandwidths, resolution, codecs and frame rate 
       '#EXT-X-STREAM-INF:BANDWIDTH=984000,AVERAGE-BANDWIDTH=928000,RESOLUTION=640x360,CODECS="avc1.4d401f,mp4a.40.2",FRAME-RATE=30.000', "360p/index.m3u8",
     ].join("\n") + "\n",
   );
+});
+
+describe("degradeLevels", () => {
+  test("copied top + 480p + 360p: drop 480p, then halve the encoded rungs' frame rate; the copy and the lowest stay", () => {
+    const levels = degradeLevels(planLadder(src720, LADDER, 2));
+    expect(levels.map((p) => p.rungs.map((r) => `${r.name}@${r.fps}${r.copy ? " copy" : ""}`))).toEqual([
+      ["720p@30 copy", "480p@30", "360p@30"],
+      ["720p@30 copy", "360p@30"],
+      ["720p@30 copy", "360p@15"],
+    ]);
+    // Half rate keeps the segment length: keyframes every fps × segment frames.
+    const args = buildLadderArgs(levels[2]!, { dir: "/d", run: 1 });
+    expect(args).toContain("[0:v:0]split=1[s1];[s1]fps=15,scale=640:360[v1]");
+    expect(args[args.indexOf("-g:v:1") + 1]).toBe("30");
+  });
+
+  test("an encoded top rung is the most expensive: it goes first, the lowest rung never goes", () => {
+    const levels = degradeLevels(planLadder({ ...src720, gopSeconds: null }, [720, 480, 360], 2));
+    expect(levels.map((p) => p.rungs.map((r) => r.name + "@" + r.fps).join(" "))).toEqual(["720p@30 480p@30 360p@30", "480p@30 360p@30", "360p@30", "360p@15"]);
+  });
+
+  test("a single copied rung has nothing to shed", () => {
+    expect(degradeLevels(planLadder(src720, [720], 2))).toHaveLength(1);
+  });
+});
+
+test("poster and product thumbnail stills (golden)", () => {
+  expect(buildPosterArgs("/d/360p/r0_3.ts", "/d/poster.tmp.jpg")).toEqual([
+    "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", "/d/360p/r0_3.ts", "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5", "/d/poster.tmp.jpg",
+  ]);
+  expect(buildThumbnailArgs("/s/1-ab.png", "/s/1-ab-t.jpg")).toEqual([
+    "-nostdin", "-v", "error", "-y", "-i", "/s/1-ab.png", "-frames:v", "1", "-vf", "scale='min(480,iw)':-2", "-q:v", "4", "/s/1-ab-t.jpg",
+  ]);
 });

@@ -58,6 +58,11 @@ function encodedRung(height: number, src: SourceInfo, topFps: number): Rung {
   };
 }
 
+/** Above this video bitrate a source is re-encoded rather than copied (kbit/s). */
+export function copyLimitKbps(src: Pick<SourceInfo, "height" | "fps">): number {
+  return 2 * kbpsFor(src.height, src.fps);
+}
+
 /**
  * Keyframes every segment length (or a whole fraction of it) let a copied rung cut clean segments; a source far
  * above the rung's bitrate is re-encoded so viewers do not get a surprise 20 Mbit/s top rung.
@@ -65,7 +70,7 @@ function encodedRung(height: number, src: SourceInfo, topFps: number): Rung {
 export function canCopy(src: SourceInfo, ladder: readonly number[], segmentSeconds: number): boolean {
   if (src.videoCodec !== "h264" || !src.videoCodecs || src.gopSeconds === null) return false;
   if (src.height > Math.max(...ladder)) return false;
-  if (src.videoKbps && src.videoKbps > 2 * kbpsFor(src.height, src.fps)) return false;
+  if (src.videoKbps && src.videoKbps > copyLimitKbps(src)) return false;
   const ratio = segmentSeconds / src.gopSeconds;
   return Math.abs(ratio - Math.round(ratio)) < 0.02 && Math.round(ratio) >= 1;
 }
@@ -104,9 +109,12 @@ export function buildLadderArgs(plan: Plan, out: OutputOptions): string[] {
   const encoded = rungs.map((r, i) => ({ r, i })).filter(({ r }) => !r.copy);
   const args = [
     "-hide_banner", "-nostats", "-loglevel", "warning", "-nostdin",
-    // The probe already saw the codecs; a short analysis keeps publish → first playlist low.
-    // (-fflags nobuffer is left out on purpose: it made the copied rung lose its first GOP.)
-    "-probesize", "500000", "-analyzeduration", "1000000",
+    // Progress blocks (out_time, speed, drop_frames) on stdout every second: the watchdog tells slow from frozen.
+    "-progress", "pipe:1", "-stats_period", "1",
+    // The probe already saw the codecs in the FLV sequence headers; ffmpeg only needs the first decoded frame
+    // (measured: 1 s of analysis held the first segment back ~0.5 s). (-fflags nobuffer is left out on purpose:
+    // it made the copied rung lose its first GOP.)
+    "-probesize", "100000", "-analyzeduration", "200000",
     "-f", "flv", "-i", "pipe:0",
   ];
   if (encoded.length) {
@@ -152,4 +160,40 @@ export function masterPlaylist(plan: Plan): string {
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/** Rough encode cost of a rung (pixels per second); a copied rung costs nothing. */
+export function rungCost(r: Rung): number {
+  return r.copy ? 0 : r.width * r.height * r.fps;
+}
+
+/**
+ * The ladders a slow transcoder steps down through, in the order a viewer would choose: the full plan, then
+ * without the most expensive encoded rung (never a copied top rung, never the lowest), one at a time, then the
+ * rungs that are left at half frame rate (frames dropped before the encoder). Index 0 is the full plan.
+ */
+export function degradeLevels(plan: Plan): Plan[] {
+  const levels: Plan[] = [plan];
+  const lowest = plan.rungs[plan.rungs.length - 1]!;
+  let rungs = plan.rungs;
+  for (;;) {
+    const victims = rungs.filter((r) => !r.copy && r !== lowest).sort((a, b) => rungCost(b) - rungCost(a));
+    if (!victims.length) break;
+    rungs = rungs.filter((r) => r !== victims[0]);
+    levels.push({ ...plan, rungs });
+  }
+  if (rungs.some((r) => !r.copy && r.fps > 15)) {
+    levels.push({ ...plan, rungs: rungs.map((r) => (r.copy || r.fps <= 15 ? r : { ...r, fps: Math.max(15, Math.round(r.fps / 2)) })) });
+  }
+  return levels;
+}
+
+/** One JPEG still (the live poster) from a segment: at most 360 lines high. */
+export function buildPosterArgs(segment: string, out: string): string[] {
+  return ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", segment, "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5", out];
+}
+
+/** A product image's JPEG thumbnail: at most 480 pixels wide, never upscaled. */
+export function buildThumbnailArgs(original: string, out: string): string[] {
+  return ["-nostdin", "-v", "error", "-y", "-i", original, "-frames:v", "1", "-vf", "scale='min(480,iw)':-2", "-q:v", "4", out];
 }

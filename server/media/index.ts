@@ -3,6 +3,7 @@ import type { Deps, Service } from "../deps";
 import { createRtmpIngest } from "../ingest/rtmp";
 import { roomForStreamKey } from "../rooms/rooms";
 import { createMedia } from "./lifecycle";
+import { healthRoutes } from "./health-routes";
 import { hlsRoutes, replayPageRoutes } from "./routes";
 
 const SWEEP_MS = 60 * 60_000;
@@ -35,5 +36,5 @@ export function createLive(deps: Deps) {
     },
   };
   const ingestService: Service = { name: "rtmp-ingest", start: () => ingest.start(), stop: () => ingest.stop() };
-  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media), routes: () => replayPageRoutes(deps) };
+  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, media)) };
 }

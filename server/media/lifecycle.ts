@@ -7,11 +7,13 @@ import type { Deps } from "../deps";
 import type { IngestStream } from "../ingest/rtmp";
 import { getRoomById, markLive } from "../rooms/rooms";
 import { parseLadder } from "../config";
-import { DEFAULT_LADDER, planLadder, type Plan } from "./ffmpeg-args";
-import { parseTag } from "./flv";
+import { buildPosterArgs, copyLimitKbps, DEFAULT_LADDER, planLadder, type Plan } from "./ffmpeg-args";
+import { parseTag, tagHead } from "./flv";
+import { adviceFor, InputMeter } from "./health";
+import type { StreamHealth } from "./model";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";
-import { SourceProbe } from "./probe";
+import { SourceProbe, type SourceInfo } from "./probe";
 import * as store from "./storage";
 import { Transcoder } from "./transcoder";
 
@@ -35,6 +37,7 @@ interface Live {
   output: BroadcastOutput | null;
   transcoder: Transcoder | null;
   timers: ReturnType<typeof setInterval>[];
+  pollTimer: ReturnType<typeof setInterval> | null;
   detach: () => void;
   lastPoster: number;
   posterBusy: boolean;
@@ -43,6 +46,9 @@ interface Live {
    * keyframe; NMS's GOP cache would start at it and cost a whole GOP of startup), then follows live. Once.
    */
   attachFirst: ((sink: (buf: Uint8Array) => void) => () => void) | null;
+  source: SourceInfo | null;
+  meter: InputMeter;
+  liveAt: number | null;
   ending: Promise<void> | null;
   /** The encoder reconnected: restart the transcoder at its first keyframe. */
   resumed: boolean;
@@ -64,6 +70,8 @@ export interface Media {
   liveDir(slug: string): string | null;
   /** The live master (rung null) or rendition playlist text, from memory. */
   livePlaylist(slug: string, rung: string | null): string | null;
+  /** The room's stream health while someone publishes to it; null otherwise. */
+  health(slug: string): StreamHealth | null;
   recover(): void;
   sweep(): void;
   stopAll(): Promise<void>;
@@ -83,7 +91,7 @@ export function createMedia(deps: Deps): Media {
     live.posterBusy = true;
     live.lastPoster = Date.now();
     const tmp = join(live.dir, "poster.tmp.jpg");
-    const proc = Bun.spawn(["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i", segment, "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5", tmp], { stdout: "ignore", stderr: "ignore" });
+    const proc = Bun.spawn(["ffmpeg", ...buildPosterArgs(segment, tmp)], { stdout: "ignore", stderr: "ignore" });
     void proc.exited.then((code) => {
       live.posterBusy = false;
       // The broadcast may have ended (and its empty folder been removed) while ffmpeg ran: nothing to refresh.
@@ -99,6 +107,7 @@ export function createMedia(deps: Deps): Media {
   function goLive(live: Live): void {
     markLive(db, live.roomId, live.startedAt);
     const at = deps.now();
+    live.liveAt = at;
     bus.emit("broadcast.started", { roomId: live.roomId, slug: live.slug, broadcastId: live.broadcastId, at });
     bus.emit("room.event", { roomId: live.roomId, event: { type: "live", live: true, slug: live.slug, hls: `/live/${live.slug}/index.m3u8`, broadcastId: live.broadcastId, at } });
     log(`media: ${live.slug} is live (broadcast ${live.broadcastId}, ${live.plan!.rungs.map((r) => r.name + (r.copy ? " copy" : "")).join(", ")}) ${at - live.startedAt} ms after publish`);
@@ -120,16 +129,37 @@ export function createMedia(deps: Deps): Media {
     live.transcoder = new Transcoder({
       dir: live.dir, plan, attach: (sink) => live.attachFirst?.(sink) ?? live.stream.attach(sink), log: (m) => log(`media: ${live.slug}: ${m}`),
       onRun: (run, firstTs) => output.startRun(run, firstTs),
+      onLevel: (p) => output.setPlan(p, false),
     });
     live.transcoder.start();
-    live.timers.push(setInterval(() => {
+    live.pollTimer = setInterval(() => {
       try {
         output.poll();
       } catch (err) {
         log(`media: ${live.slug}: playlist update failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-    }, POLL_MS));
+    }, POLL_MS);
   }
+
+  /**
+   * The ladder started before the second keyframe on the assumption that keyframes line up with segments; when
+   * they do not (or the frame rate or bitrate changes the plan), it starts over on the corrected plan from the
+   * publish's first byte. Nothing is live yet: the copied rung cannot have cut a segment without that keyframe.
+   */
+  function replan(live: Live, plan: Plan, rearm: () => void): void {
+    const old = live.transcoder;
+    if (live.pollTimer) clearInterval(live.pollTimer);
+    live.transcoder = null;
+    live.output = null;
+    void old?.stop(0).then(() => {
+      if (live.ending) return;
+      for (const r of new Set([...plan.rungs.map((x) => x.name), ...(live.plan?.rungs.map((x) => x.name) ?? [])])) rmSync(join(live.dir, r), { recursive: true, force: true });
+      rearm();
+      startTranscoder(live, plan);
+    });
+  }
+
+  const shape = (plan: Plan) => JSON.stringify([plan.rungs.map((r) => [r.name, r.copy, r.fps, r.width, r.height]), plan.audio?.copy ?? null]);
 
   function onPublish(stream: IngestStream): void {
     const room = getRoomById(db, stream.roomId);
@@ -140,52 +170,84 @@ export function createMedia(deps: Deps): Media {
     mkdirSync(dir, { recursive: true });
     const live: Live = {
       broadcastId, roomId: room.id, slug: room.slug, dir, startedAt, stream, clockBase: Number.POSITIVE_INFINITY, plan: null, output: null,
-      transcoder: null, timers: [], detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
+      transcoder: null, timers: [], pollTimer: null, source: null, meter: new InputMeter(), liveAt: null, detach: () => {}, lastPoster: 0, posterBusy: false, ending: null, attachFirst: null, resumed: false,
     };
     bySlug.set(room.slug, live);
     byRoom.set(room.id, live);
     const probe = new SourceProbe(config.segmentSeconds);
     let probing = true;
+    /**
+     * Everything since the publish began, kept until a run on the settled plan is attached: the probe waits for
+     * keyframes (NMS's GOP cache would start at the latest one and cost a whole GOP of startup), and the early
+     * run may have to start over from the first byte.
+     */
+    let buffering = true;
+    let settled = false;
     const early: Uint8Array[] = [];
     const tee = new Set<(buf: Uint8Array) => void>();
-    live.attachFirst = (sink) => {
-      live.attachFirst = null;
-      for (const buf of early) sink(buf);
-      early.length = 0;
-      tee.add(sink);
-      return () => tee.delete(sink);
+    const arm = () => {
+      live.attachFirst = (sink) => {
+        live.attachFirst = null;
+        for (const buf of early) sink(buf);
+        if (settled) {
+          buffering = false;
+          early.length = 0;
+        }
+        tee.add(sink);
+        return () => tee.delete(sink);
+      };
     };
-    // One light observer for the whole broadcast: the arrival clock, the probe until the ladder is planned,
+    arm();
+    // One light observer for the whole broadcast: the arrival clock, the probe until the ladder is settled,
     // and the feed of the first ffmpeg run.
     live.detach = stream.attach((buf) => {
+      const tag = tagHead(buf);
+      if (live.resumed && tag?.type === "video" && tag.keyframe && !tag.config) {
+        live.resumed = false;
+        // Before the tee delivers this keyframe: the transcoder hands it to a new run.
+        live.transcoder?.restart();
+      }
       for (const sink of tee) sink(buf);
-      if (probing) early.push(buf);
-      const tag = parseTag(buf);
+      if (buffering) early.push(buf);
       if (!tag || tag.type === "script") return;
       const now = Date.now();
       if (!tag.config && now - tag.ts < live.clockBase) live.clockBase = now - tag.ts;
-      if (live.resumed && tag.type === "video" && tag.keyframe && !tag.config) {
-        live.resumed = false;
-        // After this tag is delivered, so the new run's GOP cache starts at this keyframe exactly once.
-        setImmediate(() => live.transcoder?.restart());
-      }
+      live.meter.push(tag, buf.length, now);
       if (!probing) return;
-      const verdict = probe.push(tag);
+      const verdict = probe.push(parseTag(buf)!);
       if (verdict.state === "waiting") return;
-      probing = false;
       if (verdict.state === "refused") {
+        probing = buffering = false;
         early.length = 0;
         log(`media: ${room.slug}: refusing the stream from ${stream.remote}: ${verdict.reason}`);
         stream.kick(verdict.reason);
         return;
       }
       const info = verdict.info;
-      log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps} ${info.videoKbps ? ` ~${info.videoKbps} kbps` : ""} keyframes ${info.gopSeconds ?? "?"} s, audio ${info.audio?.codec ?? "none"}`);
-      startTranscoder(live, planLadder(info, ladderFor(room.id), config.segmentSeconds));
+      const seg = config.segmentSeconds;
+      if (verdict.settled) {
+        probing = false;
+        settled = true;
+      }
+      log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps}${info.videoKbps ? ` ~${info.videoKbps} kbps` : ""} keyframes ${info.gopSeconds ?? (verdict.settled ? `> ${seg}` : "?")} s, audio ${info.audio?.codec ?? "none"}${verdict.settled ? "" : " (starting before the second keyframe)"}`);
+      live.source = info;
+      // Before the second keyframe, assume it lines up with the segments (what Studio asks encoders to send).
+      const plan = planLadder(verdict.settled ? info : { ...info, gopSeconds: seg }, ladderFor(room.id), seg);
+      if (!live.plan) return startTranscoder(live, plan);
+      if (shape(plan) === shape(live.plan) || live.output?.isReady) {
+        // Only the estimates changed (the first GOP's bitrate): the master, written once playable, carries them.
+        live.output?.setPlan(plan);
+        live.plan = plan;
+        buffering = false;
+        early.length = 0;
+        return;
+      }
+      log(`media: ${room.slug}: the source does not fit the early plan (${live.plan.rungs.map((r) => r.name + (r.copy ? " copy" : "")).join(", ")}); starting over with ${plan.rungs.map((r) => r.name + (r.copy ? " copy" : "")).join(", ")}`);
+      replan(live, plan, arm);
     });
     const probeTimer = setTimeout(() => {
-      if (probing) {
-        probing = false;
+      if (probing && !live.plan) {
+        probing = buffering = false;
         early.length = 0;
         log(`media: ${room.slug}: no usable video within ${PROBE_TIMEOUT_MS / 1000} s from ${stream.remote}`);
         stream.kick("no usable video");
@@ -194,9 +256,41 @@ export function createMedia(deps: Deps): Media {
     live.timers.push(probeTimer);
   }
 
+  function healthOf(live: Live): StreamHealth {
+    const now = Date.now();
+    const src = live.source;
+    const rates = live.meter.rates(now);
+    const tx = live.transcoder;
+    const stats = tx?.stats() ?? null;
+    const full = tx?.fullPlan ?? live.plan;
+    const current = tx?.plan ?? live.plan;
+    const outStats = live.output?.stats(now) ?? [];
+    const rungs = (full?.rungs ?? []).map((r) => {
+      const now_ = current?.rungs.find((x) => x.name === r.name);
+      const o = outStats.find((x) => x.name === r.name);
+      return { name: r.name, copy: r.copy, fps: now_?.fps ?? r.fps, active: !!now_ && !!o?.active, pace: o?.pace ?? null, lagSeconds: o?.lag ?? null };
+    });
+    const top = rungs.find((r) => r.active);
+    const round = (n: number | null, d = 2) => (n === null ? null : Math.round(n * 10 ** d) / 10 ** d);
+    return {
+      slug: live.slug, live: live.output?.isReady ?? false, publishedAt: live.startedAt, startMs: live.liveAt === null ? null : live.liveAt - live.startedAt,
+      input: src ? {
+        ...rates, keyframeSeconds: live.meter.keyframeSeconds ?? src.gopSeconds, codec: src.videoCodec, profile: src.profile ?? null,
+        width: src.width, height: src.height, audio: src.audio?.codec ?? null,
+      } : null,
+      transcode: stats ? {
+        level: stats.level, maxLevel: stats.levels - 1, degraded: stats.level > 0, speed: stats.speed, behindSeconds: stats.lag,
+        droppedFrames: stats.droppedFrames, restarts: stats.restarts, rungs: rungs.map((r) => ({ ...r, pace: round(r.pace), lagSeconds: round(r.lagSeconds) })),
+      } : null,
+      latencySeconds: round(top?.lagSeconds ?? null),
+      advice: adviceFor(src, full, current, { fps: rates.fps, keyframeSeconds: live.meter.keyframeSeconds }, stats?.backlog ?? false, config.segmentSeconds, src ? copyLimitKbps(src) : null),
+    };
+  }
+
   function end(live: Live): Promise<void> {
     live.ending ??= (async () => {
       for (const t of live.timers) clearInterval(t);
+      if (live.pollTimer) clearInterval(live.pollTimer);
       live.detach();
       await live.transcoder?.stop();
       live.output?.finish();
@@ -246,6 +340,10 @@ export function createMedia(deps: Deps): Media {
     livePlaylist(slug, rung) {
       const live = bySlug.get(slug);
       return live?.output?.isReady ? live.output.playlist(rung) : null;
+    },
+    health(slug) {
+      const live = bySlug.get(slug);
+      return live ? healthOf(live) : null;
     },
     recover() {
       // A crash leaves broadcasts open: close their replay playlists with whatever was recorded.

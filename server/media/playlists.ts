@@ -38,9 +38,12 @@ function entry(s: Segment): string {
   return `${s.discontinuity ? "#EXT-X-DISCONTINUITY\n" : ""}#EXT-X-PROGRAM-DATE-TIME:${new Date(s.pdt).toISOString()}\n#EXTINF:${s.duration.toFixed(6)},\n${s.name}\n`;
 }
 
-/** The live window: the last `size` segments of `all`. */
-export function livePlaylist(all: readonly Segment[], size: number, targetDuration: number): string {
-  const start = Math.max(0, all.length - size);
+/**
+ * The live window: the last `size` segments of `all`, none before `from` (a rung that came back after being
+ * dropped starts its window at its return; the media sequence keeps counting).
+ */
+export function livePlaylist(all: readonly Segment[], size: number, targetDuration: number, from = 0): string {
+  const start = Math.max(from, all.length - size);
   let discontinuitySeq = 0;
   for (let i = 1; i <= start && i < all.length; i++) if (all[i]!.discontinuity) discontinuitySeq++;
   const window = all.slice(start);

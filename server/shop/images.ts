@@ -4,6 +4,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { checkImageUpload, contentHash, storeImage } from "../lib/images";
+import { buildThumbnailArgs } from "../media/ffmpeg-args";
 
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 export const MAX_IMAGES = 4;
@@ -26,7 +27,7 @@ export async function saveImage(dataDir: string, productId: number, img: { ext: 
   const original = join(dir, name);
   const thumb = join(dir, `${productId}-${contentHash(img.bytes)}-t.jpg`);
   const proc = Bun.spawn(
-    ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", original, "-frames:v", "1", "-vf", "scale='min(480,iw)':-2", "-q:v", "4", thumb],
+    ["ffmpeg", ...buildThumbnailArgs(original, thumb)],
     { stdout: "ignore", stderr: "pipe" },
   );
   const timer = setTimeout(() => proc.kill(), 15_000);

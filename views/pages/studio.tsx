@@ -5,6 +5,7 @@ import { Csrf, FieldError as FieldErr, Layout } from "../layout";
 import { LiveBadge } from "../partials/live-badge";
 import { GoalMount } from "../partials/gift-studio";
 import { OverlayMount } from "../partials/overlay-studio";
+import { StreamHealthMount } from "../partials/stream-health";
 
 export interface RoomFormValues {
   title: string;
@@ -112,6 +113,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
       <p><a href="/studio" safe>← {t("studio.title")}</a></p>
       <h1 safe>{room.title}</h1>
       <StudioStatus ctx={ctx} room={room} viewers={viewers} />
+      <StreamHealthMount slug={room.slug} />
       <nav class="row" id="studio-links">
         <a class="button" href={`/r/${room.slug}`} safe>{t("studio.openRoom")}</a>
         <a class="button" href={`/studio/rooms/${room.slug}/chat`} safe>{t("chatSettings.title")}</a>
