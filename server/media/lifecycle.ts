@@ -5,9 +5,11 @@ import { existsSync, mkdirSync, readFileSync, appendFileSync, renameSync, rmSync
 import { join } from "node:path";
 import type { Deps } from "../http/deps";
 import type { IngestStream } from "../ingest/rtmp";
+import { latencyOf } from "../rooms/model";
 import { getRoomById, markLive } from "../rooms/rooms";
-import { DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
+import { buildLowLatencyArgs, DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
 import { parseTag } from "./flv";
+import { LlOutput } from "./llhls-output";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";
 import { SourceProbe } from "./probe";
@@ -20,6 +22,8 @@ const POLL_MS = 50;
 const POSTER_EVERY_MS = 10_000;
 /** A publisher that sends no usable video this long after publishing is dropped. */
 const PROBE_TIMEOUT_MS = 10_000;
+/** Low-latency mode always cuts 1 s segments (keyframes every second): hls.js loops on longer ones (DESIGN §7). */
+const LL_SEGMENT_SECONDS = 1;
 
 interface Live {
   broadcastId: number;
@@ -31,7 +35,7 @@ interface Live {
   /** min(arrival − publisher timestamp) in ms. */
   clockBase: number;
   plan: Plan | null;
-  output: BroadcastOutput | null;
+  output: BroadcastOutput | LlOutput | null;
   transcoder: Transcoder | null;
   timers: ReturnType<typeof setInterval>[];
   detach: () => void;
@@ -63,6 +67,8 @@ export interface Media {
   liveDir(slug: string): string | null;
   /** The live master (rung null) or rendition playlist text, from memory. */
   livePlaylist(slug: string, rung: string | null): string | null;
+  /** The room's live low-latency output once it is playable (null for standard mode or offline). */
+  lowLatency(slug: string): LlOutput | null;
   recover(): void;
   sweep(): void;
   stopAll(): Promise<void>;
@@ -130,6 +136,28 @@ export function createMedia(deps: Deps): Media {
     }, POLL_MS));
   }
 
+  /** Low-latency mode: the same ladder as fragmented MP4 on pipes, cut into LL-HLS parts by LlOutput. */
+  function startLowLatency(live: Live, plan: Plan): void {
+    live.plan = plan;
+    store.setBroadcastLadder(db, live.broadcastId, plan.rungs.map((r) => r.name));
+    const lowest = plan.rungs[plan.rungs.length - 1]!.name;
+    const output = new LlOutput({
+      dir: live.dir, plan, log: (m) => log(`media: ${live.slug}: ${m}`),
+      arrivalOf: (ts) => (Number.isFinite(live.clockBase) ? live.clockBase + ts : null),
+      onReady: () => goLive(live),
+      onSegment: (rung, input) => {
+        if (rung === lowest && Date.now() - live.lastPoster >= POSTER_EVERY_MS) poster(live, input);
+      },
+    });
+    live.output = output;
+    live.transcoder = new Transcoder({
+      dir: live.dir, plan, attach: (sink) => live.attachFirst?.(sink) ?? live.stream.attach(sink), log: (m) => log(`media: ${live.slug}: ${m}`),
+      onRun: (run, firstTs) => output.startRun(run, firstTs),
+      pipes: { args: buildLowLatencyArgs(plan), count: plan.rungs.length, onPipes: (run, fds) => output.attach(run, fds) },
+    });
+    live.transcoder.start();
+  }
+
   function onPublish(stream: IngestStream): void {
     const room = getRoomById(db, stream.roomId);
     if (!room) return stream.kick("room no longer exists");
@@ -180,7 +208,8 @@ export function createMedia(deps: Deps): Media {
       }
       const info = verdict.info;
       log(`media: ${room.slug}: source ${info.videoCodec} ${info.width}x${info.height}@${info.fps} ${info.videoKbps ? ` ~${info.videoKbps} kbps` : ""} keyframes ${info.gopSeconds ?? "?"} s, audio ${info.audio?.codec ?? "none"}`);
-      startTranscoder(live, planLadder(info, ladderFor(room.id), config.segmentSeconds));
+      if (latencyOf(room, config.latencyMode) === "low") startLowLatency(live, planLadder(info, ladderFor(room.id), LL_SEGMENT_SECONDS));
+      else startTranscoder(live, planLadder(info, ladderFor(room.id), config.segmentSeconds));
     });
     const probeTimer = setTimeout(() => {
       if (probing) {
@@ -198,7 +227,7 @@ export function createMedia(deps: Deps): Media {
       for (const t of live.timers) clearInterval(t);
       live.detach();
       await live.transcoder?.stop();
-      live.output?.finish();
+      await live.output?.finish();
       bySlug.delete(live.slug);
       byRoom.delete(live.roomId);
       const wasLive = live.output?.isReady ?? false;
@@ -241,6 +270,10 @@ export function createMedia(deps: Deps): Media {
     liveDir(slug) {
       const live = bySlug.get(slug);
       return live?.output?.isReady ? live.dir : null;
+    },
+    lowLatency(slug) {
+      const out = bySlug.get(slug)?.output;
+      return out instanceof LlOutput && out.isReady ? out : null;
     },
     livePlaylist(slug, rung) {
       const live = bySlug.get(slug);

@@ -15,6 +15,8 @@ export interface TranscoderOptions {
   onRun(run: number, firstTs: number): void;
   log(msg: string): void;
   ffmpeg?: string;
+  /** Low-latency mode: other ffmpeg arguments whose outputs are extra pipes (fd 3 up), handed over per run. */
+  pipes?: { args: string[]; count: number; onPipes(run: number, fds: number[]): void };
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
@@ -56,9 +58,12 @@ export class Transcoder {
 
   private spawn(): void {
     const run = ++this.run;
-    const args = buildLadderArgs(this.opts.plan, { dir: this.opts.dir, run });
-    const proc = Bun.spawn([this.opts.ffmpeg ?? "ffmpeg", ...args], { stdin: "pipe", stdout: "ignore", stderr: "pipe" });
+    const pipes = this.opts.pipes;
+    const args = pipes?.args ?? buildLadderArgs(this.opts.plan, { dir: this.opts.dir, run });
+    const extra = Array.from({ length: pipes?.count ?? 0 }, () => "pipe" as const);
+    const proc = Bun.spawn([this.opts.ffmpeg ?? "ffmpeg", ...args], { stdio: ["pipe", "ignore", "pipe", ...extra] });
     this.proc = proc;
+    pipes?.onPipes(run, proc.stdio.slice(3).filter((fd): fd is number => typeof fd === "number"));
     const began = Date.now();
     let firstSeen = false;
     let stderrTail = "";
