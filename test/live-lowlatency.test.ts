@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { llRuleProblems } from "./llhls-rules";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
-import { ffprobe, publish, waitFor, type Publisher } from "./live-helpers";
+import { ffprobe, publish, transcodersOf, waitFor, type Publisher } from "./live-helpers";
 
 let s: RunningServer;
 let room: { slug: string; streamKey: string };
@@ -139,6 +139,19 @@ describe("a live low-latency room", () => {
     expect(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(delta)![1]).toBe(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(full)![1]);
   }, 20_000);
 
+  test("a transcoder killed mid-stream is restarted: a discontinuity and the new run's init map, rules still hold", async () => {
+    const [transcoder] = await transcodersOf(s.proc.pid);
+    process.kill(transcoder!.pid, "SIGKILL");
+    const pl = await waitFor("the restarted run's segments", async () => {
+      const text = await (await fetch(rungUrl("360p"))).text();
+      return /#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init1\.mp4"\n#EXT-X-PROGRAM-DATE-TIME:.*\n(#EXT-X-PART:.*\n)*#EXTINF/.test(text) ? text : null;
+    }, 15_000, 200);
+    expect(llRuleProblems(pl)).toEqual([]);
+    const next = edge(pl);
+    const res = await fetch(rungUrl("360p", `?_HLS_msn=${next.msn}&_HLS_part=${next.part + 1}`));
+    expect(res.status).toBe(200);
+  }, 30_000);
+
   test("the replay of the low-latency broadcast is an fMP4 VOD that ffprobe plays to the end", async () => {
     await pub!.stop();
     await waitFor("room offline", async () => !(await live()), 15_000);
@@ -146,6 +159,8 @@ describe("a live low-latency room", () => {
     const id = /href="\/replays\/(\d+)"/.exec(list)![1];
     const playlist = await (await fetch(`${s.url}/replays/${id}/480p/index.m3u8`)).text();
     expect(playlist).toContain('#EXT-X-MAP:URI="init0.mp4"');
+    // The restart above: the replay switches init segments behind a discontinuity.
+    expect(playlist).toContain('#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init1.mp4"');
     expect(playlist.trim().endsWith("#EXT-X-ENDLIST")).toBe(true);
     const probe = await ffprobe(`${s.url}/replays/${id}/index.m3u8`, "stream=codec_type,codec_name:format=duration");
     expect(probe.code).toBe(0);

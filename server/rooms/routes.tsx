@@ -14,7 +14,8 @@ import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
-import type { Room } from "./model";
+import { LatencyForm } from "../../views/partials/latency-studio";
+import { isLatencyMode, latencyOf, type Room } from "./model";
 import * as rooms from "./rooms";
 
 const roomBody = t.Object({
@@ -66,7 +67,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
     })
     .get("/r/:slug", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      return room ? html(<RoomPage ctx={ctx} room={room} />) : notFoundPage(ctx);
+      return room ? html(<RoomPage ctx={ctx} room={room} latency={latencyOf(room, config.latencyMode)} />) : notFoundPage(ctx);
     })
     .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {
@@ -96,7 +97,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       const key = rooms.getStreamKey(db, room.id)!;
-      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} viewers={deps.viewers(room.id)} />);
+      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} viewers={deps.viewers(room.id)} latencyDefault={config.latencyMode} />);
     })
     .post(
       "/studio/rooms/:slug",
@@ -113,6 +114,18 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
         return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} room={updated} saved />) : redirect(`/studio/rooms/${room.slug}`);
       },
       { body: roomBody },
+    )
+    .post(
+      "/studio/rooms/:slug/latency",
+      ({ ctx, params, body }) => {
+        const room = managedRoom(db, ctx, params.slug);
+        if (room instanceof Response) return room;
+        if (body.mode !== "default" && !isLatencyMode(body.mode)) return fragment(<LatencyForm ctx={ctx} room={room} instanceDefault={config.latencyMode} error />, 422);
+        rooms.setLatencyMode(db, room.id, body.mode === "default" ? null : body.mode, deps.now());
+        const updated = rooms.getRoomById(db, room.id)!;
+        return ctx.isHtmx ? fragment(<LatencyForm ctx={ctx} room={updated} instanceDefault={config.latencyMode} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: t.Object({ mode: t.String({ maxLength: 20 }), _csrf: t.Optional(t.String()) }) },
     )
     .get("/studio/rooms/:slug/status", ({ ctx, params }) => {
       const room = managedRoom(db, ctx, params.slug);

@@ -1,4 +1,4 @@
-import type { Room } from "../../server/rooms/model";
+import type { LatencyMode, Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
 import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
@@ -7,7 +7,7 @@ import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
 
-export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
+export function RoomPage({ ctx, room, latency = "standard" }: { ctx: ReqCtx; room: Room; latency?: LatencyMode }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
@@ -20,7 +20,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
-            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} />
+            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} />
             <PlayerScripts />
           </div>
           <GiftBarMount slug={room.slug} />

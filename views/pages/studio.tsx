@@ -5,6 +5,8 @@ import { Csrf, FieldError as FieldErr, Layout } from "../layout";
 import { LiveBadge } from "../partials/live-badge";
 import { GoalMount } from "../partials/gift-studio";
 import { OverlayMount } from "../partials/overlay-studio";
+import { LatencyForm } from "../partials/latency-studio";
+import type { LatencyMode } from "../../server/rooms/model";
 
 export interface RoomFormValues {
   title: string;
@@ -105,7 +107,7 @@ export function StudioStatus({ ctx, room, viewers }: { ctx: ReqCtx; room: Room; 
   );
 }
 
-export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewers }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string; viewers: number }): JSX.Element {
+export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewers, latencyDefault }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string; viewers: number; latencyDefault: LatencyMode }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title}>
@@ -137,6 +139,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
       </section>
       <OverlayMount slug={room.slug} />
       <GoalMount slug={room.slug} />
+      <LatencyForm ctx={ctx} room={room} instanceDefault={latencyDefault} />
       <section class="card">
         <h2 safe>{t("studio.edit")}</h2>
         <RoomForm ctx={ctx} room={room} />

@@ -1,0 +1,99 @@
+// Low-latency mode in real Chromium: with the instance default set to low (LIVEHOUSE_LATENCY_MODE=low), the room page's
+// hls.js loads LL-HLS parts and plays within ~2 s of the server's arrival clock; the Studio select switches the
+// room back to standard, and the next publish is plain HLS again.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { serverAndBrowser } from "./helpers/browser";
+import { cli } from "./helpers/server";
+import { publish, waitFor, type Publisher } from "./live-helpers";
+
+const ENV = { LIVEHOUSE_LATENCY_MODE: "low" };
+const suite = serverAndBrowser({ env: ENV });
+/** The CLI resolves the instance default from its own settings, so it gets the same environment. */
+const admin = (args: string[]) => cli(suite.server.dataDir, args, ENV);
+let room: { slug: string; streamKey: string };
+const publishers: Publisher[] = [];
+
+beforeAll(async () => {
+  await suite.server.cli(["user", "create", "--username", "lee", "--password", "secret-pass-1", "--role", "creator"]);
+  room = (await suite.server.cli(["room", "create", "--owner", "lee", "--title", "LL Player Room"])).json;
+});
+
+afterAll(async () => {
+  for (const p of publishers) if (p.proc.exitCode === null) await p.kill();
+});
+
+const live = async () => ((await (await fetch(`${suite.server.url}/api/v1/rooms/${room.slug}`)).json()) as { live: boolean }).live;
+
+interface HlsProbe {
+  lowLatencyMode: boolean;
+  parts: number;
+  latency: number | null;
+  rate: number;
+}
+
+function probe(page: Page): Promise<HlsProbe> {
+  return page.evaluate(() => {
+    type Hls = { config: { lowLatencyMode: boolean }; levels: { details?: { partList: unknown[] | null } }[]; currentLevel: number; playingDate: Date | null };
+    const hls = (document.getElementById("player") as unknown as { livehouseHls: Hls }).livehouseHls;
+    const video = document.getElementById("video") as HTMLVideoElement;
+    const details = hls.levels[Math.max(0, hls.currentLevel)]?.details;
+    return { lowLatencyMode: hls.config.lowLatencyMode, parts: details?.partList?.length ?? 0, latency: hls.playingDate ? (Date.now() - hls.playingDate.getTime()) / 1000 : null, rate: video.playbackRate };
+  });
+}
+
+test("the room page plays a low-latency room through LL-HLS parts, about a second behind the server", async () => {
+  const { server: s, browser } = suite;
+  expect((await admin(["room", "latency", "--room", room.slug])).json).toMatchObject({ mode: "low", default: true });
+  const pub = publish(`${s.rtmpUrl}/${room.streamKey}`, { seconds: 60 });
+  publishers.push(pub);
+  await waitFor("room live", live, 20_000);
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${s.url}/r/${room.slug}`);
+  expect(await page.locator("#player").getAttribute("data-latency")).toBe("low");
+  await page.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement).currentTime > 0, null, { timeout: 15_000 });
+  const t0 = await page.evaluate(() => (document.getElementById("video") as HTMLVideoElement).currentTime);
+  await page.waitForFunction((t) => (document.getElementById("video") as HTMLVideoElement).currentTime >= t + 4, t0, { timeout: 15_000 });
+  const samples: HlsProbe[] = [];
+  for (let i = 0; i < 6; i++) {
+    samples.push(await probe(page));
+    await Bun.sleep(500);
+  }
+  expect(samples.every((x) => x.lowLatencyMode && x.parts > 0)).toBe(true);
+  const latencies = samples.map((x) => x.latency!).sort((a, b) => a - b);
+  // Glass-to-glass is ingest + transcode + one part + hls.js's 0.75 s target: about 1-1.5 s on an idle machine
+  // (scripts/bench-latency), well under standard mode's 5-7 s; the bound leaves room for a loaded test machine.
+  expect(latencies[Math.floor(latencies.length / 2)]!).toBeLessThan(3.5);
+  expect(errors).toEqual([]);
+  await pub.stop();
+  await waitFor("room offline", async () => !(await live()), 15_000);
+}, 90_000);
+
+test("the Studio select sets the room back to standard; the next publish is plain HLS", async () => {
+  const { server: s, browser } = suite;
+  const page = await browser.newPage();
+  await page.goto(`${s.url}/login`);
+  await page.fill("input[name=username]", "lee");
+  await page.fill("input[name=password]", "secret-pass-1");
+  await Promise.all([page.waitForURL(`${s.url}/`), page.press("input[name=password]", "Enter")]);
+  await page.goto(`${s.url}/studio/rooms/${room.slug}`);
+  expect(await page.locator("#latency-mode").inputValue()).toBe("default");
+  expect(await page.locator("#latency-mode option[value=default]").textContent()).toContain("Low latency");
+  await page.selectOption("#latency-mode", "standard");
+  await page.click("#latency button[type=submit]");
+  await page.waitForSelector("#latency .notice");
+  expect(await page.locator("#latency-mode").inputValue()).toBe("standard");
+  expect((await admin(["room", "latency", "--room", room.slug])).json).toMatchObject({ mode: "standard", default: false });
+
+  const pub = publish(`${s.rtmpUrl}/${room.streamKey}`, { seconds: 30 });
+  publishers.push(pub);
+  await waitFor("room live", live, 20_000);
+  const master = await (await fetch(`${s.url}/live/${room.slug}/index.m3u8`)).text();
+  const rung = /^(\d+p)\/index\.m3u8$/m.exec(master)![1];
+  const media = await (await fetch(`${s.url}/live/${room.slug}/${rung}/index.m3u8`)).text();
+  expect(media).not.toContain("#EXT-X-PART");
+  expect(media).toMatch(/\.ts$/m);
+  await pub.stop();
+}, 90_000);
