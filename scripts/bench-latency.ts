@@ -5,10 +5,10 @@
 //   - ingest → playlist lag per segment: when the segment showed up in its playlist minus when the publisher sent
 //     the segment's last frame (publisher clock: first media byte + the segment's own PTS end, from ffprobe),
 //   - glass-to-glass in Chromium/hls.js (Date.now() − hls.playingDate, whose PDT is the frames' arrival time).
-// Bounded: --runs N (3) × --seconds S (10) per side, one browser phase, a hard deadline; only 127.0.0.1.
+// Then the low-latency case (scripts/bench-latency-ll.ts). Bounded: --runs N (3) × --seconds S (10) per side, a hard
+// deadline; only 127.0.0.1.
 import type { Subprocess } from "bun";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildLadderArgs, parseLadder, planLadder } from "../server/media/ffmpeg-args";
@@ -16,7 +16,8 @@ import { parseFfmpegPlaylist } from "../server/media/playlists";
 import { launchBrowser } from "../test/helpers/browser";
 import { removeDir } from "../test/helpers/server";
 import { ffprobe, publishArgs, waitFor } from "../test/live-helpers";
-import { deadline, fmt, liveServer, opt, pct } from "./bench-live-lib";
+import { deadline, fmt, liveServer, opt, pct, rtmpRelay } from "./bench-live-lib";
+import { benchLowLatency, lowLatencyBudget } from "./bench-latency-ll";
 
 const RUNS = opt("runs", 3);
 const SECONDS = opt("seconds", 10);
@@ -26,34 +27,6 @@ const POLL_MS = 20;
 interface RunResult {
   firstPlayableMs: number;
   lags: Record<string, number[]>;
-}
-
-/** A TCP relay in front of the RTMP port: notes when the first media byte follows NetStream.Publish.Start. */
-function rtmpRelay(target: number): Promise<{ port: number; firstMedia: () => number | null; close(): void }> {
-  let started = false;
-  let first: number | null = null;
-  const socks = new Set<Socket>();
-  const srv = createServer((client) => {
-    const up = connect(target, "127.0.0.1");
-    socks.add(client).add(up);
-    client.on("data", (d) => {
-      if (started && first === null) first = performance.now();
-      up.write(d);
-    });
-    up.on("data", (d) => {
-      if (!started && d.includes("NetStream.Publish.Start")) started = true;
-      client.write(d);
-    });
-    const end = () => (client.destroy(), up.destroy());
-    client.on("close", end).on("error", end);
-    up.on("close", end).on("error", end);
-  });
-  return new Promise((resolve) =>
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      resolve({ port: typeof addr === "object" && addr ? addr.port : 0, firstMedia: () => first, close: () => (srv.close(), socks.forEach((s) => s.destroy())) });
-    }),
-  );
 }
 
 /** Watches playlists (fetch or read) and notes when each segment name first appears. */
@@ -188,7 +161,7 @@ function summary(label: string, runs: RunResult[]): { first: number; lag: number
 }
 
 const { server, rooms } = await liveServer(["--segment-seconds", "1"], 2);
-deadline((RUNS * 2 * (SECONDS + 15) + 90) * 1000, () => server.proc.kill("SIGKILL"));
+deadline((RUNS * 2 * (SECONDS + 15) + 90 + lowLatencyBudget(RUNS, SECONDS)) * 1000, () => server.proc.kill("SIGKILL"));
 try {
   const plan = planLadder(
     { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 1, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } },
@@ -207,6 +180,7 @@ try {
   console.log(`ratio Livehouse / bare: first playable ${fmt(o.first / b.first)}×, lag p50 ${fmt(o.lag / b.lag)}× (${o.lag >= b.lag ? "+" : "−"}${fmt(Math.abs(o.lag - b.lag) * 1000, 0)} ms)`);
   const g2g = await glassToGlass(server.url, server.rtmpUrl, rooms[1]!);
   console.log(`glass-to-glass in Chromium/hls.js (now − playingDate): p50 ${fmt(pct(g2g, 50))} s, p95 ${fmt(pct(g2g, 95))} s (${g2g.length} samples)`);
+  await benchLowLatency(server, RUNS, SECONDS);
 } finally {
   await server.stop();
   removeDir(server.dataDir);

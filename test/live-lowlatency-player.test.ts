@@ -28,17 +28,20 @@ const live = async () => ((await (await fetch(`${suite.server.url}/api/v1/rooms/
 interface HlsProbe {
   lowLatencyMode: boolean;
   parts: number;
+  /** Behind the playlist's edge (hls.latency): the player's own share. */
+  behindEdge: number;
+  /** Behind the server's arrival clock (now − playingDate): glass-to-glass minus the publisher's encoder. */
   latency: number | null;
   rate: number;
 }
 
 function probe(page: Page): Promise<HlsProbe> {
   return page.evaluate(() => {
-    type Hls = { config: { lowLatencyMode: boolean }; levels: { details?: { partList: unknown[] | null } }[]; currentLevel: number; playingDate: Date | null };
+    type Hls = { config: { lowLatencyMode: boolean }; levels: { details?: { partList: unknown[] | null } }[]; currentLevel: number; playingDate: Date | null; latency: number };
     const hls = (document.getElementById("player") as unknown as { livehouseHls: Hls }).livehouseHls;
     const video = document.getElementById("video") as HTMLVideoElement;
     const details = hls.levels[Math.max(0, hls.currentLevel)]?.details;
-    return { lowLatencyMode: hls.config.lowLatencyMode, parts: details?.partList?.length ?? 0, latency: hls.playingDate ? (Date.now() - hls.playingDate.getTime()) / 1000 : null, rate: video.playbackRate };
+    return { lowLatencyMode: hls.config.lowLatencyMode, parts: details?.partList?.length ?? 0, behindEdge: hls.latency, latency: hls.playingDate ? (Date.now() - hls.playingDate.getTime()) / 1000 : null, rate: video.playbackRate };
   });
 }
 
@@ -62,10 +65,14 @@ test("the room page plays a low-latency room through LL-HLS parts, about a secon
     await Bun.sleep(500);
   }
   expect(samples.every((x) => x.lowLatencyMode && x.parts > 0)).toBe(true);
-  const latencies = samples.map((x) => x.latency!).sort((a, b) => a - b);
-  // Glass-to-glass is ingest + transcode + one part + hls.js's 0.75 s target: about 1-1.5 s on an idle machine
-  // (scripts/bench-latency), well under standard mode's 5-7 s; the bound leaves room for a loaded test machine.
-  expect(latencies[Math.floor(latencies.length / 2)]!).toBeLessThan(3.5);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const behind = median(samples.map((x) => x.behindEdge));
+  const g2g = median(samples.map((x) => x.latency!));
+  console.log(`low-latency player: ${behind.toFixed(2)} s behind the playlist edge, ${g2g.toFixed(2)} s behind server arrival (load ${(await Bun.file("/proc/loadavg").text()).split(" ")[0]})`);
+  // The player holds about one part + hls.js's 0.75 s target behind the newest part (standard mode: 2-3 segments).
+  // Server arrival → part adds transcode time, which a CPU-starved test machine stretches: see scripts/bench-latency.
+  expect(behind).toBeLessThan(2);
+  expect(g2g).toBeLessThan(5);
   expect(errors).toEqual([]);
   await pub.stop();
   await waitFor("room offline", async () => !(await live()), 15_000);
@@ -73,6 +80,8 @@ test("the room page plays a low-latency room through LL-HLS parts, about a secon
 
 test("the Studio select sets the room back to standard; the next publish is plain HLS", async () => {
   const { server: s, browser } = suite;
+  for (const p of publishers) if (p.proc.exitCode === null) await p.kill();
+  await waitFor("room offline", async () => !(await live()), 15_000);
   const page = await browser.newPage();
   await page.goto(`${s.url}/login`);
   await page.fill("input[name=username]", "lee");
