@@ -1,5 +1,6 @@
 // Shared by the scripts/bench-* benchmarks (latency, transcode, hls, chat, gifts, flash-sale): options, CPU
-// accounting from /proc, percentiles, deadlines, and a Livehouse server with a creator and rooms. 127.0.0.1 only.
+// accounting from /proc, percentiles, deadlines, a Livehouse server with a creator and rooms, and an RTMP relay that clocks the first
+// media byte. 127.0.0.1 only.
 import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { startServer, type RunningServer } from "../test/helpers/server";
