@@ -139,6 +139,35 @@ describe("a live low-latency room", () => {
     expect(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(delta)![1]).toBe(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(full)![1]);
   }, 20_000);
 
+  test("a blocking request that cannot be answered in 3 target durations gets 503; a poster is cut from the fMP4", async () => {
+    const poster = await waitFor("poster", async () => {
+      const r = await fetch(`${s.url}/live/${room.slug}/poster.jpg`);
+      return r.ok ? r : null;
+    }, 15_000, 250);
+    expect(poster.headers.get("content-type")).toBe("image/jpeg");
+    const [transcoder] = await transcodersOf(s.proc.pid);
+    const now = edge(await (await fetch(rungUrl("480p"))).text());
+    // A frozen ffmpeg (well inside the watchdog's patience) makes no new parts.
+    process.kill(transcoder!.pid, "SIGSTOP");
+    try {
+      await Bun.sleep(300);
+      const stalled = edge(await (await fetch(rungUrl("480p"))).text());
+      const t0 = performance.now();
+      const res = await fetch(rungUrl("480p", `?_HLS_msn=${stalled.msn}&_HLS_part=${stalled.part + 1}`));
+      const waited = performance.now() - t0;
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(waited).toBeGreaterThan(2900);
+      expect(waited).toBeLessThan(4500);
+      expect(stalled.msn >= now.msn).toBe(true);
+    } finally {
+      process.kill(transcoder!.pid, "SIGCONT");
+    }
+    const after = edge(await (await fetch(rungUrl("480p"))).text());
+    const res = await fetch(rungUrl("480p", `?_HLS_msn=${after.msn}&_HLS_part=${after.part + 1}`));
+    expect(res.status).toBe(200);
+  }, 30_000);
+
   test("a transcoder killed mid-stream is restarted: a discontinuity and the new run's init map, rules still hold", async () => {
     const [transcoder] = await transcodersOf(s.proc.pid);
     process.kill(transcoder!.pid, "SIGKILL");
