@@ -121,7 +121,7 @@ async function glassToGlass(server: RunningServer, room: { slug: string; streamK
 }
 
 /** Wall-clock budget of benchLowLatency in seconds, for the caller's deadline. */
-export const lowLatencyBudget = (runs: number, seconds: number) => runs * (seconds + 20) + 40 + runs * 35;
+export const lowLatencyBudget = (runs: number, seconds: number) => runs * (seconds + 30) + 60 + runs * 45;
 
 /** Runs the low-latency case on a server whose "bench" creator gets two rooms in low-latency mode; prints figures. */
 export async function benchLowLatency(server: RunningServer, runs: number, seconds: number): Promise<void> {
