@@ -7,11 +7,10 @@
 //   - glass-to-glass in Chromium/hls.js (Date.now() − hls.playingDate, whose PDT is the frames' arrival time).
 // Cases: the best case (1 s keyframes, 1 s segments, -tune zerolatency at the publisher) and OBS-like input in
 // standard mode (x264 veryfast without zerolatency, 2 s keyframes, AAC, 720p30, our default 2 s segments;
-// pre-encoded once and published with -c copy so the publisher costs no CPU). `--case best|obs` runs one.
+// pre-encoded once and published with -c copy so the publisher costs no CPU). Then the low-latency case (scripts/bench-latency-ll.ts). `--case best|obs|ll` runs one.
 // Bounded: --runs N (3) × --seconds S (10) per side, one browser phase per case, a hard deadline; 127.0.0.1 only.
 import type { Subprocess } from "bun";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseLadder } from "../server/config";
@@ -20,7 +19,8 @@ import { parseFfmpegPlaylist } from "../server/media/playlists";
 import { launchBrowser } from "../test/helpers/browser";
 import { removeDir } from "../test/helpers/server";
 import { ffprobe, publishArgs, waitFor } from "../test/live-helpers";
-import { CpuMeter, deadline, fmt, liveServer, opt, pct } from "./bench-live-lib";
+import { CpuMeter, deadline, fmt, liveServer, opt, pct, rtmpRelay } from "./bench-live-lib";
+import { benchLowLatency, lowLatencyBudget } from "./bench-latency-ll";
 
 const RUNS = opt("runs", 3);
 const SECONDS = opt("seconds", 10);
@@ -35,34 +35,6 @@ const bestPub: PubArgs = (url, seconds) => publishArgs(url, { ...SOURCE, seconds
 interface RunResult {
   firstPlayableMs: number;
   lags: Record<string, number[]>;
-}
-
-/** A TCP relay in front of the RTMP port: notes when the first media byte follows NetStream.Publish.Start. */
-function rtmpRelay(target: number): Promise<{ port: number; firstMedia: () => number | null; close(): void }> {
-  let started = false;
-  let first: number | null = null;
-  const socks = new Set<Socket>();
-  const srv = createServer((client) => {
-    const up = connect(target, "127.0.0.1");
-    socks.add(client).add(up);
-    client.on("data", (d) => {
-      if (started && first === null) first = performance.now();
-      up.write(d);
-    });
-    up.on("data", (d) => {
-      if (!started && d.includes("NetStream.Publish.Start")) started = true;
-      client.write(d);
-    });
-    const end = () => (client.destroy(), up.destroy());
-    client.on("close", end).on("error", end);
-    up.on("close", end).on("error", end);
-  });
-  return new Promise((resolve) =>
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      resolve({ port: typeof addr === "object" && addr ? addr.port : 0, firstMedia: () => first, close: () => (srv.close(), socks.forEach((s) => s.destroy())) });
-    }),
-  );
 }
 
 /** Watches playlists (fetch or read) and notes when each segment name first appears. */
@@ -273,9 +245,22 @@ async function obsStandard(): Promise<void> {
   }
 }
 
-deadline((RUNS * 4 * (SECONDS + 15) + 240) * 1000, () => running?.proc.kill("SIGKILL"));
+/** Low-latency mode: 1 s keyframes into rooms set to `room latency --mode low` (scripts/bench-latency-ll.ts). */
+async function lowLatencyCase(): Promise<void> {
+  const { server } = await liveServer(["--segment-seconds", "1"], 1);
+  running = server;
+  try {
+    await benchLowLatency(server, RUNS, SECONDS);
+  } finally {
+    await server.stop();
+    removeDir(server.dataDir);
+  }
+}
+
+deadline((RUNS * 4 * (SECONDS + 15) + 240 + lowLatencyBudget(RUNS, SECONDS)) * 1000, () => running?.proc.kill("SIGKILL"));
 console.log(`load: ${readFileSync("/proc/loadavg", "utf8").trim()} (2 cores shared)`);
 if (CASE === "all" || CASE === "best") await bestCase();
 if (CASE === "all" || CASE === "obs") await obsStandard();
+if (CASE === "all" || CASE === "ll") await lowLatencyCase();
 console.log(`load: ${readFileSync("/proc/loadavg", "utf8").trim()}`);
 process.exit(0);

@@ -1,6 +1,8 @@
 // Shared by the scripts/bench-* benchmarks (latency, transcode, hls, chat, gifts, flash-sale): options, CPU
-// accounting from /proc, percentiles, deadlines, and a Livehouse server with a creator and rooms. 127.0.0.1 only.
+// accounting from /proc, percentiles, deadlines, a Livehouse server with a creator and rooms, and an RTMP relay that clocks the first
+// media byte. 127.0.0.1 only.
 import { readFileSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
 import { startServer, type RunningServer } from "../test/helpers/server";
 
 export function opt(name: string, def: number): number {
@@ -96,4 +98,32 @@ export function deadline(ms: number, cleanup: () => void): void {
     cleanup();
     process.exit(2);
   }, ms).unref();
+}
+
+/** A TCP relay in front of the RTMP port: notes when the first media byte follows NetStream.Publish.Start. */
+export function rtmpRelay(target: number): Promise<{ port: number; firstMedia: () => number | null; close(): void }> {
+  let started = false;
+  let first: number | null = null;
+  const socks = new Set<Socket>();
+  const srv = createServer((client) => {
+    const up = connect(target, "127.0.0.1");
+    socks.add(client).add(up);
+    client.on("data", (d) => {
+      if (started && first === null) first = performance.now();
+      up.write(d);
+    });
+    up.on("data", (d) => {
+      if (!started && d.includes("NetStream.Publish.Start")) started = true;
+      client.write(d);
+    });
+    const end = () => (client.destroy(), up.destroy());
+    client.on("close", end).on("error", end);
+    up.on("close", end).on("error", end);
+  });
+  return new Promise((resolve) =>
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      resolve({ port: typeof addr === "object" && addr ? addr.port : 0, firstMedia: () => first, close: () => (srv.close(), socks.forEach((s) => s.destroy())) });
+    }),
+  );
 }

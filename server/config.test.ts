@@ -6,6 +6,7 @@ describe("loadConfig", () => {
     const c = loadConfig([], {});
     expect(c.httpPort).toBe(8080);
     expect(c.rtmpPort).toBe(1935);
+    expect(c.latencyMode).toBe("standard");
     expect(c.dataDir.endsWith("/data")).toBe(true);
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -19,6 +20,8 @@ describe("loadConfig", () => {
     { name: "non-numeric env names the variable", argv: [], env: { LIVEHOUSE_RTMP_PORT: "abc" }, expect: /^LIVEHOUSE_RTMP_PORT: "abc" is not a valid value/ },
     { name: "missing value", argv: ["--data-dir"], env: {}, expect: /^--data-dir: missing value/ },
     { name: "bad url", argv: ["--public-url", "ftp://x"], env: {}, expect: /^--public-url: .* must be an http\(s\) URL/ },
+    { name: "latency mode defaults to standard; env sets low", argv: [], env: { LIVEHOUSE_LATENCY_MODE: "low" }, expect: { latencyMode: "low" } },
+    { name: "an unknown latency mode is refused", argv: ["--latency-mode", "ultra"], env: {}, expect: /^--latency-mode: "ultra" is not a valid value \(default latency mode of rooms: standard or low/ },
     { name: "creator share over 100 is refused", argv: ["--gift-creator-share", "101"], env: {}, expect: /^--gift-creator-share: 101 must be between 0 and 100/ },
   ];
   for (const row of rows) {

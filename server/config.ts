@@ -2,6 +2,11 @@
 // Precedence: CLI flag > LIVEHOUSE_* env > default. loadConfig is pure; the frozen result is passed down.
 import { resolve } from "node:path";
 
+/** Latency modes of a room (docs/live.md). standard: HLS with whole segments; low: Apple LL-HLS with parts (server/media/llhls.ts). */
+export const LATENCY_MODES = ["standard", "low"] as const;
+export type LatencyMode = (typeof LATENCY_MODES)[number];
+export const isLatencyMode = (v: string): v is LatencyMode => (LATENCY_MODES as readonly string[]).includes(v);
+
 export interface Config {
   readonly httpPort: number;
   readonly rtmpPort: number;
@@ -14,6 +19,8 @@ export interface Config {
   readonly publishGraceMs: number;
   /** Default HLS ladder: rung heights, e.g. "1080,720,480,360" (never above the source). */
   readonly ladder: string;
+  /** Latency mode of rooms that have not chosen one: "standard" HLS or "low" (LL-HLS). */
+  readonly latencyMode: LatencyMode;
   /** Creator share of a gift in percent; the platform keeps the rest. */
   readonly giftCreatorSharePercent: number;
   /** Gift sends one user may make per minute (a fast combo is many sends). */
@@ -68,6 +75,7 @@ export const OPTIONS = [
   opt({ key: "segmentSeconds", flag: "--segment-seconds", env: "LIVEHOUSE_SEGMENT_SECONDS", default: 2, parse: int, validate: (v) => (v >= 1 && v <= 10 ? null : "must be between 1 and 10"), help: "HLS segment length in seconds" }),
   opt({ key: "publishGraceMs", flag: "--publish-grace-ms", env: "LIVEHOUSE_PUBLISH_GRACE_MS", default: 3000, parse: int, validate: nonNegative, help: "reconnect grace for a dropped publisher" }),
   opt({ key: "ladder", flag: "--ladder", env: "LIVEHOUSE_LADDER", default: "1080,720,480,360", parse: str, validate: (v) => (parseLadder(v) ? null : "must list rung heights like 1080,720,480,360 (144-2160, even)"), help: "HLS ladder rung heights" }),
+  opt({ key: "latencyMode", flag: "--latency-mode", env: "LIVEHOUSE_LATENCY_MODE", default: "standard", parse: (raw) => (isLatencyMode(raw.trim()) ? raw.trim() as LatencyMode : undefined), help: "default latency mode of rooms: standard or low (LL-HLS)" }),
   opt({ key: "giftCreatorSharePercent", flag: "--gift-creator-share", env: "LIVEHOUSE_GIFT_CREATOR_SHARE", default: 70, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of gifts in percent" }),
   opt({ key: "giftRatePerMinute", flag: "--gift-rate-per-minute", env: "LIVEHOUSE_GIFT_RATE_PER_MINUTE", default: 300, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "gift sends per user per minute" }),
   opt({ key: "orderReservationMs", flag: "--order-reservation-ms", env: "LIVEHOUSE_ORDER_RESERVATION_MS", default: 15 * 60_000, parse: int, validate: nonNegative, help: "how long an unpaid order holds stock" }),

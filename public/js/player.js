@@ -12,6 +12,15 @@
   var hls = null;
   var live = box.getAttribute("data-live") === "1";
   var native = !window.Hls || !window.Hls.isSupported();
+  // A low-latency room serves LL-HLS parts. hls.js plays up to 1.1× to get back to its target, but only within
+  // one target duration of it; further behind (a stall, a slow start) it never catches up unless a maximum
+  // latency makes it jump, and that option needs liveSyncDuration, which replaces the playlist's PART-HOLD-BACK
+  // (0.625 s) as the target: 0.75 s is about what hls.js settles at anyway (docs/live.md).
+  var lowLatency = box.getAttribute("data-latency") === "low";
+  var LL_CONFIG = {
+    lowLatencyMode: true, liveSyncDuration: 0.75, liveMaxLatencyDuration: 3, maxLiveSyncPlaybackRate: 1.1,
+    backBufferLength: 30, manifestLoadingMaxRetry: 6, levelLoadingMaxRetry: 6,
+  };
   var canNative = video.canPlayType("application/vnd.apple.mpegurl") !== "";
 
   function setQualities(levels) {
@@ -40,7 +49,7 @@
   function attach() {
     detach();
     if (!native) {
-      hls = new window.Hls(mode === "live" ? {
+      hls = new window.Hls(mode === "live" && lowLatency ? LL_CONFIG : mode === "live" ? {
         lowLatencyMode: false,
         // Standard HLS: hls.js extrapolates the live edge between playlist loads, so the playhead may trail it by
         // one segment plus the server's ingest → playlist lag (~0.5 s) and a little margin without stalling.

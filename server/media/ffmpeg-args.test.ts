@@ -1,7 +1,7 @@
 // Golden tests: the ladder plan and the exact ffmpeg arguments per source shape.
 import { describe, expect, test } from "bun:test";
 import { parseLadder } from "../config";
-import { buildLadderArgs, buildPosterArgs, buildThumbnailArgs, canCopy, degradeLevels, masterPlaylist, planLadder } from "./ffmpeg-args";
+import { buildLadderArgs, buildLowLatencyArgs, buildPosterArgs, buildThumbnailArgs, canCopy, degradeLevels, masterPlaylist, planLadder } from "./ffmpeg-args";
 import type { SourceInfo } from "./probe";
 
 const src720: SourceInfo = { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 2, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } };
@@ -119,4 +119,30 @@ test("poster and product thumbnail stills (golden)", () => {
   expect(buildThumbnailArgs("/s/1-ab.png", "/s/1-ab-t.jpg")).toEqual([
     "-nostdin", "-v", "error", "-y", "-i", "/s/1-ab.png", "-frames:v", "1", "-vf", "scale='min(480,iw)':-2", "-q:v", "4", "/s/1-ab-t.jpg",
   ]);
+});
+
+describe("buildLowLatencyArgs", () => {
+  test("copy + two encoded rungs, 1 s keyframes, each rung a fragmented MP4 on its own pipe (golden)", () => {
+    expect(buildLowLatencyArgs(planLadder({ ...src720, gopSeconds: 1 }, [720, 480, 360], 1))).toEqual([
+      "-hide_banner", "-nostats", "-loglevel", "warning", "-nostdin", "-progress", "pipe:1", "-stats_period", "1", "-probesize", "500000", "-analyzeduration", "1000000", "-f", "flv", "-i", "pipe:0",
+      "-filter_complex", "[0:v:0]split=2[s1][s2];[s1]fps=30,scale=854:480[v1];[s2]fps=30,scale=640:360[v2]",
+      "-map", "0:v:0", "-c:v", "copy", "-map", "0:a:0", "-c:a", "copy",
+      "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "200000", "pipe:3",
+      "-map", "[v1]", "-c:v", "libx264", "-preset:v", "veryfast", "-tune:v", "zerolatency", "-profile:v", "main", "-level:v", "3.1",
+      "-b:v", "1400k", "-maxrate:v", "1498k", "-bufsize:v", "1400k", "-g:v", "30", "-keyint_min:v", "30", "-force_key_frames:v", "expr:gte(t,n_forced*1)",
+      "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-map", "0:a:0", "-c:a", "copy",
+      "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "200000", "pipe:4",
+      "-map", "[v2]", "-c:v", "libx264", "-preset:v", "veryfast", "-tune:v", "zerolatency", "-profile:v", "main", "-level:v", "3.1",
+      "-b:v", "800k", "-maxrate:v", "856k", "-bufsize:v", "800k", "-g:v", "30", "-keyint_min:v", "30", "-force_key_frames:v", "expr:gte(t,n_forced*1)",
+      "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-map", "0:a:0", "-c:a", "copy",
+      "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "200000", "pipe:5",
+    ]);
+  });
+
+  test("2 s source keyframes cannot be cut into 1 s segments: every rung is encoded, MP3 audio becomes AAC per rung", () => {
+    const args = buildLowLatencyArgs(planLadder({ ...src720, audio: { codec: "mp3", codecs: "mp4a.40.2" } }, [720, 360], 1));
+    expect(args).toContain("[0:v:0]split=2[s0][s1];[s0]fps=30,scale=1280:720[v0];[s1]fps=30,scale=640:360[v1]");
+    expect(args.filter((a) => a === "aac").length).toBe(2);
+    expect(args.filter((a) => a.startsWith("pipe:"))).toEqual(["pipe:1", "pipe:0", "pipe:3", "pipe:4"]);
+  });
 });

@@ -197,3 +197,45 @@ export function buildPosterArgs(segment: string, out: string): string[] {
 export function buildThumbnailArgs(original: string, out: string): string[] {
   return ["-nostdin", "-v", "error", "-y", "-i", original, "-frames:v", "1", "-vf", "scale='min(480,iw)':-2", "-q:v", "4", out];
 }
+
+/** Every rung's fMP4 goes to its own pipe, fd 3 upwards, in ladder order. */
+export const LL_FIRST_FD = 3;
+/** One moof/mdat pair per 200 ms: each becomes an LL-HLS part (docs/live.md). */
+const LL_FRAGMENT_US = 200_000;
+
+function llVideoArgs(r: Rung, seg: number): string[] {
+  if (r.copy) return ["-c:v", "copy"];
+  const gop = String(r.fps * seg);
+  return [
+    "-c:v", "libx264", "-preset:v", "veryfast", "-tune:v", "zerolatency", "-profile:v", r.profile, "-level:v", r.level,
+    "-b:v", `${r.videoKbps}k`, "-maxrate:v", `${r.maxKbps}k`, "-bufsize:v", `${r.videoKbps * seg}k`,
+    "-g:v", gop, "-keyint_min:v", gop, "-force_key_frames:v", `expr:gte(t,n_forced*${seg})`, "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+  ];
+}
+
+/**
+ * Low-latency mode: the same decode-once ladder, but each rung is a fragmented MP4 (video + audio) written to its
+ * own pipe; the server cuts LL-HLS parts from the fragments (server/media/llhls-output.ts).
+ */
+export function buildLowLatencyArgs(plan: Plan): string[] {
+  const { rungs, audio, segmentSeconds: seg } = plan;
+  const encoded = rungs.map((r, i) => ({ r, i })).filter(({ r }) => !r.copy);
+  const args = [
+    "-hide_banner", "-nostats", "-loglevel", "warning", "-nostdin",
+    // Progress on stdout: the transcoder's watchdog tells a slow ffmpeg from a frozen one by it.
+    "-progress", "pipe:1", "-stats_period", "1",
+    "-probesize", "500000", "-analyzeduration", "1000000",
+    "-f", "flv", "-i", "pipe:0",
+  ];
+  if (encoded.length) {
+    const labels = encoded.map(({ i }) => `[s${i}]`).join("");
+    const chains = encoded.map(({ r, i }) => `[s${i}]fps=${r.fps},scale=${r.width}:${r.height}[v${i}]`);
+    args.push("-filter_complex", `[0:v:0]split=${encoded.length}${labels};${chains.join(";")}`);
+  }
+  rungs.forEach((r, i) => {
+    args.push("-map", r.copy ? "0:v:0" : `[v${i}]`, ...llVideoArgs(r, seg));
+    if (audio) args.push("-map", "0:a:0", "-c:a", audio.copy ? "copy" : "aac", ...(audio.copy ? [] : ["-b:a", `${audio.kbps}k`, "-ac", "2"]));
+    args.push("-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-frag_duration", String(LL_FRAGMENT_US), `pipe:${LL_FIRST_FD + i}`);
+  });
+  return args;
+}

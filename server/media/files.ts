@@ -8,9 +8,9 @@ export const NAMES = {
   segment: /^r\d{1,5}_\d{1,8}\.ts$/,
 };
 
-export type Kind = "playlist" | "segment" | "poster";
+export type Kind = "playlist" | "segment" | "fmp4" | "poster";
 
-const TYPES: Record<Kind, string> = { playlist: "application/vnd.apple.mpegurl", segment: "video/mp2t", poster: "image/jpeg" };
+const TYPES: Record<Kind, string> = { playlist: "application/vnd.apple.mpegurl", segment: "video/mp2t", fmp4: "video/mp4", poster: "image/jpeg" };
 
 export function notFound(what: string): Response {
   return Response.json({ error: `${what} not found` }, { status: 404, headers: { "cache-control": "no-cache" } });

@@ -5,11 +5,13 @@ import { existsSync, mkdirSync, readFileSync, appendFileSync, renameSync, rmSync
 import { join } from "node:path";
 import type { Deps } from "../deps";
 import type { IngestStream } from "../ingest/rtmp";
+import { latencyOf } from "../rooms/model";
 import { getRoomById, markLive } from "../rooms/rooms";
 import { parseLadder } from "../config";
-import { buildPosterArgs, copyLimitKbps, DEFAULT_LADDER, planLadder, type Plan } from "./ffmpeg-args";
+import { buildLowLatencyArgs, buildPosterArgs, copyLimitKbps, DEFAULT_LADDER, planLadder, type Plan } from "./ffmpeg-args";
 import { parseTag, tagHead } from "./flv";
 import { adviceFor, InputMeter } from "./health";
+import { LlOutput } from "./llhls-output";
 import type { StreamHealth } from "./model";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";
@@ -23,6 +25,8 @@ const POLL_MS = 50;
 const POSTER_EVERY_MS = 10_000;
 /** A publisher that sends no usable video this long after publishing is dropped. */
 const PROBE_TIMEOUT_MS = 10_000;
+/** Low-latency mode always cuts 1 s segments (keyframes every second): hls.js loops on longer ones (docs/live.md). */
+const LL_SEGMENT_SECONDS = 1;
 
 interface Live {
   broadcastId: number;
@@ -34,7 +38,7 @@ interface Live {
   /** min(arrival − publisher timestamp) in ms. */
   clockBase: number;
   plan: Plan | null;
-  output: BroadcastOutput | null;
+  output: BroadcastOutput | LlOutput | null;
   transcoder: Transcoder | null;
   timers: ReturnType<typeof setInterval>[];
   pollTimer: ReturnType<typeof setInterval> | null;
@@ -72,6 +76,8 @@ export interface Media {
   livePlaylist(slug: string, rung: string | null): string | null;
   /** The room's stream health while someone publishes to it; null otherwise. */
   health(slug: string): StreamHealth | null;
+  /** The room's live low-latency output once it is playable (null for standard mode or offline). */
+  lowLatency(slug: string): LlOutput | null;
   recover(): void;
   sweep(): void;
   stopAll(): Promise<void>;
@@ -161,6 +167,28 @@ export function createMedia(deps: Deps): Media {
 
   const shape = (plan: Plan) => JSON.stringify([plan.rungs.map((r) => [r.name, r.copy, r.fps, r.width, r.height]), plan.audio?.copy ?? null]);
 
+  /** Low-latency mode: the same ladder as fragmented MP4 on pipes, cut into LL-HLS parts by LlOutput. */
+  function startLowLatency(live: Live, plan: Plan): void {
+    live.plan = plan;
+    store.setBroadcastLadder(db, live.broadcastId, plan.rungs.map((r) => r.name));
+    const lowest = plan.rungs[plan.rungs.length - 1]!.name;
+    const output = new LlOutput({
+      dir: live.dir, plan, log: (m) => log(`media: ${live.slug}: ${m}`),
+      arrivalOf: (ts) => (Number.isFinite(live.clockBase) ? live.clockBase + ts : null),
+      onReady: () => goLive(live),
+      onSegment: (rung, input) => {
+        if (rung === lowest && Date.now() - live.lastPoster >= POSTER_EVERY_MS) poster(live, input);
+      },
+    });
+    live.output = output;
+    live.transcoder = new Transcoder({
+      dir: live.dir, plan, attach: (sink) => live.attachFirst?.(sink) ?? live.stream.attach(sink), log: (m) => log(`media: ${live.slug}: ${m}`),
+      onRun: (run, firstTs) => output.startRun(run, firstTs),
+      pipes: { args: buildLowLatencyArgs(plan), count: plan.rungs.length, onPipes: (run, fds) => output.attach(run, fds) },
+    });
+    live.transcoder.start();
+  }
+
   function onPublish(stream: IngestStream): void {
     const room = getRoomById(db, stream.roomId);
     if (!room) return stream.kick("room no longer exists");
@@ -224,6 +252,15 @@ export function createMedia(deps: Deps): Media {
         return;
       }
       const info = verdict.info;
+      if (latencyOf(room, config.latencyMode) === "low") {
+        // Low-latency mode cuts 1 s parts-bearing segments from the settled plan (no early start: its pipes are fixed).
+        if (!verdict.settled) return;
+        probing = false;
+        settled = true;
+        live.source = verdict.info;
+        log(`media: ${room.slug}: source ${verdict.info.videoCodec} ${verdict.info.width}x${verdict.info.height}@${verdict.info.fps} keyframes ${verdict.info.gopSeconds ?? "?"} s, audio ${verdict.info.audio?.codec ?? "none"} (low latency)`);
+        return startLowLatency(live, planLadder(verdict.info, ladderFor(room.id), LL_SEGMENT_SECONDS));
+      }
       const seg = config.segmentSeconds;
       if (verdict.settled) {
         probing = false;
@@ -236,7 +273,7 @@ export function createMedia(deps: Deps): Media {
       if (!live.plan) return startTranscoder(live, plan);
       if (shape(plan) === shape(live.plan) || live.output?.isReady) {
         // Only the estimates changed (the first GOP's bitrate): the master, written once playable, carries them.
-        live.output?.setPlan(plan);
+        if (live.output instanceof BroadcastOutput) live.output.setPlan(plan);
         live.plan = plan;
         buffering = false;
         early.length = 0;
@@ -264,7 +301,7 @@ export function createMedia(deps: Deps): Media {
     const stats = tx?.stats() ?? null;
     const full = tx?.fullPlan ?? live.plan;
     const current = tx?.plan ?? live.plan;
-    const outStats = live.output?.stats(now) ?? [];
+    const outStats = live.output instanceof BroadcastOutput ? live.output.stats(now) : [];
     const rungs = (full?.rungs ?? []).map((r) => {
       const now_ = current?.rungs.find((x) => x.name === r.name);
       const o = outStats.find((x) => x.name === r.name);
@@ -293,7 +330,7 @@ export function createMedia(deps: Deps): Media {
       if (live.pollTimer) clearInterval(live.pollTimer);
       live.detach();
       await live.transcoder?.stop();
-      live.output?.finish();
+      await live.output?.finish();
       bySlug.delete(live.slug);
       byRoom.delete(live.roomId);
       const wasLive = live.output?.isReady ?? false;
@@ -336,6 +373,10 @@ export function createMedia(deps: Deps): Media {
     liveDir(slug) {
       const live = bySlug.get(slug);
       return live?.output?.isReady ? live.dir : null;
+    },
+    lowLatency(slug) {
+      const out = bySlug.get(slug)?.output;
+      return out instanceof LlOutput && out.isReady ? out : null;
     },
     livePlaylist(slug, rung) {
       const live = bySlug.get(slug);

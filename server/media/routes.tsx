@@ -10,6 +10,8 @@ import { getRoomById, getRoomBySlug } from "../rooms/rooms";
 import { readFileSync } from "node:fs";
 import { NAMES, notFound, serveFile, servePlaylistText } from "./files";
 import { broadcastDir, type Media } from "./lifecycle";
+import { LL_NAMES } from "./llhls";
+import { serveLowLatency } from "./llhls-routes";
 import * as store from "./storage";
 
 const LIVE_PLAYLIST = "no-cache";
@@ -67,7 +69,10 @@ export function hlsRoutes(deps: Deps, media: Media) {
 
   function segment(dir: string, rung: string, file: string, request: Request): Response {
     if (!NAMES.rung.test(rung)) return notFound("rendition");
-    return NAMES.segment.test(file) ? serveFile(join(dir, rung, file), "segment", SEGMENT, request) : notFound("file");
+    if (NAMES.segment.test(file)) return serveFile(join(dir, rung, file), "segment", SEGMENT, request);
+    // Low-latency broadcasts record fMP4: an init segment per ffmpeg run and whole segments.
+    if (LL_NAMES.segment.test(file) || LL_NAMES.init.test(file)) return serveFile(join(dir, rung, file), "fmp4", SEGMENT, request);
+    return notFound("file");
   }
 
   function livePlaylist(slug: string, rung: string | null): Response {
@@ -77,15 +82,18 @@ export function hlsRoutes(deps: Deps, media: Media) {
   }
 
   /** Serves from the folder, or passes its 404 on. */
-  const inDir = (dir: string | Response, serve: (dir: string) => Response): Response => (typeof dir === "string" ? serve(dir) : dir);
+  const inDir = <R,>(dir: string | Response, serve: (dir: string) => R): R | Response => (typeof dir === "string" ? serve(dir) : dir);
 
   return new Elysia({ name: "livehouse.hls" })
     .get("/live/:slug/index.m3u8", ({ params }) => inDir(liveDir(params.slug), () => livePlaylist(params.slug, null)))
     .get("/live/:slug/poster.jpg", ({ params, request }) =>
       inDir(liveDir(params.slug), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request)))
     .get("/live/:slug/:rung/:file", ({ params, request }) =>
-      inDir(liveDir(params.slug), (dir) =>
-        params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung) : segment(dir, params.rung, params.file, request)))
+      inDir(liveDir(params.slug), (dir) => {
+        const ll = media.lowLatency(params.slug);
+        if (ll) return serveLowLatency(ll, dir, params.rung, params.file, request);
+        return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung) : segment(dir, params.rung, params.file, request);
+      }))
     .get("/replays/:id/index.m3u8", ({ params }) => inDir(replayDir(params.id), (dir) => replayPlaylist(join(dir, "index.m3u8"))))
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
       inDir(replayDir(params.id), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))

@@ -25,6 +25,11 @@ export interface TranscoderOptions {
   watchdog?: Partial<WatchdogTimings>;
   /** Input waiting for ffmpeg beyond this many bytes is dropped up to the next keyframe. */
   backlogBytes?: number;
+  /**
+   * Low-latency mode: ffmpeg arguments whose outputs are extra pipes (fd 3 up), handed over per run. The pipes are
+   * fixed per broadcast, so a low-latency transcoder is watched (slow vs frozen) but never steps its ladder down.
+   */
+  pipes?: { args: string[]; count: number; onPipes(run: number, fds: number[]): void };
 }
 
 /** What Studio's stream health shows about the transcoder. */
@@ -124,7 +129,7 @@ export class Transcoder {
   private dog: Watchdog;
 
   constructor(private opts: TranscoderOptions) {
-    this.levels = degradeLevels(opts.plan);
+    this.levels = opts.pipes ? [opts.plan] : degradeLevels(opts.plan);
     this.dog = new Watchdog(this.levels.length - 1, { ...WATCHDOG, ...opts.watchdog });
   }
 
@@ -160,8 +165,11 @@ export class Transcoder {
 
   private spawn(): void {
     const n = ++this.runs;
-    const args = buildLadderArgs(this.plan, { dir: this.opts.dir, run: n });
-    const proc = Bun.spawn([this.opts.ffmpeg ?? "ffmpeg", ...args], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const pipes = this.opts.pipes;
+    const args = pipes?.args ?? buildLadderArgs(this.plan, { dir: this.opts.dir, run: n });
+    const extra = Array.from({ length: pipes?.count ?? 0 }, () => "pipe" as const);
+    const proc = Bun.spawn([this.opts.ffmpeg ?? "ffmpeg", ...args], { stdio: ["pipe", "pipe", "pipe", ...extra] });
+    pipes?.onPipes(n, proc.stdio.slice(3).filter((fd): fd is number => typeof fd === "number"));
     const run: Run = { n, proc, began: Date.now(), firstTs: null, lastTs: 0, written: 0, flushed: 0, out: 0, speed: null, drops: 0, stderrTail: "" };
     this.cur = run;
     this.dog.reset(Date.now());

@@ -1,7 +1,7 @@
 import { flag, has, required } from "../cli/args";
-import { fieldErrors, type Command } from "../cli/command";
+import { CommandError, fieldErrors, type Command } from "../cli/command";
 import { roomFlag, userFlag } from "../cli/lookup";
-import { CATEGORIES } from "./model";
+import { CATEGORIES, isLatencyMode, latencyOf } from "./model";
 import * as rooms from "./rooms";
 
 export const roomsCommands: Command[] = [
@@ -17,6 +17,19 @@ export const roomsCommands: Command[] = [
       if (!r.ok) throw fieldErrors(r.errors, { category: `--category must be one of ${CATEGORIES.join(", ")}`, owner: `--owner: "${owner.username}" is a ${owner.role}; only creators and admins open rooms` });
       const { id, slug, title, streamKey } = r.value;
       return { id, slug, title, streamKey, url: `/r/${slug}` };
+    },
+  },
+  {
+    name: "room latency",
+    usage: "room latency --room SLUG [--mode standard|low | --default]",
+    run(argv, { db, config }) {
+      const room = roomFlag(db, argv);
+      const mode = flag(argv, "--mode");
+      if (mode !== undefined && has(argv, "--default")) throw new CommandError("give either --mode or --default");
+      if (mode !== undefined && !isLatencyMode(mode)) throw new CommandError(`--mode: "${mode}" must be standard or low`);
+      if (mode !== undefined || has(argv, "--default")) rooms.setLatencyMode(db, room.id, mode ?? null);
+      const updated = rooms.getRoomById(db, room.id)!;
+      return { slug: room.slug, mode: latencyOf(updated, config.latencyMode), default: updated.latency === null, appliesFrom: "the next publish" };
     },
   },
   {

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { FieldError, User } from "../accounts/model";
 import { randomToken } from "../accounts/secrets";
-import { CATEGORIES, type Room, type RoomInput } from "./model";
+import { CATEGORIES, type LatencyMode, type Room, type RoomInput } from "./model";
 import * as store from "./storage";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -88,6 +88,11 @@ export function maskKey(key: string): string {
 export function roomForStreamKey(db: Database, key: string): Room | null {
   if (!/^live_[A-Za-z0-9_-]{16,64}$/.test(key)) return null;
   return store.getRoomByStreamKey(db, key);
+}
+
+/** The room's latency mode (null: the instance default); a live broadcast keeps its mode until the next publish. */
+export function setLatencyMode(db: Database, roomId: number, mode: LatencyMode | null, now = Date.now()): void {
+  store.setLatency(db, roomId, mode, now);
 }
 
 export function markLive(db: Database, roomId: number, since: number | null): void {

@@ -91,6 +91,27 @@ describe("Studio", () => {
     expect((await other.fetch("/studio/rooms/jazz-night/status")).status).toBe(403);
   });
 
+  test("the latency select saves low / standard / server default; bad values, other creators and missing CSRF change nothing", async () => {
+    const post = (s: WebSession, mode: string, headers: Record<string, string> = { "hx-request": "true" }) =>
+      s.fetch("/studio/rooms/jazz-night/latency", { method: "POST", body: new URLSearchParams({ mode }), headers });
+    const page = (await creator.page("/studio/rooms/jazz-night")).body;
+    expect(page).toMatch(/<option value="default" selected>Server default \(Standard/);
+    const low = await post(creator, "low");
+    expect(low.status).toBe(200);
+    const body = await low.text();
+    expect(body).toContain("Saved.");
+    expect(body).toContain('<option value="low" selected>');
+    expect((await lh.session().page("/r/jazz-night")).body).toContain('data-latency="low"');
+    for (const [s, mode, headers, status] of [
+      [creator, "ultra", undefined, 422], [other, "standard", undefined, 403], [creator, "standard", { "x-csrf-token": "bad" }, 403],
+    ] as const) {
+      expect((await post(s, mode, headers)).status).toBe(status);
+    }
+    expect((await lh.session().page("/r/jazz-night")).body).toContain('data-latency="low"');
+    expect((await post(creator, "default")).status).toBe(200);
+    expect((await lh.session().page("/r/jazz-night")).body).toContain('data-latency="standard"');
+  });
+
   test("editing saves and a hostile title renders inert everywhere", async () => {
     await createRoom(creator, { title: "Temp" });
     const res = await creator.fetch("/studio/rooms/temp", { method: "POST", body: roomForm({ title: XSS, description: XSS, category: "gaming", tags: XSS }), headers: { "hx-request": "true" } });

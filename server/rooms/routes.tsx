@@ -15,6 +15,8 @@ import { serveStored } from "../http/uploads";
 import { PING_EVERY_MS } from "../realtime/viewers";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
+import { LatencyForm } from "../../views/partials/latency-studio";
+import { isLatencyMode, latencyOf } from "./model";
 import * as rooms from "./rooms";
 
 const roomBody = t.Object({
@@ -53,7 +55,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
     })
     .get("/r/:slug", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      return room ? html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} />) : notFoundPage(ctx, "room");
+      return room ? html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} latency={latencyOf(room, config.latencyMode)} />) : notFoundPage(ctx, "room");
     })
     .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {
@@ -83,7 +85,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       const key = rooms.getStreamKey(db, room.id)!;
-      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} viewers={deps.viewers(room.id)} />);
+      return html(<StudioRoomPage ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} serverUrl={rtmpServerUrl(config)} viewers={deps.viewers(room.id)} latencyDefault={config.latencyMode} />);
     })
     .post(
       "/studio/rooms/:slug",
@@ -100,6 +102,18 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
         return ctx.isHtmx ? fragment(<RoomForm ctx={ctx} room={updated} saved />) : redirect(`/studio/rooms/${room.slug}`);
       },
       { body: roomBody },
+    )
+    .post(
+      "/studio/rooms/:slug/latency",
+      ({ ctx, params, body }) => {
+        const room = managedRoom(db, ctx, params.slug);
+        if (room instanceof Response) return room;
+        if (body.mode !== "default" && !isLatencyMode(body.mode)) return fragment(<LatencyForm ctx={ctx} room={room} instanceDefault={config.latencyMode} error />, 422);
+        rooms.setLatencyMode(db, room.id, body.mode === "default" ? null : body.mode, deps.now());
+        const updated = rooms.getRoomById(db, room.id)!;
+        return ctx.isHtmx ? fragment(<LatencyForm ctx={ctx} room={updated} instanceDefault={config.latencyMode} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: t.Object({ mode: t.String({ maxLength: 20 }), _csrf: t.Optional(t.String()) }) },
     )
     .get("/studio/rooms/:slug/status", ({ ctx, params }) => {
       const room = managedRoom(db, ctx, params.slug);

@@ -25,5 +25,11 @@ export const roomsSchema: DomainSchema = {
         `);
       },
     },
+    {
+      name: "room latency mode",
+      up(db) {
+        db.exec("ALTER TABLE rooms ADD COLUMN latency TEXT CHECK (latency IN ('standard', 'low'))");
+      },
+    },
   ],
 };

@@ -1,6 +1,6 @@
 // The only file of the rooms domain with SQL.
 import type { Database } from "bun:sqlite";
-import type { Category, Room } from "./model";
+import type { Category, LatencyMode, Room } from "./model";
 
 interface RoomRow {
   id: number;
@@ -14,20 +14,21 @@ interface RoomRow {
   category: Category;
   tags: string;
   cover_path: string | null;
+  latency: LatencyMode | null;
   live_since: number | null;
   created_at: number;
   updated_at: number;
 }
 
 const SELECT = `SELECT r.id, r.owner_id, u.display_name AS owner_name, u.username AS owner_username, r.slug, r.title,
-  r.description, r.category, r.tags, r.cover_path, r.live_since, r.created_at, r.updated_at
+  r.description, r.category, r.tags, r.cover_path, r.latency, r.live_since, r.created_at, r.updated_at
   FROM rooms r JOIN users u ON u.id = r.owner_id`;
 
 function toRoom(r: RoomRow): Room {
   return {
     id: r.id, ownerId: r.owner_id, ownerName: r.owner_name, ownerUsername: r.owner_username, slug: r.slug, title: r.title,
     description: r.description, category: r.category, tags: JSON.parse(r.tags) as string[], coverPath: r.cover_path,
-    liveSince: r.live_since, createdAt: r.created_at, updatedAt: r.updated_at,
+    latency: r.latency, liveSince: r.live_since, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -83,6 +84,10 @@ export function getStreamKey(db: Database, roomId: number): string | null {
 
 export function setStreamKey(db: Database, roomId: number, key: string, now: number): void {
   db.query("UPDATE rooms SET stream_key = ?, updated_at = ? WHERE id = ?").run(key, now, roomId);
+}
+
+export function setLatency(db: Database, roomId: number, mode: LatencyMode | null, now: number): void {
+  db.query("UPDATE rooms SET latency = ?, updated_at = ? WHERE id = ?").run(mode, now, roomId);
 }
 
 export function setLiveSince(db: Database, roomId: number, at: number | null): void {

@@ -1,4 +1,4 @@
-import type { Room } from "../../server/rooms/model";
+import type { LatencyMode, Room } from "../../server/rooms/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Layout } from "../layout";
 import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
@@ -8,7 +8,7 @@ import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
 
 /** `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it). */
-export function RoomPage({ ctx, room, pingMs }: { ctx: ReqCtx; room: Room; pingMs: number }): JSX.Element {
+export function RoomPage({ ctx, room, pingMs, latency = "standard" }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
@@ -21,7 +21,7 @@ export function RoomPage({ ctx, room, pingMs }: { ctx: ReqCtx; room: Room; pingM
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
-            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} />
+            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} />
             <PlayerScripts />
           </div>
           <GiftBarMount slug={room.slug} />

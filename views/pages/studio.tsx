@@ -6,6 +6,8 @@ import { LiveBadge } from "../partials/live-badge";
 import { GoalMount } from "../partials/gift-studio";
 import { OverlayMount } from "../partials/overlay-studio";
 import { StreamHealthMount } from "../partials/stream-health";
+import { LatencyForm } from "../partials/latency-studio";
+import type { LatencyMode } from "../../server/rooms/model";
 
 export interface RoomFormValues {
   title: string;
@@ -106,7 +108,7 @@ export function StudioStatus({ ctx, room, viewers }: { ctx: ReqCtx; room: Room; 
   );
 }
 
-export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewers }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string; viewers: number }): JSX.Element {
+export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewers, latencyDefault }: { ctx: ReqCtx; room: Room; streamKey: string; masked: string; serverUrl: string; viewers: number; latencyDefault: LatencyMode }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title}>
@@ -139,6 +141,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
       </section>
       <OverlayMount slug={room.slug} />
       <GoalMount slug={room.slug} />
+      <LatencyForm ctx={ctx} room={room} instanceDefault={latencyDefault} />
       <section class="card">
         <h2 safe>{t("studio.edit")}</h2>
         <RoomForm ctx={ctx} room={room} />

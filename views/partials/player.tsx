@@ -2,7 +2,7 @@
 import type { Broadcast } from "../../server/media/model";
 import type { ReqCtx } from "../../server/http/context";
 import { assetUrl } from "../assets";
-import type { Room } from "../../server/rooms/model";
+import type { LatencyMode, Room } from "../../server/rooms/model";
 import { Layout } from "../layout";
 import { utcMinute } from "../format";
 import { ReplayShopMount } from "./shop";
@@ -17,10 +17,11 @@ export function PlayerScripts(): JSX.Element {
 }
 
 /** mode "live": follows the room's live state (API poll + realtime badge) and reloads the stream on/offline. */
-export function Player({ ctx, src, mode, slug, live, poster }: { ctx: ReqCtx; src: string; mode: "live" | "vod"; slug?: string; live: boolean; poster?: string }): JSX.Element {
+/** latency "low": the room broadcasts LL-HLS and player.js uses hls.js's low-latency settings. */
+export function Player({ ctx, src, mode, slug, live, poster, latency = "standard" }: { ctx: ReqCtx; src: string; mode: "live" | "vod"; slug?: string; live: boolean; poster?: string; latency?: LatencyMode }): JSX.Element {
   const { t } = ctx;
   return (
-    <div class="player" id="player" data-mode={mode} data-src={src} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
+    <div class="player" id="player" data-mode={mode} data-src={src} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-latency={latency} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
       <video id="video" {...{ playsinline: true }} muted autoplay controls poster={poster}></video>
       <div class="player-bar">
         <label class="inline">
