@@ -6,6 +6,7 @@ import { UsageError } from "./cli/args";
 import { CommandError } from "./cli/command";
 import { COMMANDS } from "./cli/commands";
 import { checkDataDir, checkPortFree } from "./cli/preflight";
+import { versionLine } from "./version";
 
 function usage(): string {
   return ["usage: livehouse <command>", "  serve [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
@@ -63,6 +64,10 @@ async function runCommand(argv: readonly string[]): Promise<void> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    if (argv[0] === "--version" || argv[0] === "version") {
+      console.log(versionLine());
+      return 0;
+    }
     if (argv[0] === "--help" || argv[0] === "help") {
       console.log(usage());
       return 0;
