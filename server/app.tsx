@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Elysia, ValidationError } from "elysia";
 import { MessagePage } from "../views/pages/admin";
 import type { Config } from "./config";
+import { closeDatabases } from "./db/close";
 import { migrate } from "./db/migrate";
 import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
@@ -110,8 +111,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         log(`stop ${s.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    moneyDb.close();
-    db.close();
+    closeDatabases(db, moneyDb);
   }
 
   return { app, deps, services, start, stop };

@@ -6,6 +6,7 @@ import { UsageError } from "./cli/args";
 import { CommandError } from "./cli/command";
 import { COMMANDS } from "./cli/commands";
 import { checkDataDir, checkPortFree } from "./cli/preflight";
+import { installShutdown } from "./ops/shutdown";
 import { versionLine } from "./version";
 
 function usage(): string {
@@ -27,19 +28,12 @@ async function serve(argv: readonly string[]): Promise<void> {
   console.log(`  web:   ${url}/`);
   console.log(`  OBS:   server ${rtmpServerUrl(config)}  (stream key: Studio → your room)`);
   console.log(`  data:  ${config.dataDir}`);
-  let stopping = false;
-  const shutdown = async (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${sig}: stopping`);
-    // Stop accepting and drop lingering keep-alive/WebSocket connections (the realtime and overlay services
-    // already closed theirs with a reconnect code on the same signal), then end ffmpeg and close the database.
-    await server.stop(true);
-    await lh.stop();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  // The realtime and overlay services close their sockets with a reconnect code on the same signal. The bound
+  // stays under the 10 s docker/podman `stop` waits before SIGKILL.
+  installShutdown(
+    { stopHttp: (force) => server.server?.stop(force) ?? Promise.resolve(), stopApp: () => lh.stop() },
+    { drainMs: 3_000, boundMs: 8_000, log: (m) => console.log(m), exit: (code) => process.exit(code) },
+  );
 }
 
 async function runCommand(argv: readonly string[]): Promise<void> {
