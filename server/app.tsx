@@ -28,6 +28,8 @@ import { overlaysRoutes } from "./overlays/routes";
 import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
 import { createRealtime, websocketConfig } from "./realtime";
+import { createMetrics } from "./metrics/metrics";
+import { httpMetrics, metricsRoutes } from "./metrics/routes";
 
 export interface Service {
   name: string;
@@ -61,10 +63,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const realtime = createRealtime(deps);
   services.push(realtime.service);
   const viewers = realtime.viewerCount;
+  const metrics = createMetrics({ bus: deps.bus, db, dataDir: config.dataDir, viewers, sockets: realtime.hub, log });
+  services.push(metrics.service);
   const shop = createShop(deps);
   services.push(...shop.services);
 
   const app = new Elysia({ websocket: websocketConfig })
+    .use(httpMetrics(metrics))
     .use(live.hlsRoutes())
     .use(contextPlugin(deps))
     .onError((c) => {
@@ -88,6 +93,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     })
     .use(assetRoutes())
     .use(healthRoutes(deps))
+    .use(metricsRoutes(deps, metrics))
     .use(accountsRoutes(deps))
     .use(walletRoutes(deps))
     .use(giftsRoutes(deps))

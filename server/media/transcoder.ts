@@ -14,6 +14,8 @@ export interface TranscoderOptions {
   /** Called when a run starts feeding, with its number and the publisher timestamp (ms) of its first frame. */
   onRun(run: number, firstTs: number): void;
   log(msg: string): void;
+  /** Called when a run died on its own and a new one is scheduled (not on a deliberate restart). */
+  onCrash?(): void;
   ffmpeg?: string;
 }
 
@@ -120,6 +122,7 @@ export class Transcoder {
       const wait = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0]!;
       const last = stderrTail.trim().split("\n").slice(-2).join(" | ");
       this.opts.log(`transcoder: ffmpeg run ${run} exited (${code ?? proc.signalCode}); restarting in ${wait} ms${last ? `: ${last}` : ""}`);
+      this.opts.onCrash?.();
       this.timer = setTimeout(() => this.spawn(), wait);
     });
   }
