@@ -30,6 +30,9 @@ import { createLive } from "./media";
 import { createRealtime, websocketConfig } from "./realtime";
 import { createMetrics } from "./metrics/metrics";
 import { httpMetrics, metricsRoutes } from "./metrics/routes";
+import { createDispatcher } from "./webhooks/dispatcher";
+import { webhooksRoutes } from "./webhooks/routes";
+import { subscribeFacts } from "./webhooks/webhooks";
 
 export interface Service {
   name: string;
@@ -65,6 +68,11 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const viewers = realtime.viewerCount;
   const metrics = createMetrics({ bus: deps.bus, db, dataDir: config.dataDir, viewers, sockets: realtime.hub, log });
   services.push(metrics.service);
+  const own = { httpPort: config.httpPort, publicUrl: config.publicUrl };
+  const dispatcher = createDispatcher({ db, now: deps.now, log, own, retryBaseMs: config.webhookRetryBaseMs });
+  const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
+  subscribeFacts(webhookEnv, deps.bus);
+  services.push(dispatcher.service);
   const shop = createShop(deps);
   services.push(...shop.services);
 
@@ -94,6 +102,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(assetRoutes())
     .use(healthRoutes(deps))
     .use(metricsRoutes(deps, metrics))
+    .use(webhooksRoutes(deps, webhookEnv))
     .use(accountsRoutes(deps))
     .use(walletRoutes(deps))
     .use(giftsRoutes(deps))

@@ -35,6 +35,8 @@ export interface Config {
   readonly backupEveryMs: number;
   /** Scheduled snapshots kept; older ones are deleted. */
   readonly backupKeep: number;
+  /** First webhook retry delay in ms; doubles per attempt, for 24 h. */
+  readonly webhookRetryBaseMs: number;
 }
 
 type Key = keyof Config;
@@ -85,6 +87,7 @@ export const OPTIONS = [
   opt({ key: "metricsToken", flag: "--metrics-token", env: "LIVEHOUSE_METRICS_TOKEN", default: "", parse: str, secret: true, help: "bearer token for /metrics from other hosts (loopback needs none)" }),
   opt({ key: "backupEveryMs", flag: "--backup-every", env: "LIVEHOUSE_BACKUP_EVERY", default: 0, parse: parseDuration, validate: (v) => (v === 0 || v >= 60_000 ? null : "must be 0 (off) or at least 1m"), help: "online database snapshot interval, e.g. 6h (0 = off)" }),
   opt({ key: "backupKeep", flag: "--backup-keep", env: "LIVEHOUSE_BACKUP_KEEP", default: 7, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "scheduled snapshots to keep" }),
+  opt({ key: "webhookRetryBaseMs", flag: "--webhook-retry-base-ms", env: "LIVEHOUSE_WEBHOOK_RETRY_BASE_MS", default: 10_000, parse: int, validate: (v) => (v >= 50 ? null : "must be 50 or more"), help: "first webhook retry delay in ms (doubles per attempt)" }),
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
 ] as const;
 
