@@ -33,12 +33,19 @@ import { httpMetrics, metricsRoutes } from "./metrics/routes";
 import { createDispatcher } from "./webhooks/dispatcher";
 import { webhooksRoutes } from "./webhooks/routes";
 import { subscribeFacts } from "./webhooks/webhooks";
+import { createBackupScheduler } from "./ops/backups";
+import { createLogRing } from "./ops/logs";
+import { systemRoutes } from "./ops/routes";
+import { createSystemInfo } from "./ops/system";
 
 export interface Service {
   name: string;
   start(): Promise<void> | void;
   stop(): Promise<void> | void;
 }
+
+/** Lines kept for Admin → System. */
+const LOG_LINES = 200;
 
 export interface AppOptions {
   now?: () => number;
@@ -54,7 +61,12 @@ export function openDatabase(config: Config): { db: Database; moneyDb: Database 
 }
 
 export async function createApp(config: Config, opts: AppOptions = {}) {
-  const log = opts.log ?? ((msg: string) => console.log(`${new Date().toISOString()} ${msg}`));
+  const logs = createLogRing(LOG_LINES);
+  const print = opts.log ?? ((msg: string) => console.log(`${new Date().toISOString()} ${msg}`));
+  const log = (msg: string) => {
+    logs.push(`${new Date().toISOString()} ${msg}`);
+    print(msg);
+  };
   const { db, moneyDb } = openDatabase(config);
   // A crash leaves rooms flagged live; nothing is live before ingest starts.
   clearAllLive(db);
@@ -73,6 +85,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
   subscribeFacts(webhookEnv, deps.bus);
   services.push(dispatcher.service);
+  services.push(createBackupScheduler({ db, dataDir: config.dataDir, everyMs: config.backupEveryMs, keep: config.backupKeep, now: deps.now, log }));
   const shop = createShop(deps);
   services.push(...shop.services);
 
@@ -103,6 +116,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(healthRoutes(deps))
     .use(metricsRoutes(deps, metrics))
     .use(webhooksRoutes(deps, webhookEnv))
+    .use(systemRoutes(deps, { info: createSystemInfo({ db, dataDir: config.dataDir, now: Date.now }), logs }))
     .use(accountsRoutes(deps))
     .use(walletRoutes(deps))
     .use(giftsRoutes(deps))
