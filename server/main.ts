@@ -6,11 +6,12 @@ import { UsageError } from "./cli/args";
 import { CommandError } from "./cli/command";
 import { COMMANDS } from "./cli/commands";
 import { checkDataDir, checkPortFree } from "./cli/preflight";
+import { healthcheck } from "./ops/healthcheck";
 import { installShutdown } from "./ops/shutdown";
 import { versionLine } from "./version";
 
 function usage(): string {
-  return ["usage: livehouse <command>", "  serve [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
+  return ["usage: livehouse <command>", "  serve [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", "  healthcheck [--http-port P]", "  --version", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
 }
 
 async function serve(argv: readonly string[]): Promise<void> {
@@ -62,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(versionLine());
       return 0;
     }
+    if (argv[0] === "healthcheck") return await healthcheck(argv.slice(1), process.env);
     if (argv[0] === "--help" || argv[0] === "help") {
       console.log(usage());
       return 0;
