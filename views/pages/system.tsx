@@ -38,7 +38,7 @@ export function SystemPage({ ctx, info, logLines, deliveries }: { ctx: ReqCtx; i
             <tr><th safe>{t("system.disk")}</th><td safe>{`${bytes(info.disk.otherMediaBytes)} (covers, images) · ${info.dataDir}`}</td></tr>
             <tr><th safe>{t("system.database")}</th><td id="db-size" safe>{bytes(info.databaseBytes)}</td></tr>
             <tr><th safe>{t("system.wal")}</th><td safe>{bytes(info.walBytes)}</td></tr>
-            <tr><th safe>{t("system.backups")}</th><td safe>{info.snapshots.length ? info.snapshots.map((s) => `${s.file} (${bytes(s.bytes)})`).join(" · ") : "–"}</td></tr>
+            <tr><th safe>{t("system.backups")}</th><td>{info.snapshots.length ? <ul id="snapshots">{info.snapshots.map((s) => <li safe>{`${s.file} (${bytes(s.bytes)})`}</li>)}</ul> : "–"}</td></tr>
           </tbody>
         </table>
       </section>

@@ -34,7 +34,7 @@ export function WebhooksAdminPage({ ctx, webhooks, deliveries, created, error, n
           <fieldset>
             <legend safe>{t("webhook.events")}</legend>
             {WEBHOOK_EVENTS.map((e) => (
-              <label class="row"><input type="checkbox" name={`event:${e}`} value="1" checked={e === "room.live" || e === "room.offline"} /> <code safe>{e}</code></label>
+              <label class="row"><input type="checkbox" name={`event:${e}`} value="1" checked={e === "room.live" || e === "room.offline"} /> <code>{e}</code></label>
             ))}
           </fieldset>
           <button class="primary" type="submit" safe>{t("webhook.create")}</button>
