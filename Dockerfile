@@ -4,12 +4,13 @@
 
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm ca-certificates git \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json bunfig.toml tsconfig.json ./
-# Bun comes from the npm package `bun`; only runtime dependencies are needed to compile.
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+# Bun comes from the npm package `bun`; only runtime dependencies are needed to compile. Behind a TLS-inspecting
+# proxy, scripts/container passes the host's CA bundle as the build secret "ca-bundle" (absent: ignored).
+RUN --mount=type=secret,id=ca-bundle NODE_EXTRA_CA_CERTS=/run/secrets/ca-bundle npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY server ./server
 COPY views ./views
 COPY public ./public
