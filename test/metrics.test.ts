@@ -22,8 +22,8 @@ beforeAll(async () => {
   }
   for (let i = 0; i < 3; i++) expect((await fetch(`${s.url}/r/${slug}`)).status).toBe(200);
   await fetch(`${s.url}/no/such/page`);
-  // a couple of segments after the first, for lag and transcode speed
-  await Bun.sleep(2500);
+  // a few segments, for lag and transcode speed (which needs two consecutive segments of a rung)
+  await waitFor("transcode speed in /metrics", async () => (await (await fetch(`${s.url}/metrics`)).text()).includes("livehouse_transcode_speed{"), 30_000, 250);
 }, 60_000);
 
 afterAll(async () => {
