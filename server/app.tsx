@@ -31,11 +31,24 @@ import { createRooms } from "./rooms";
 import { clearAllLive } from "./rooms/rooms";
 import { createShop } from "./shop";
 import { createWallet } from "./wallet";
+import { closeDatabases } from "./db/close";
+import { createMetrics } from "./metrics/metrics";
+import { httpMetrics, metricsRoutes } from "./metrics/routes";
+import { createBackupScheduler } from "./ops/backups";
+import { createLogRing } from "./ops/logs";
+import { systemRoutes } from "./ops/routes";
+import { createSystemInfo } from "./ops/system";
+import { createDispatcher } from "./webhooks/dispatcher";
+import { webhooksRoutes } from "./webhooks/routes";
+import { subscribeFacts } from "./webhooks/webhooks";
 import { realtimeRenderers } from "./realtime/renderers";
 import { chatRenderers, renderChatHistory } from "./chat/renderers";
 import { mediaRenderers } from "./media/renderers";
 import { giftRenderers } from "./gifts/renderers";
 import { shopRenderers } from "./shop/renderers";
+
+/** Lines kept for Admin → System. */
+const LOG_LINES = 200;
 
 export interface AppOptions {
   now?: () => number;
@@ -51,7 +64,13 @@ export function openDatabase(config: Config): { db: AppDb; moneyDb: MoneyDb } {
 }
 
 export async function createApp(config: Config, opts: AppOptions = {}) {
-  const log = createLog(opts.log);
+  const logs = createLogRing(LOG_LINES);
+  const print = opts.log ?? ((msg: string) => console.log(`${new Date().toISOString()} ${msg}`));
+  // Escaped once (server/log.ts), then kept for Admin → System and printed.
+  const log = createLog((msg) => {
+    logs.push(`${new Date().toISOString()} ${msg}`);
+    print(msg);
+  });
   const { db, moneyDb } = openDatabase(config);
   // A crash leaves rooms flagged live; nothing is live before ingest starts.
   clearAllLive(db);
@@ -71,14 +90,21 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const rooms = createRooms(deps, { viewers: realtime.viewerCount });
   const payments = createPayments(deps);
   const shop = createShop(deps, payments.providers);
+  const metrics = createMetrics({ bus: deps.bus, db, dataDir: config.dataDir, viewers: realtime.viewerCount, sockets: hub, log });
+  const own = { httpPort: config.httpPort, publicUrl: config.publicUrl };
+  const dispatcher = createDispatcher({ db, now: deps.now, log, own, retryBaseMs: config.webhookRetryBaseMs });
+  const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
+  const backups = createBackupScheduler({ db, dataDir: config.dataDir, everyMs: config.backupEveryMs, keep: config.backupKeep, now: deps.now, log });
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services];
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
   const listeners: (() => void)[] = [
     ...gifts.listen(),
+    ...metrics.listeners,
+    ...subscribeFacts(webhookEnv, deps.bus),
     deps.bus.on("room.event", realtime.forgetHistory),
     // A site-wide suspension (admin) closes the account's sockets in every room.
     deps.bus.on("user.suspended", ({ userId }) => hub.disconnectUser(userId)),
@@ -88,6 +114,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const app = new Elysia({ websocket: websocketConfig })
     .use(securityHeadersPlugin(config))
     .use(bodyLimitPlugin())
+    .use(httpMetrics(metrics))
     .use(live.hlsRoutes())
     .use(contextPlugin(deps))
     .onError((c) => {
@@ -111,6 +138,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     })
     .use(assetRoutes())
     .use(healthRoutes(deps))
+    .use(metricsRoutes(deps, metrics))
+    .use(webhooksRoutes(deps, webhookEnv))
+    .use(systemRoutes(deps, { info: createSystemInfo({ db, dataDir: config.dataDir, now: Date.now }), logs }))
     .use(accounts.routes())
     .use(wallet.routes())
     .use(gifts.routes())
@@ -141,8 +171,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         log(`stop ${s.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    moneyDb.close();
-    db.close();
+    closeDatabases(db, moneyDb);
   }
 
   return { app, deps, services, start, beforeStop, stop };

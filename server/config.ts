@@ -41,6 +41,14 @@ export interface Config {
   readonly chatRateLimit: number;
   readonly stripeSecretKey: string;
   readonly stripeWebhookSecret: string;
+  /** Bearer token for GET /metrics from anywhere but loopback; empty: loopback only. */
+  readonly metricsToken: string;
+  /** Online snapshot interval in ms (0: off); parsed from e.g. "6h", "30m", "1d". */
+  readonly backupEveryMs: number;
+  /** Scheduled snapshots kept; older ones are deleted. */
+  readonly backupKeep: number;
+  /** First webhook retry delay in ms; doubles per attempt, for 24 h. */
+  readonly webhookRetryBaseMs: number;
 }
 
 type Key = keyof Config;
@@ -60,6 +68,12 @@ interface Option<K extends Key> {
 const int = (raw: string): number | undefined => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : undefined);
 const str = (raw: string): string => raw;
 const port = (v: number): string | null => (v >= 1 && v <= 65535 ? null : "must be a port between 1 and 65535");
+/** "90s", "30m", "6h", "1d" or "0" (off) → ms. */
+export function parseDuration(raw: string): number | undefined {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(raw.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? "s") as "s" | "m" | "h" | "d"];
+}
 const nonNegative = (v: number): string | null => (v >= 0 ? null : "must be 0 or more");
 
 function opt<K extends Key>(o: Option<K>): Option<K> {
@@ -86,6 +100,10 @@ export const OPTIONS = [
   opt({ key: "chatRetentionDays", flag: "--chat-retention-days", env: "LIVEHOUSE_CHAT_RETENTION_DAYS", default: 90, parse: int, validate: nonNegative, help: "days to keep chat (0 = forever)" }),
   opt({ key: "chatRateLimit", flag: "--chat-rate-limit", env: "LIVEHOUSE_CHAT_RATE_LIMIT", default: 10, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "chat messages per user per 10 seconds" }),
   opt({ key: "stripeSecretKey", flag: "--stripe-secret-key", env: "LIVEHOUSE_STRIPE_SECRET_KEY", default: "", parse: str, secret: true, help: "Stripe secret key (enables Stripe)" }),
+  opt({ key: "metricsToken", flag: "--metrics-token", env: "LIVEHOUSE_METRICS_TOKEN", default: "", parse: str, secret: true, help: "bearer token for /metrics from other hosts (loopback needs none)" }),
+  opt({ key: "backupEveryMs", flag: "--backup-every", env: "LIVEHOUSE_BACKUP_EVERY", default: 0, parse: parseDuration, validate: (v) => (v === 0 || v >= 1_000 ? null : "must be 0 (off) or at least 1s"), help: "online database snapshot interval, e.g. 6h (0 = off)" }),
+  opt({ key: "backupKeep", flag: "--backup-keep", env: "LIVEHOUSE_BACKUP_KEEP", default: 7, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "scheduled snapshots to keep" }),
+  opt({ key: "webhookRetryBaseMs", flag: "--webhook-retry-base-ms", env: "LIVEHOUSE_WEBHOOK_RETRY_BASE_MS", default: 10_000, parse: int, validate: (v) => (v >= 50 ? null : "must be 50 or more"), help: "first webhook retry delay in ms (doubles per attempt)" }),
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
 ] as const;
 

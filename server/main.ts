@@ -7,9 +7,12 @@ import { UsageError } from "./cli/args";
 import { CommandError } from "./cli/command";
 import { COMMANDS } from "./cli/commands";
 import { checkDataDir, checkPortFree } from "./cli/preflight";
+import { healthcheck } from "./ops/healthcheck";
+import { installShutdown } from "./ops/shutdown";
+import { versionLine } from "./version";
 
 function usage(): string {
-  return ["usage: livehouse <command>", "  serve [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
+  return ["usage: livehouse <command>", "  serve [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", "  healthcheck [--http-port P]", "  --version", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
 }
 
 async function serve(argv: readonly string[]): Promise<void> {
@@ -28,20 +31,18 @@ async function serve(argv: readonly string[]): Promise<void> {
   console.log(`  web:   ${url}/`);
   console.log(`  OBS:   server ${rtmpServerUrl(config)}  (stream key: Studio → your room)`);
   console.log(`  data:  ${config.dataDir}`);
-  let stopping = false;
-  const shutdown = async (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${sig}: stopping`);
-    // Close room-page and overlay sockets with a reconnect code (Bun's stop waits for open sockets), stop
-    // accepting and drop lingering keep-alive connections, then end ffmpeg and close the database.
-    lh.beforeStop();
-    await server.stop(true);
-    await lh.stop();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  // Room-page and overlay sockets are closed first with a reconnect code (Bun's stop waits for open sockets). The
+  // bound stays under the 10 s docker/podman `stop` waits before SIGKILL.
+  installShutdown(
+    {
+      stopHttp: (force) => {
+        lh.beforeStop();
+        return server.server?.stop(force) ?? Promise.resolve();
+      },
+      stopApp: () => lh.stop(),
+    },
+    { drainMs: 3_000, boundMs: 8_000, log: (m) => console.log(m), exit: (code) => process.exit(code) },
+  );
 }
 
 async function runCommand(argv: readonly string[]): Promise<void> {
@@ -66,6 +67,11 @@ async function runCommand(argv: readonly string[]): Promise<void> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    if (argv[0] === "--version" || argv[0] === "version") {
+      console.log(versionLine());
+      return 0;
+    }
+    if (argv[0] === "healthcheck") return await healthcheck(argv.slice(1), process.env);
     if (argv[0] === "--help" || argv[0] === "help") {
       console.log(usage());
       return 0;

@@ -19,6 +19,15 @@ import { SourceProbe, type SourceInfo } from "./probe";
 import * as store from "./storage";
 import { Transcoder } from "./transcoder";
 
+declare module "../events/bus" {
+  interface Facts {
+    /** A segment reached the live playlist; lagMs: from its last frame's arrival to now. */
+    "media.segment": { roomId: number; slug: string; rung: string; durationMs: number; lagMs: number };
+    /** A room's ffmpeg died on its own and is being restarted. */
+    "transcoder.restarted": { roomId: number; slug: string };
+  }
+}
+
 /** Segments kept in a live playlist. */
 const LIVE_WINDOW = 6;
 const POLL_MS = 50;
@@ -127,7 +136,9 @@ export function createMedia(deps: Deps): Media {
       dir: live.dir, plan, liveWindow: LIVE_WINDOW,
       arrivalOf: (ts) => (Number.isFinite(live.clockBase) ? live.clockBase + ts : null),
       onReady: () => goLive(live),
-      onSegment: (rung, _seg, path) => {
+      onSegment: (rung, seg, path) => {
+        const durationMs = seg.duration * 1000;
+        bus.emit("media.segment", { roomId: live.roomId, slug: live.slug, rung, durationMs, lagMs: Date.now() - (seg.pdt + durationMs) });
         if (rung === lowest && Date.now() - live.lastPoster >= POSTER_EVERY_MS) poster(live, path);
       },
     });
@@ -136,6 +147,7 @@ export function createMedia(deps: Deps): Media {
       dir: live.dir, plan, attach: (sink) => live.attachFirst?.(sink) ?? live.stream.attach(sink), log: (m) => log(`media: ${live.slug}: ${m}`),
       onRun: (run, firstTs) => output.startRun(run, firstTs),
       onLevel: (p) => output.setPlan(p, false),
+      onCrash: () => bus.emit("transcoder.restarted", { roomId: live.roomId, slug: live.slug }),
     });
     live.transcoder.start();
     live.pollTimer = setInterval(() => {

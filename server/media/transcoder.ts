@@ -21,6 +21,8 @@ export interface TranscoderOptions {
   /** The ladder stepped down or back up: `plan` is what ffmpeg produces from now on (level 0: the full plan). */
   onLevel?(plan: Plan, level: number): void;
   log(msg: string): void;
+  /** Called when a run died on its own and a new one is scheduled (not on a deliberate restart). */
+  onCrash?(): void;
   ffmpeg?: string;
   watchdog?: Partial<WatchdogTimings>;
   /** Input waiting for ffmpeg beyond this many bytes is dropped up to the next keyframe. */
@@ -198,6 +200,7 @@ export class Transcoder {
       const wait = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0]!;
       const last = run.stderrTail.trim().split("\n").slice(-2).join(" | ");
       this.opts.log(`transcoder: ffmpeg run ${n} exited (${code ?? proc.signalCode}); restarting in ${wait} ms${last ? `: ${last}` : ""}`);
+      this.opts.onCrash?.();
       // The next run starts at the next keyframe, with the cached headers.
       this.timer = setTimeout(() => {
         if (!this.stopping) this.switching = "respawn";

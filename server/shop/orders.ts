@@ -14,7 +14,7 @@ import { totalOverCap, validateAddress, validateIdempotencyKey, validateQuantity
 declare module "../events/bus" {
   interface Facts {
     "order.placed": { orderId: number; buyerId: number; sellerId: number; productId: number; provider: ProviderName };
-    "order.paid": { orderId: number; buyerId: number; buyerName: string; sellerId: number; productId: number; title: string; quantity: number; roomId: number | null };
+    "order.paid": { orderId: number; buyerId: number; buyerName: string; sellerId: number; productId: number; title: string; quantity: number; roomId: number | null; totalMinor: number; currency: string };
     "order.changed": { orderId: number; productId: number; status: OrderStatus };
   }
 }
@@ -169,7 +169,7 @@ export function placeOrder(env: ShopEnv, input: PlaceOrderInput, charge: Charge 
 }
 
 function emitPaid(env: ShopEnv, o: Order): void {
-  env.bus.emit("order.paid", { orderId: o.id, buyerId: o.buyerId, buyerName: o.buyerName, sellerId: o.sellerId, productId: o.productId, title: o.title, quantity: o.quantity, roomId: o.roomId });
+  env.bus.emit("order.paid", { orderId: o.id, buyerId: o.buyerId, buyerName: o.buyerName, sellerId: o.sellerId, productId: o.productId, title: o.title, quantity: o.quantity, roomId: o.roomId, totalMinor: o.totalMinor, currency: o.currency });
   env.bus.emit("order.changed", { orderId: o.id, productId: o.productId, status: "paid" });
 }
 

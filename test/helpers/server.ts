@@ -34,8 +34,8 @@ export interface CliResult {
 }
 
 /** Runs an admin subcommand against a data dir, like a user at a shell. */
-export async function cli(dataDir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const proc = Bun.spawn([BUN, MAIN, ...args, "--data-dir", dataDir], { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+export async function cli(dataDir: string, args: string[], env: Record<string, string> = {}, exec: string[] = [BUN, MAIN], cwd = ROOT): Promise<CliResult> {
+  const proc = Bun.spawn([...exec, ...args, "--data-dir", dataDir], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   let json: any = null;
   try {
@@ -57,13 +57,16 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServer(opts: { dataDir?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<RunningServer> {
+/** `exec` replaces `bun server/main.ts` (e.g. the compiled binary); `cwd` defaults to the checkout. */
+export async function startServer(opts: { dataDir?: string; args?: string[]; env?: Record<string, string>; exec?: string[]; cwd?: string } = {}): Promise<RunningServer> {
+  const exec = opts.exec ?? [BUN, MAIN];
+  const cwd = opts.cwd ?? ROOT;
   const dataDir = opts.dataDir ?? tempDataDir();
   const httpPort = await freePort();
   const rtmpPort = await freePort();
   const proc = Bun.spawn(
-    [BUN, MAIN, "serve", "--host", "127.0.0.1", "--http-port", String(httpPort), "--rtmp-port", String(rtmpPort), "--data-dir", dataDir, ...(opts.args ?? [])],
-    { cwd: ROOT, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...opts.env } },
+    [...exec, "serve", "--host", "127.0.0.1", "--http-port", String(httpPort), "--rtmp-port", String(rtmpPort), "--data-dir", dataDir, ...(opts.args ?? [])],
+    { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, ...opts.env } },
   );
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
@@ -93,7 +96,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   return {
     url, httpPort, rtmpPort, rtmpUrl: `rtmp://127.0.0.1:${rtmpPort}/live`, dataDir, proc,
     output: () => out,
-    cli: (args) => cli(dataDir, args),
+    cli: (args) => cli(dataDir, args, opts.env, exec, cwd),
     async stop(signal = "SIGTERM") {
       if (proc.exitCode === null) {
         proc.kill(signal);

@@ -1,0 +1,9 @@
+// What other domains may ask about broadcasts (media's storage stays its own): Admin → System counts the disk
+// used by the broadcasts still live.
+import type { Database } from "bun:sqlite";
+import type { Broadcast } from "./model";
+import * as store from "./storage";
+
+export function openBroadcasts(db: Database): Broadcast[] {
+  return store.openBroadcasts(db);
+}
