@@ -39,7 +39,7 @@ test("first-run setup → promote → create room → masked key → rotate, wit
   await admin.reload();
   const row = admin.locator("tr", { hasText: "maker" });
   await row.locator("select[name=role]").selectOption("creator");
-  await row.locator("button[type=submit]").click();
+  await row.locator("form[action$=\"/role\"] button[type=submit]").click();
   await admin.locator("tr", { hasText: "maker" }).locator("option[value=creator][selected]").waitFor({ state: "attached" });
 
   // The creator logs out and in again, then creates a room.

@@ -119,14 +119,15 @@ export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charg
     }
     const overCap = totalOverCap(p.currency, price, input.quantity);
     if (overCap) throw new Refused(invalid("quantity", overCap));
-    // An order that stays pending holds stock without paying: cap what one buyer may hold per product.
+    const took = variant ? store.takeVariantStock(db, variant.id, input.quantity) : store.takeProductStock(db, p.id, input.quantity);
+    if (!took) throw new Refused({ kind: "sold_out", message: "sold out" });
+    // An order that stays pending holds stock without paying: cap what one buyer may hold per product (checked
+    // after the stock, so a short shelf still answers "sold out"; the refusal rolls the decrement back).
     if (!charge) {
       const cap = env.maxUnpaidPerProduct ?? 10;
       const held = store.unpaidQuantity(db, input.buyerId, p.id);
       if (held + input.quantity > cap) throw new Refused({ kind: "limit", message: `at most ${cap} unpaid units of one product at a time (you hold ${held}); pay or cancel an order first` });
     }
-    const took = variant ? store.takeVariantStock(db, variant.id, input.quantity) : store.takeProductStock(db, p.id, input.quantity);
-    if (!took) throw new Refused({ kind: "sold_out", message: "sold out" });
     const id = store.insertOrder(db, {
       buyerId: input.buyerId, sellerId: p.ownerId, productId: p.id, variantId: variant?.id ?? null, flashSaleId: input.flashSaleId,
       roomId: input.roomId, title: p.title, quantity: input.quantity, unitPriceMinor: price, currency: p.currency,
