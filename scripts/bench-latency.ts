@@ -82,7 +82,7 @@ async function runOurs(rtmpPort: number, url: string, room: { slug: string; stre
     const res = await fetch(`${url}/live/${room.slug}/${r}/index.m3u8`);
     return res.ok ? res.text() : null;
   });
-  const masterAt = await waitFor("master playlist", async () => ((await fetch(`${url}/live/${room.slug}/index.m3u8`)).ok ? performance.now() : null), 20_000, POLL_MS);
+  const masterAt = await waitFor("master playlist", async () => ((await fetch(`${url}/live/${room.slug}/index.m3u8`)).ok ? performance.now() : null), 60_000, POLL_MS);
   await pub.exited;
   await waitFor("room offline", async () => !((await (await fetch(`${url}/api/v1/rooms/${room.slug}`)).json()) as { live: boolean }).live, 10_000);
   watch.stop();

@@ -16,7 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(() => {
   const r = Bun.spawnSync([
-    "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "10",
+    "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "10",
     "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", source,
   ]);
   if (r.exitCode !== 0) throw new Error(r.stderr.toString());
@@ -56,7 +56,8 @@ function feed(): { attach(sink: (b: Uint8Array) => void): () => void; stop(): vo
 
 function pipeline(name: string) {
   const dir = join(work, name);
-  const plan = planLadder({ videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 2, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } }, [720, 480, 360], 2);
+  // A small ladder (360p copy, 240p, 144p): cheap enough to keep up on a busy machine once the throttle ends.
+  const plan = planLadder({ videoCodec: "h264", width: 640, height: 360, fps: 30, gopSeconds: 2, videoCodecs: "avc1.64001e", audio: { codec: "aac", codecs: "mp4a.40.2" } }, [360, 240, 144], 2);
   const logs: string[] = [];
   const clock = new Map<number, number>();
   const output = new BroadcastOutput({ dir, plan, liveWindow: 6, arrivalOf: () => null, onReady: () => {}, onSegment: () => {} });
@@ -79,11 +80,11 @@ function pipeline(name: string) {
   };
 }
 
-test("throttled by SIGSTOP bursts: degraded (480p leaves the master, never the copy or 360p), recovered after, never killed", async () => {
+test("throttled by SIGSTOP bursts: degraded (240p leaves the master, never the copy or 144p), recovered after, never killed", async () => {
   const p = pipeline("throttled");
   try {
     await waitFor("playable", () => p.output.isReady, 20_000);
-    expect(p.output.activeRungs).toEqual(["720p", "480p", "360p"]);
+    expect(p.output.activeRungs).toEqual(["360p", "240p", "144p"]);
     let throttling = true;
     const throttle = (async () => {
       while (throttling) {
@@ -95,24 +96,24 @@ test("throttled by SIGSTOP bursts: degraded (480p leaves the master, never the c
       }
     })();
     const degraded = await waitFor("a step down", () => p.logs.find((l) => l.includes("degraded to level 1")), 40_000, 200);
-    expect(degraded).toContain("720p copy, 360p");
-    await waitFor("480p gone from the master", () => !p.output.playlist(null)!.includes("480p/index.m3u8"), 10_000);
+    expect(degraded).toContain("(360p copy, 144p)");
+    await waitFor("240p gone from the master", () => !p.output.playlist(null)!.includes("240p/index.m3u8"), 10_000);
     const master = p.output.playlist(null)!;
-    expect(master).toContain("720p/index.m3u8");
     expect(master).toContain("360p/index.m3u8");
-    expect(p.output.playlist("480p")).toBeNull();
+    expect(master).toContain("144p/index.m3u8");
+    expect(p.output.playlist("240p")).toBeNull();
     throttling = false;
     await throttle;
-    await waitFor("back to the full ladder", () => p.logs.some((l) => l.includes("recovered to level 0")), 60_000, 250);
-    await waitFor("480p back in the master", () => p.output.playlist(null)!.includes("480p/index.m3u8"), 15_000);
-    expect(p.output.playlist("480p")).toContain("#EXTINF");
-    expect(p.logs.filter((l) => /kill|exited/.test(l))).toEqual([]);
+    await waitFor("back to the full ladder", () => p.logs.some((l) => l.includes("recovered to level 0")), 90_000, 250);
+    await waitFor("240p back in the master", () => p.output.playlist(null)!.includes("240p/index.m3u8"), 15_000);
+    expect(p.output.playlist("240p")).toContain("#EXTINF");
+    expect(p.logs.filter((l) => /killing|exited/.test(l))).toEqual([]);
     expect(p.tx.stats().restarts).toBe(0);
   } finally {
     await p.stop();
     console.log(p.logs.join("\n"));
   }
-}, 150_000);
+}, 180_000);
 
 test("a wedged ffmpeg (stopped for good) is killed and restarted", async () => {
   const p = pipeline("wedged");
