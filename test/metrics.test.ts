@@ -24,7 +24,7 @@ beforeAll(async () => {
   await fetch(`${s.url}/no/such/page`);
   // a few segments, for lag and transcode speed (which needs two consecutive segments of a rung)
   await waitFor("transcode speed in /metrics", async () => (await (await fetch(`${s.url}/metrics`)).text()).includes("livehouse_transcode_speed{"), 30_000, 250);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (pub.proc.exitCode === null) await pub.kill();

@@ -19,7 +19,7 @@ beforeAll(async () => {
   expect((await s.cli(["user", "create", "--username", "root", "--password", "secret-pass-1", "--role", "admin"])).code).toBe(0);
   expect((await s.cli(["user", "create", "--username", "alice", "--password", "secret-pass-1", "--role", "creator"])).code).toBe(0);
   room = (await s.cli(["room", "create", "--owner", "alice", "--title", "Ops room"])).json;
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   await s.stop();
@@ -58,7 +58,7 @@ test("scheduled snapshots keep the newest --backup-keep", async () => {
   await waitFor("three snapshot rounds", () => s.output().split("backup: snapshot ").length - 1 >= 3, 20_000);
   expect(snapshots(s.dataDir).length).toBe(2);
   expect(readdirSync(join(s.dataDir, "backups")).some((n) => n.endsWith(".partial"))).toBe(false);
-}, 30_000);
+}, 90_000);
 
 test("restore: a snapshot copied into an empty data dir starts and has the data", async () => {
   const snap = join(s.dataDir, "backups", snapshots(s.dataDir).at(-1)!);
@@ -76,4 +76,4 @@ test("restore: a snapshot copied into an empty data dir starts and has the data"
   } finally {
     await r.stop();
   }
-}, 30_000);
+}, 90_000);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   s = await startServer({ args: ["--segment-seconds", "1", "--webhook-retry-base-ms", "200"] });
   expect((await s.cli(["user", "create", "--username", "root", "--password", "secret-pass-1", "--role", "admin"])).code).toBe(0);
   expect((await s.cli(["user", "create", "--username", "alice", "--password", "secret-pass-1", "--role", "creator"])).code).toBe(0);
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   receiver.stop(true);
