@@ -7,6 +7,8 @@ import { mediaCommands } from "../media/cli";
 import { shopCommands } from "../shop/cli";
 import { walletCommands } from "../wallet/cli";
 import { giftsCommands } from "../gifts/cli";
+import { classesCommands } from "../classes/cli";
+import { membershipsCommands } from "../memberships/cli";
 import { required } from "./args";
 import { CommandError, type Command } from "./command";
 
@@ -24,4 +26,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...classesCommands, ...membershipsCommands, backupCommand];
