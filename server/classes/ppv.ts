@@ -6,15 +6,9 @@ import type { Database } from "bun:sqlite";
 import { requestHash } from "../wallet/wallet";
 import type { ReplayPurchase, Refusal, PayProvider } from "./model";
 import * as store from "./storage";
-import { payCoins, providerProblem, type PaidEnv } from "./tickets";
+import { payCoins, providerProblem, Refused, type PaidEnv } from "./tickets";
 
 export type PurchaseResult = { ok: true; purchase: ReplayPurchase; replay: boolean } | { ok: false; refusal: Refusal };
-
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message);
-  }
-}
 
 export function setPrice(db: Database, broadcastId: number, ownerId: number, priceMinor: number, currency: string, now: number): string | null {
   if (!Number.isSafeInteger(priceMinor) || priceMinor < 0) return "price must be minor units (an integer 0 or more; 0 removes the price)";

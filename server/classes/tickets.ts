@@ -49,7 +49,8 @@ export interface BuyTicketInput {
 
 export type TicketResult = { ok: true; ticket: Ticket; replay: boolean } | { ok: false; refusal: Refusal };
 
-class Refused extends Error {
+/** Thrown inside a paying transaction to roll it back with a refusal (ppv and memberships share it). */
+export class Refused extends Error {
   constructor(readonly refusal: Refusal) {
     super(refusal.message);
   }

@@ -7,7 +7,7 @@
 import type { Database } from "bun:sqlite";
 import type { Service } from "../deps";
 import { notify } from "../classes/notices";
-import { payCoins, providerProblem, type PaidEnv } from "../classes/tickets";
+import { payCoins, providerProblem, Refused, type PaidEnv } from "../classes/tickets";
 import type { Refusal } from "../classes/model";
 import { CURRENCIES } from "../shop/model";
 import { requestHash } from "../wallet/wallet";
@@ -15,12 +15,6 @@ import { PERIOD_MS, RENEW_REMINDER_MS, type Membership, type MembershipPayment, 
 import * as store from "./storage";
 
 export type JoinResult = { ok: true; payment: MembershipPayment; membership: Membership | null; replay: boolean } | { ok: false; refusal: Refusal };
-
-class Refused extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message);
-  }
-}
 
 export function createTier(db: Database, creator: { id: number; role: string }, input: { name: string; priceMinor: number; currency: string; perks: string; badge: string }, now: number): { ok: true; tier: Tier } | { ok: false; status: 403 | 409 | 422; message: string } {
   if (creator.role !== "creator" && creator.role !== "admin") return { ok: false, status: 403, message: "only creators and admins offer memberships" };
@@ -126,7 +120,7 @@ function renewFromWallet(env: PaidEnv, m: Membership, now: number): boolean {
       return store.moveMembership(env.db, m.id, ["active"], "active", now, { periodEnd: m.periodEnd + PERIOD_MS });
     }).immediate();
   } catch (err) {
-    if (err instanceof Error && /not enough coins|UNIQUE/.test(err.message)) return false;
+    if (err instanceof Refused) return false;
     throw err;
   }
 }
