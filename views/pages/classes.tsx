@@ -207,7 +207,7 @@ export function StudioClassPage({ ctx, c, tickets, coupons, materials, rooms, va
           <tbody>
             {tickets.map((tk) => (
               <tr>
-                <td safe>{`#${tk.id}`}</td><td safe>{tk.username}</td><td safe>{t(`classes.status.${tk.status}`)}</td><td safe>{tk.provider}</td>
+                <td safe>{`#${tk.id}`}</td><td safe>{tk.username}</td><td safe>{t(`classes.status.${tk.status}`)}</td><td>{tk.provider}</td>
                 <td safe>{tk.priceMinor === 0 ? t("classes.free") : formatMoney(tk.priceMinor, tk.currency)}</td>
                 <td>
                   {tk.status === "valid" ? <form method="post" action={`/studio/tickets/${tk.id}/refund`}>{csrf}<button type="submit" safe>{t("classes.studio.refund")}</button></form> : ""}
