@@ -139,6 +139,23 @@ describe("classes over the real server", () => {
     expect(refused.status).toBe(402);
   }, 60_000);
 
+  test("members-only chat: a non-member is refused, a member chats with the tier's badge", async () => {
+    const room = (await api(server.url, teacher.token)("GET", "/api/v1/classes")).json.classes[0].room;
+    const vip = await api(server.url, teacher.token)("POST", "/api/v1/creators/teacher/tiers", { name: "VIP", price: 10, currency: "COIN", badge: "★" });
+    expect(vip.status).toBe(201);
+    expect((await api(server.url, buyers[9]!.token)("POST", "/api/v1/creators/teacher/memberships", { tierId: vip.json.id, provider: "wallet", idempotencyKey: "vip-key-1" })).status).toBe(201);
+    expect((await api(server.url, buyers[9]!.token)("PUT", `/api/v1/rooms/${room}/chat/members-only`, { enabled: true })).status).toBe(403);
+    expect((await api(server.url, teacher.token)("PUT", `/api/v1/rooms/${room}/chat/members-only`, { enabled: true })).json.membersOnly).toBe(true);
+    const ws = await WsClient.open(`${server.url.replace("http", "ws")}/api/v1/rooms/${room}/events?token=${teacher.token}`);
+    expect((await api(server.url, buyers[10]!.token)("POST", `/api/v1/rooms/${room}/chat`, { text: "let me in" })).status).toBe(403);
+    expect((await api(server.url, buyers[9]!.token)("POST", `/api/v1/rooms/${room}/chat`, { text: "hello members" })).status).toBe(201);
+    const e = await ws.waitEvent((x) => x.type === "chat" && x.text === "hello members" && !x.history, "member chat");
+    expect(e.badge).toBe("★");
+    await api(server.url, teacher.token)("PUT", `/api/v1/rooms/${room}/chat/members-only`, { enabled: false });
+    expect((await api(server.url, buyers[10]!.token)("POST", `/api/v1/rooms/${room}/chat`, { text: "now open" })).status).toBe(201);
+    ws.close();
+  }, 60_000);
+
   test("the reminder reaches the SMTP sink and the holder's notices; the room hears class.reminder", async () => {
     const starts = new Date(Date.now() + 20 * 60_000).toISOString();
     const c = await server.cli(["class", "create", "--owner", "teacher", "--title", "Reminder test", "--starts", starts, "--minutes", "30", "--price", "1", "--currency", "COIN"]);

@@ -135,6 +135,7 @@ export const en = {
   "chat.notice.timeout": "You are timed out for {minutes} more minutes.",
   "chat.notice.banned": "You are banned from this chat.",
   "chat.notice.followers": "Only followers can chat here. Follow the creator to join in.",
+  "chat.notice.members": "Only members can chat here. Join a membership to take part.",
   "chat.notice.link": "Only moderators can post links.",
   "chat.notice.forbidden": "Only the creator and moderators can do that.",
   "chat.notice.badCommand": "That command did not work. Commands: /delete ID, /timeout USER MINUTES, /ban USER [ip], /unban USER, /slow SECONDS, /followers on|off, /mod USER, /unmod USER",

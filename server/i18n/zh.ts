@@ -137,6 +137,7 @@ export const zh: Record<MessageKey, string> = {
   "chat.notice.timeout": "你已被禁言，还剩 {minutes} 分钟。",
   "chat.notice.banned": "你已被禁止在此聊天。",
   "chat.notice.followers": "仅关注者可以聊天。关注主播后即可发言。",
+  "chat.notice.members": "仅会员可以聊天。加入会员即可发言。",
   "chat.notice.link": "只有管理员可以发链接。",
   "chat.notice.forbidden": "只有主播和管理员可以这样做。",
   "chat.notice.badCommand": "命令无效。可用命令：/delete ID、/timeout 用户 分钟、/ban 用户 [ip]、/unban 用户、/slow 秒、/followers on|off、/mod 用户、/unmod 用户",

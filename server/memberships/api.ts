@@ -6,7 +6,8 @@ import type { PaidEnv } from "../classes/tickets";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
 import { json, jsonError } from "../http/respond";
-import { cancelMembership, createTier, getMembership, getPayment, joinMembership, listMembers, listMembershipsOf, listTiers, settleMembershipPayment } from "./memberships";
+import { canManage, getRoomBySlug } from "../rooms/rooms";
+import { cancelMembership, createTier, getMembership, getPayment, joinMembership, listMembers, listMembershipsOf, listTiers, membersOnlyChat, setMembersOnlyChat, settleMembershipPayment } from "./memberships";
 import type { Membership, MembershipPayment, Tier } from "./model";
 
 export function tierJson(tr: Tier) {
@@ -69,6 +70,18 @@ export function membershipsApi(deps: Deps, env: PaidEnv) {
       if (!creator) return jsonError(404, `no creator "${params.username}"`);
       return json({ members: listMembers(db, creator.id).map(membershipJson) });
     })
+    .put(
+      "/api/v1/rooms/:slug/chat/members-only",
+      ({ ctx, params, body }) => {
+        if (!ctx.user) return jsonError(401, "sign in or send a bearer token");
+        const room = getRoomBySlug(db, params.slug);
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (!canManage(ctx.user, room)) return jsonError(403, "only the host sets the chat mode");
+        setMembersOnlyChat(db, room.id, body.enabled);
+        return json({ room: room.slug, membersOnly: membersOnlyChat(db, room.id) });
+      },
+      { body: t.Object({ enabled: t.Boolean() }) },
+    )
     .get("/api/v1/me/memberships", ({ ctx }) => {
       if (!ctx.user) return jsonError(401, "sign in or send a bearer token");
       return json({ memberships: listMembershipsOf(db, ctx.user.id).map(membershipJson) });

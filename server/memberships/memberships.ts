@@ -145,4 +145,4 @@ export function membershipScheduler(env: PaidEnv, everyMs: number, log: (msg: st
   };
 }
 
-export const { getTier, listTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, badgeOf } = store;
+export const { getTier, listTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, setMembersOnlyChat, membersOnlyChat } = store;

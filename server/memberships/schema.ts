@@ -35,6 +35,9 @@ export const membershipsSchema: DomainSchema = {
             UNIQUE (creator_id, user_id)
           );
           CREATE INDEX memberships_due ON memberships(status, period_end);
+          CREATE TABLE members_only_chat (
+            room_id INTEGER PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE
+          );
           CREATE TABLE membership_payments (
             id INTEGER PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES users(id),

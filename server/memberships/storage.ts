@@ -122,3 +122,12 @@ export function membershipRevenue(db: Database, creatorId: number): { currency: 
     "SELECT currency, COUNT(*) AS count, SUM(price_minor) AS grossMinor FROM membership_payments WHERE creator_id = ? AND status = 'paid' GROUP BY currency",
   ).all(creatorId);
 }
+
+export function setMembersOnlyChat(db: Database, roomId: number, on: boolean): void {
+  if (on) db.query("INSERT OR IGNORE INTO members_only_chat (room_id) VALUES (?)").run(roomId);
+  else db.query("DELETE FROM members_only_chat WHERE room_id = ?").run(roomId);
+}
+
+export function membersOnlyChat(db: Database, roomId: number): boolean {
+  return !!db.query("SELECT 1 FROM members_only_chat WHERE room_id = ?").get(roomId);
+}
