@@ -206,5 +206,12 @@ describe("classes over the real server", () => {
     expect(ics.headers.get("content-type")).toContain("text/calendar");
     expect(await ics.text()).toContain("BEGIN:VEVENT\r\n");
     expect((await fetch(`${server.url}/studio/classes/${id}`, { redirect: "manual" })).status).toBe(303);
+    const room = (await api(server.url, teacher.token)("GET", "/api/v1/classes")).json.classes[0].room;
+    await api(server.url, buyers[11]!.token)("POST", `/api/v1/rooms/${room}/questions`, { text: "<b>bold?</b>" });
+    const qa = await (await fetch(`${server.url}/r/${room}/qa`)).text();
+    expect(qa).toContain("What is a group?");
+    expect(qa).toContain("&lt;b&gt;bold?&lt;/b&gt;");
+    expect(qa).not.toContain("<b>bold?</b>");
+    expect(await (await fetch(`${server.url}/r/${room}`)).text()).toContain(`/r/${room}/qa`);
   }, 60_000);
 });

@@ -180,7 +180,7 @@ export function classesApi(deps: Deps, env: PaidEnv) {
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         const wait = askLimit.hit(String(me.id), deps.now());
         if (wait > 0) return json({ error: `too many questions; try again in ${wait} s` }, 429, { "retry-after": String(wait) });
-        const r = ask(db, deps.bus, room.id, me.id, body.text, deps.now());
+        const r = ask(db, deps.bus, room, me.id, body.text, deps.now());
         return r.ok ? json(questionJson(r.question), 201) : jsonError(r.status, r.message);
       },
       { body: t.Object({ text: t.String({ maxLength: 2000 }) }) },
@@ -192,7 +192,7 @@ export function classesApi(deps: Deps, env: PaidEnv) {
         if (me instanceof Response) return me;
         const room = getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
-        const r = upvote(db, deps.bus, room.id, params.id, me.id);
+        const r = upvote(db, deps.bus, room, params.id, me.id);
         return r.ok ? json(questionJson(r.question)) : jsonError(r.status, r.message);
       },
       { params: t.Object({ slug: t.String(), id: t.Numeric() }) },
@@ -205,7 +205,7 @@ export function classesApi(deps: Deps, env: PaidEnv) {
         const room = getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         if (!canManage(me, room)) return jsonError(403, "only the host or teacher answers and pins questions");
-        const r = moderate(db, deps.bus, room.id, params.id, body.action);
+        const r = moderate(db, deps.bus, room, params.id, body.action);
         return r.ok ? json(questionJson(r.question)) : jsonError(r.status, r.message);
       },
       { params: t.Object({ slug: t.String(), id: t.Numeric() }), body: t.Object({ action: t.Union([t.Literal("answered"), t.Literal("pin"), t.Literal("unpin")]) }) },

@@ -172,7 +172,7 @@ export type QuestionChange = "asked" | "voted" | "answered" | "pinned" | "unpinn
 declare module "../realtime/model" {
   interface RoomEvents {
     /** A question was asked, upvoted, answered or (un)pinned; `pinned` questions show on screen and on the OBS overlay. */
-    question: { type: "question"; change: QuestionChange; id: number; text: string; author: string; votes: number; answered: boolean; pinned: boolean };
+    question: { type: "question"; change: QuestionChange; room: string; id: number; text: string; author: string; votes: number; answered: boolean; pinned: boolean };
     /** A class in this room starts soon (in-app reminder for everyone in the room). */
     "class.reminder": { type: "class.reminder"; classId: number; title: string; startsAt: number; url: string };
   }

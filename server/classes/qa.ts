@@ -9,41 +9,43 @@ import * as store from "./storage";
 
 export type QaResult = { ok: true; question: Question } | { ok: false; status: 404 | 409 | 422; message: string };
 
-function publish(bus: Bus, q: Question, change: QuestionChange): void {
-  bus.emit("room.event", { roomId: q.roomId, event: { type: "question", change, id: q.id, text: q.text, author: q.author, votes: q.votes, answered: q.answered, pinned: q.pinned } });
+type RoomRef = { id: number; slug: string };
+
+function publish(bus: Bus, room: RoomRef, q: Question, change: QuestionChange): void {
+  bus.emit("room.event", { roomId: q.roomId, event: { type: "question", change, room: room.slug, id: q.id, text: q.text, author: q.author, votes: q.votes, answered: q.answered, pinned: q.pinned } });
 }
 
-export function ask(db: Database, bus: Bus, roomId: number, userId: number, text: string, now: number): QaResult {
+export function ask(db: Database, bus: Bus, room: RoomRef, userId: number, text: string, now: number): QaResult {
   const clean = text.replace(/\s+/g, " ").trim();
   if (!clean || clean.length > 500) return { ok: false, status: 422, message: "a question is 1-500 characters" };
-  const q = store.getQuestion(db, store.insertQuestion(db, roomId, userId, clean, now))!;
-  publish(bus, q, "asked");
+  const q = store.getQuestion(db, store.insertQuestion(db, room.id, userId, clean, now))!;
+  publish(bus, room, q, "asked");
   return { ok: true, question: q };
 }
 
-export function upvote(db: Database, bus: Bus, roomId: number, questionId: number, userId: number): QaResult {
+export function upvote(db: Database, bus: Bus, room: RoomRef, questionId: number, userId: number): QaResult {
   const q = store.getQuestion(db, questionId);
-  if (!q || q.roomId !== roomId) return { ok: false, status: 404, message: `no question ${questionId} in this room` };
+  if (!q || q.roomId !== room.id) return { ok: false, status: 404, message: `no question ${questionId} in this room` };
   if (!store.addVote(db, questionId, userId)) return { ok: false, status: 409, message: "you already upvoted this question" };
   const after = store.getQuestion(db, questionId)!;
-  publish(bus, after, "voted");
+  publish(bus, room, after, "voted");
   return { ok: true, question: after };
 }
 
 /** answered: marks it answered (and unpins it); pin / unpin: at most one pinned question per room. */
-export function moderate(db: Database, bus: Bus, roomId: number, questionId: number, action: "answered" | "pin" | "unpin"): QaResult {
+export function moderate(db: Database, bus: Bus, room: RoomRef, questionId: number, action: "answered" | "pin" | "unpin"): QaResult {
   const q = store.getQuestion(db, questionId);
-  if (!q || q.roomId !== roomId) return { ok: false, status: 404, message: `no question ${questionId} in this room` };
+  if (!q || q.roomId !== room.id) return { ok: false, status: 404, message: `no question ${questionId} in this room` };
   const unpinned = db.transaction(() => {
     if (action === "answered") {
       store.markAnswered(db, questionId);
       return [];
     }
-    return store.pinQuestion(db, roomId, action === "pin" ? questionId : null);
+    return store.pinQuestion(db, room.id, action === "pin" ? questionId : null);
   })();
-  for (const id of unpinned) publish(bus, store.getQuestion(db, id)!, "unpinned");
+  for (const id of unpinned) publish(bus, room, store.getQuestion(db, id)!, "unpinned");
   const after = store.getQuestion(db, questionId)!;
-  publish(bus, after, action === "answered" ? "answered" : action === "pin" ? "pinned" : "unpinned");
+  publish(bus, room, after, action === "answered" ? "answered" : action === "pin" ? "pinned" : "unpinned");
   return { ok: true, question: after };
 }
 

@@ -249,7 +249,7 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
       if (!ctx.user) return jsonError(401, "sign in to ask");
       const room = getRoomBySlug(db, params.slug);
       if (!room) return jsonError(404, `no room "${params.slug}"`);
-      const r = ask(db, deps.bus, room.id, ctx.user.id, body.text, deps.now());
+      const r = ask(db, deps.bus, room, ctx.user.id, body.text, deps.now());
       return r.ok ? new Response(null, { status: 204 }) : jsonError(r.status, r.message);
     }, { body: t.Object({ text: t.String({ maxLength: 2000 }), _csrf: t.Optional(t.String()) }) })
     .post("/r/:slug/qa/:id/:action", ({ ctx, params }) => {
@@ -257,11 +257,11 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
       const room = getRoomBySlug(db, params.slug);
       if (!room) return jsonError(404, `no room "${params.slug}"`);
       if (params.action === "upvote") {
-        const r = upvote(db, deps.bus, room.id, params.id, ctx.user.id);
+        const r = upvote(db, deps.bus, room, params.id, ctx.user.id);
         return r.ok ? new Response(null, { status: 204 }) : jsonError(r.status, r.message);
       }
       if (!canManage(ctx.user, room)) return jsonError(403, "only the host answers and pins questions");
-      const r = moderate(db, deps.bus, room.id, params.id, params.action);
+      const r = moderate(db, deps.bus, room, params.id, params.action);
       return r.ok ? new Response(null, { status: 204 }) : jsonError(r.status, r.message);
     }, { params: t.Object({ slug: t.String(), id: t.Numeric(), action: t.Union([t.Literal("upvote"), t.Literal("answered"), t.Literal("pin"), t.Literal("unpin")]) }) });
 }

@@ -51,7 +51,7 @@ export function QaPanel({ t, slug, questions, host, signedIn, csrf }: { t: Trans
 /** Room pages: the changed question in place (new ones are appended), and the stage's pinned question. */
 export function renderQuestionEvent(e: RoomEvents["question"], t: Translate): string {
   // Pages render without host controls; the host's page re-reads the panel (hx-get) to act on new questions.
-  const item = <QuestionItem q={e} t={t} slug="" host={false} oob={e.change === "asked" ? undefined : "outerHTML"} />;
+  const item = <QuestionItem q={e} t={t} slug={e.room} host={false} oob={e.change === "asked" ? undefined : "outerHTML"} />;
   const list = e.change === "asked" ? `<ul id="qa-list" hx-swap-oob="beforeend">${item}</ul>` : (item as string);
   const pin = e.change === "pinned" || e.change === "unpinned" || e.change === "answered" ? (<PinnedQuestion q={e.pinned ? e : null} oob />) as string : "";
   return list + pin;
