@@ -20,6 +20,7 @@ import { addCoupon, createClass, editClass, getClass, getMaterial, insertMateria
 import { classIcs } from "./ics";
 import { TICKET_PROVIDERS, type ClassInfo, type ClassInput } from "./model";
 import { listNotices, markNoticesRead } from "./notices";
+import { getPurchase } from "./ppv";
 import { ask, listQuestions, moderate, upvote } from "./qa";
 import { buyTicket, canTeach, getTicket, grantTicket, heldTicket, listTicketsByClass, listTicketsByUser, providerProblem, refundTicket, settleTicket, type PaidEnv } from "./tickets";
 
@@ -124,6 +125,19 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
         return redirect(await env.stripe.checkout({ kind: "ticket", id: tk.id, title: c.title, unitMinor: tk.priceMinor, quantity: 1, currency: tk.currency, backUrl: `/classes/${c.id}` }));
       } catch (err) {
         deps.log(`stripe checkout for ticket ${tk.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return message(ctx, ctx.t("shop.error.providerDown"), 502);
+      }
+    }, idParam)
+    .get("/replays/purchases/:id/pay", async ({ ctx, params }) => {
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      const p = getPurchase(db, params.id);
+      if (!p || p.userId !== me.id) return notFoundPage(ctx);
+      if (p.status !== "pending" || p.provider !== "stripe" || !env.stripe.enabled()) return redirect(`/replays/${p.broadcastId}`);
+      try {
+        return redirect(await env.stripe.checkout({ kind: "ppv", id: p.id, title: `Replay ${p.broadcastId}`, unitMinor: p.priceMinor, quantity: 1, currency: p.currency, backUrl: `/replays/${p.broadcastId}` }));
+      } catch (err) {
+        deps.log(`stripe checkout for replay purchase ${p.id} failed: ${err instanceof Error ? err.message : String(err)}`);
         return message(ctx, ctx.t("shop.error.providerDown"), 502);
       }
     }, idParam)

@@ -9,7 +9,7 @@ import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import { forbidden, notFoundPage, requireUser } from "../http/guards";
 import { fragment, html, redirect } from "../http/respond";
-import { cancelMembership, getMembership, joinMembership, listMembershipsOf, listTiers, membershipRevenue } from "./memberships";
+import { cancelMembership, getMembership, getPayment, getTier, joinMembership, listMembershipsOf, listTiers, membershipRevenue } from "./memberships";
 
 export function membershipsRoutes(deps: Deps, env: PaidEnv) {
   const { db } = deps;
@@ -46,6 +46,21 @@ export function membershipsRoutes(deps: Deps, env: PaidEnv) {
       cancelMembership(db, creator.id, me.id, deps.now());
       return redirect(`/c/${creator.username}/memberships`);
     })
+    .get("/memberships/payments/:id/pay", async ({ ctx, params }) => {
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      const p = getPayment(db, params.id);
+      if (!p || p.userId !== me.id) return notFoundPage(ctx);
+      const creator = getUserById(db, p.creatorId);
+      const back = `/c/${creator?.username ?? ""}/memberships`;
+      if (p.status !== "pending" || p.provider !== "stripe" || !env.stripe.enabled()) return redirect(back);
+      try {
+        return redirect(await env.stripe.checkout({ kind: "membership", id: p.id, title: `${getTier(db, p.tierId)?.name ?? "Membership"} (${creator?.username ?? ""})`, unitMinor: p.priceMinor, quantity: 1, currency: p.currency, backUrl: back }));
+      } catch (err) {
+        deps.log(`stripe checkout for membership payment ${p.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return notFoundPage(ctx);
+      }
+    }, { params: t.Object({ id: t.Numeric() }) })
     .get("/me/memberships", ({ ctx }) => {
       const me = requireUser(ctx);
       if (me instanceof Response) return me;
