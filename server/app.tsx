@@ -46,6 +46,10 @@ import { chatRenderers, renderChatHistory } from "./chat/renderers";
 import { mediaRenderers } from "./media/renderers";
 import { giftRenderers } from "./gifts/renderers";
 import { shopRenderers } from "./shop/renderers";
+import { createClasses } from "./classes";
+import { classesRenderers } from "./classes/renderers";
+import { createMemberships } from "./memberships";
+import { createSmtpMailer } from "./mail/smtp";
 
 /** Lines kept for Admin → System. */
 const LOG_LINES = 200;
@@ -80,7 +84,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   // Every domain, built once. Order matters only where one needs another's parts.
   const live = createLive(deps);
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
-  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers } });
+  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers } });
   const chat = createChat(deps, hub);
   const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory });
   const accounts = createAccounts(deps);
@@ -96,8 +100,11 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
   const backups = createBackupScheduler({ db, dataDir: config.dataDir, everyMs: config.backupEveryMs, keep: config.backupKeep, now: deps.now, log });
 
+  const classes = createClasses(deps, { stripe: payments.stripe, mailer: createSmtpMailer(config.smtpUrl, config.smtpFrom), presence: { rooms: hub.roomIds, users: hub.userIds } });
+  const memberships = createMemberships(deps, classes.env);
+
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
@@ -149,7 +156,11 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(rooms.routes())
     .use(shop.api())
     .use(shop.routes())
-    .use(payments.routes(shop.shop))
+    .use(classes.api())
+    .use(classes.routes())
+    .use(memberships.api())
+    .use(memberships.routes())
+    .use(payments.routes(shop.shop, { ...classes.stripeFulfillers, ...memberships.stripeFulfillers }))
     .use(realtime.routes())
     .use(chat.routes(realtime.viewerCount));
 
@@ -174,7 +185,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     closeDatabases(db, moneyDb);
   }
 
-  return { app, deps, services, start, beforeStop, stop };
+  return { app, deps, services, start, beforeStop, stop, classes };
 }
 
 export type LivehouseApp = Awaited<ReturnType<typeof createApp>>;

@@ -49,6 +49,13 @@ export interface Config {
   readonly backupKeep: number;
   /** First webhook retry delay in ms; doubles per attempt, for 24 h. */
   readonly webhookRetryBaseMs: number;
+  /** Creator share of class tickets, memberships and pay-per-view replays in percent. */
+  readonly paidCreatorSharePercent: number;
+  /** Minutes before a class starts that its reminder goes out. */
+  readonly classReminderMinutes: number;
+  /** smtp://[user:pass@]host[:port] or smtps://…; empty sends no e-mail. */
+  readonly smtpUrl: string;
+  readonly smtpFrom: string;
 }
 
 type Key = keyof Config;
@@ -105,6 +112,10 @@ export const OPTIONS = [
   opt({ key: "backupKeep", flag: "--backup-keep", env: "LIVEHOUSE_BACKUP_KEEP", default: 7, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "scheduled snapshots to keep" }),
   opt({ key: "webhookRetryBaseMs", flag: "--webhook-retry-base-ms", env: "LIVEHOUSE_WEBHOOK_RETRY_BASE_MS", default: 10_000, parse: int, validate: (v) => (v >= 50 ? null : "must be 50 or more"), help: "first webhook retry delay in ms (doubles per attempt)" }),
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
+  opt({ key: "paidCreatorSharePercent", flag: "--paid-creator-share", env: "LIVEHOUSE_PAID_CREATOR_SHARE", default: 80, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of tickets, memberships and paid replays in percent" }),
+  opt({ key: "classReminderMinutes", flag: "--class-reminder-minutes", env: "LIVEHOUSE_CLASS_REMINDER_MINUTES", default: 15, parse: int, validate: (v) => (v >= 1 && v <= 10_080 ? null : "must be between 1 and 10080"), help: "minutes before a class that reminders go out" }),
+  opt({ key: "smtpUrl", flag: "--smtp-url", env: "LIVEHOUSE_SMTP_URL", default: "", parse: str, secret: true, validate: (v) => (v === "" || /^smtps?:\/\/[^\s]+$/.test(v) ? null : "must be smtp://[user:pass@]host[:port] or smtps://…"), help: "SMTP server for e-mail reminders (empty: no e-mail)" }),
+  opt({ key: "smtpFrom", flag: "--smtp-from", env: "LIVEHOUSE_SMTP_FROM", default: "livehouse@localhost", parse: str, validate: (v) => (/^[^\s<>@]+@[^\s<>@]+$/.test(v) ? null : "must be an e-mail address"), help: "sender address of e-mails" }),
 ] as const;
 
 export class ConfigError extends Error {}

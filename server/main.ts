@@ -46,8 +46,8 @@ async function serve(argv: readonly string[]): Promise<void> {
 }
 
 async function runCommand(argv: readonly string[]): Promise<void> {
-  const two = argv.slice(0, 2).join(" ");
-  const cmd = COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === argv[0]);
+  // The longest name that the arguments start with ("membership tier create" before a shorter one).
+  const cmd = [3, 2, 1].map((n) => COMMANDS.find((c) => c.name === argv.slice(0, n).join(" "))).find((c) => c !== undefined);
   if (!cmd) {
     const words = argv.slice(0, 2).filter((a) => !a.startsWith("--")).join(" ");
     throw new UsageError(`unknown command "${words}"\n${usage()}`);

@@ -115,6 +115,17 @@
     if (match) root.querySelectorAll(".line").forEach(function (l) { if (match(l)) l.remove(); });
   }
 
+  // The teacher's pinned Q&A question, above the chat lines; gone when unpinned or answered.
+  function pinnedQuestion(e) {
+    var box = document.getElementById("pinned-question");
+    if (!e.pinned) { if (box && box.getAttribute("data-id") === String(e.id)) box.remove(); return; }
+    if (!box) { box = el("div", "pinned-question"); box.id = "pinned-question"; root.parentNode.insertBefore(box, root); }
+    box.textContent = "";
+    box.setAttribute("data-id", String(e.id));
+    box.appendChild(el("span", "q", "? " + e.text));
+    box.appendChild(el("span", "who", e.author));
+  }
+
   // Goal
   function drawGoal(goal) {
     root.textContent = "";
@@ -138,6 +149,7 @@
     else if (kind === "chat") {
       if (e.type === "chat") chatLine(e);
       else if (e.type === "moderation") moderation(e);
+      else if (e.type === "question") pinnedQuestion(e);
     } else if (kind === "goal" && (e.type === "gift" || e.type === "goal") && "goal" in e) drawGoal(e.goal);
   }
 

@@ -1,6 +1,7 @@
 // Chat rules: posting (limits, moderation, banned terms, auto-replies), moderation actions, likes, follows,
 // per-broadcast offsets and stats, retention. Plain functions over the database; events leave through the bus
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
+import { mayChat, memberBadge } from "../memberships/access";
 import type { User } from "../accounts/model";
 import { getUserByUsername } from "../accounts/accounts";
 import type { Deps } from "../deps";
@@ -134,12 +135,14 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
         return refuse("slow", 429, { seconds: Math.ceil((last + settings.slowSeconds * 1000 - now()) / 1000) });
       }
       if (settings.followersOnly && !store.isFollowing(db, user.id, room.ownerId)) return refuse("followers", 403);
+      if (!mayChat(db, user.id, room, now())) return refuse("members", 403);
       if (containsLink(text)) return refuse("link", 403);
       lastPost.set(key, now());
     }
     const blocked = matchesTerm(text, store.termsFor(db, room.id));
     const m = save(room, { userId: user.id, username: user.username, displayName: user.displayName }, text, { bot: false, links: mod, visibility: blocked ? "sender" : "all" });
-    const event = toEvent(m);
+    const badge = memberBadge(db, user.id, room.ownerId, now());
+    const event = badge ? { ...toEvent(m), badge } : toEvent(m);
     if (blocked) {
       hooks.toUser(room.id, user.id, event);
       return { ok: true, event };

@@ -34,6 +34,8 @@ export interface ChatEvent {
   text: string;
   parts: Part[];
   bot: boolean;
+  /** The sender's membership badge of the room's creator (memberships), when they have one. */
+  badge?: string;
   at: number;
   offsetMs: number | null;
 }
@@ -82,7 +84,7 @@ export type ModAction =
 
 /** Why a message was refused; each code is answered to the sender with a notice. */
 export type RefusalCode =
-  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand";
+  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand" | "members";
 /** A notice to a chat sender: a refusal, or a malformed socket message. */
 export type NoticeCode = RefusalCode | "invalid";
 

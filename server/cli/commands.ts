@@ -8,6 +8,8 @@ import { shopCommands } from "../shop/cli";
 import { walletCommands } from "../wallet/cli";
 import { giftsCommands } from "../gifts/cli";
 import { webhooksCommands } from "../webhooks/cli";
+import { classesCommands } from "../classes/cli";
+import { membershipsCommands } from "../memberships/cli";
 import { required } from "./args";
 import { CommandError, type Command } from "./command";
 
@@ -25,4 +27,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, backupCommand];

@@ -9,6 +9,8 @@ import { paymentsSchema } from "../payments/schema";
 import { chatSchema } from "../chat/schema";
 import { mediaSchema } from "../media/schema";
 import { webhooksSchema } from "../webhooks/schema";
+import { classesSchema } from "../classes/schema";
+import { membershipsSchema } from "../memberships/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema];

@@ -6,11 +6,11 @@ import type { Shop } from "../shop/service";
 import type { Providers } from "../shop/providers";
 import { manualProvider } from "./manual";
 import { paymentRoutes } from "./routes";
-import { stripeProvider } from "./stripe";
+import { stripeProvider, type StripeFulfiller } from "./stripe";
 import { walletProvider } from "./wallet-provider";
 
 export function createPayments(deps: Deps) {
   const stripe = stripeProvider(deps.config, baseUrl(deps.config));
   const providers: Providers = { wallet: walletProvider(), manual: manualProvider(), stripe };
-  return { providers, routes: (shop: Shop) => paymentRoutes(deps, shop, stripe) };
+  return { providers, stripe, routes: (shop: Shop, fulfillers: Readonly<Record<string, StripeFulfiller>> = {}) => paymentRoutes(deps, shop, stripe, fulfillers) };
 }

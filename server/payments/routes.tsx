@@ -13,11 +13,11 @@ import { getOrder } from "../shop/orders";
 import type { Shop } from "../shop/service";
 import { COIN_PACKS, fulfilCoinPurchase, getCoinPurchase, listCoinPurchases, startCoinPurchase } from "./coins";
 import type { CoinPurchase } from "./model";
-import { applyStripeEvent, startOrderCheckout, type StripeGateway } from "./stripe";
+import { applyStripeEvent, startOrderCheckout, type StripeFulfiller, type StripeGateway } from "./stripe";
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-export function paymentRoutes(deps: Deps, shop: Shop, stripe: StripeGateway) {
+export function paymentRoutes(deps: Deps, shop: Shop, stripe: StripeGateway, fulfillers: Readonly<Record<string, StripeFulfiller>> = {}) {
   const db = shop.env.db;
 
   function coinsPage(ctx: ReqCtx, me: User, message?: string, status = 200): Response {
@@ -48,7 +48,7 @@ export function paymentRoutes(deps: Deps, shop: Shop, stripe: StripeGateway) {
         deps.log(`stripe webhook refused: ${err instanceof Error ? err.message.split("\n")[0] : "bad signature"}`);
         return jsonError(400, "invalid signature");
       }
-      const outcome = applyStripeEvent(shop.env, event);
+      const outcome = applyStripeEvent(shop.env, event, fulfillers);
       return json({ received: true, outcome });
     }, { parse: "none" })
     .get(

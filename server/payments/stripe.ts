@@ -15,10 +15,20 @@ export interface StripeGateway extends PaymentProvider {
   checkout(item: CheckoutItem): Promise<string>;
   /** Verifies the signature (and its age) and parses the event; throws on any problem. */
   verify(body: string, signature: string): Promise<Stripe.Event>;
+  /** Refunds a captured payment (a ticket's); returns a problem or null. */
+  refund(ref: string, idempotencyKey: string): Promise<string | null>;
 }
 
+/**
+ * Settles what another domain sold through Checkout (tickets, memberships, replays), keyed by the reference's
+ * kind ("ticket:12"). Runs inside the webhook's transaction; `paid` carries what Stripe says was paid, so the
+ * domain checks amount and currency; returns the outcome recorded for the event.
+ */
+export type StripeFulfiller = (id: number, result: { paid: true; amountMinor: number | null; currency: string; ref: string } | { paid: false }) => string;
+
 export interface CheckoutItem {
-  kind: "order" | "coins";
+  /** "order", "coins", or a kind a StripeFulfiller settles. */
+  kind: string;
   id: number;
   title: string;
   unitMinor: number;
@@ -65,6 +75,15 @@ export function stripeProvider(config: Config, baseUrl: string, clientFor: (key:
     verify(body, signature) {
       return sdk().webhooks.constructEventAsync(body, signature, config.stripeWebhookSecret);
     },
+    async refund(ref, idempotencyKey) {
+      if (!ref.startsWith("pi_")) return "no Stripe payment is recorded";
+      try {
+        await sdk().refunds.create({ payment_intent: ref }, { idempotencyKey });
+        return null;
+      } catch (err) {
+        return `Stripe refused the refund: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    },
   };
 }
 
@@ -88,7 +107,7 @@ function paymentRef(s: Stripe.Checkout.Session): string {
  * redelivery finds it and does nothing; stale events (an "expired" after the order was paid) hit the
  * conditional status moves and change nothing either.
  */
-export function applyStripeEvent(env: ShopEnv, event: Stripe.Event): string {
+export function applyStripeEvent(env: ShopEnv, event: Stripe.Event, fulfillers: Readonly<Record<string, StripeFulfiller>> = {}): string {
   const db: Database = env.db;
   const now = env.now();
   // Facts raised by the effect (order.paid → "just bought") wait until the event and its effect are committed.
@@ -96,7 +115,7 @@ export function applyStripeEvent(env: ShopEnv, event: Stripe.Event): string {
   const bus: ShopEnv["bus"] = { on: env.bus.on, emit: (name, fact) => void held.push(() => env.bus.emit(name, fact)) };
   const outcome = db.transaction((): string => {
     if (!store.recordWebhookEvent(db, "stripe", event.id, event.type, "received", now)) return "duplicate";
-    const result = effect({ ...env, bus }, event, now);
+    const result = effect({ ...env, bus }, event, now, fulfillers);
     store.setWebhookOutcome(db, "stripe", event.id, result);
     return result;
   }).immediate();
@@ -104,7 +123,7 @@ export function applyStripeEvent(env: ShopEnv, event: Stripe.Event): string {
   return outcome;
 }
 
-function effect(env: ShopEnv, event: Stripe.Event, now: number): string {
+function effect(env: ShopEnv, event: Stripe.Event, now: number, fulfillers: Readonly<Record<string, StripeFulfiller>>): string {
   const paid = event.type === "checkout.session.completed" || event.type === "checkout.session.async_payment_succeeded";
   const gone = event.type === "checkout.session.expired" || event.type === "checkout.session.async_payment_failed";
   if (!paid && !gone) return "ignored";
@@ -122,6 +141,11 @@ function effect(env: ShopEnv, event: Stripe.Event, now: number): string {
     }
     if (gone) return cancelCoinPurchase(env.db, id, now) ? "coin purchase cancelled" : "stale";
     return "awaiting payment";
+  }
+  const other = kind && kind !== "order" ? fulfillers[kind] : undefined;
+  if (other) {
+    if (gone) return other(id, { paid: false });
+    return s.payment_status === "paid" ? other(id, { paid: true, amountMinor: s.amount_total, currency: s.currency ?? "", ref: paymentRef(s) }) : "awaiting payment";
   }
   if (kind !== "order") return "ignored: unknown reference";
   const order = getOrder(env.db, id);

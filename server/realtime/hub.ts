@@ -209,6 +209,12 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderer
     roomIds(): number[] {
       return [...rooms.keys()];
     },
+    /** Signed-in users with a socket in the room (class attendance). */
+    userIds(roomId: number): number[] {
+      const ids: number[] = [];
+      for (const m of rooms.get(roomId) ?? []) if (m.userId !== null) ids.push(m.userId);
+      return ids;
+    },
     members(roomId: number): number {
       return rooms.get(roomId)?.size ?? 0;
     },

@@ -141,3 +141,10 @@ export function hasRedeemed(db: Database, codeId: number, userId: number): boole
 export function insertCodeUse(db: Database, codeId: number, userId: number, txId: number, now: number): void {
   db.query("INSERT INTO redeem_uses (code_id, user_id, tx_id, created_at) VALUES (?, ?, ?, ?)").run(codeId, userId, txId, now);
 }
+
+/** The entries and payer of one transaction (reversals). */
+export function txEntries(db: Database, txId: number): { payerAccount: number; entries: { accountId: number; amount: number }[] } | null {
+  const tx = db.query<{ p: number }, [number]>("SELECT payer_account AS p FROM wallet_transactions WHERE id = ?").get(txId);
+  if (!tx) return null;
+  return { payerAccount: tx.p, entries: db.query<{ accountId: number; amount: number }, [number]>("SELECT account_id AS accountId, amount FROM wallet_entries WHERE tx_id = ?").all(txId) };
+}

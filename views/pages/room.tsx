@@ -17,6 +17,7 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard" }: { ctx: Req
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
             <GiftFx />
             <StageOverlays />
+            <div id="qa-pinned" class="qa-pinned" hidden></div>
             <div class="offline" id="offline" hidden={!!room.liveSince}>
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
@@ -41,6 +42,8 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard" }: { ctx: Req
         <aside id="side">
           <GiftSideMount slug={room.slug} />
           <ChatMount room={room} />
+          <div id="qa-mount" hx-get={`/r/${room.slug}/qa`} hx-trigger="load" hx-swap="outerHTML"></div>
+          <div id="class-reminder"></div>
           <ShopMount slug={room.slug} />
         </aside>
       </div>

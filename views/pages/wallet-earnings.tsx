@@ -26,6 +26,7 @@ export function EarningsPage({ ctx, balance, last30, allTime, rooms, recent }: E
         </div>
         <p class="muted" safe>{t("earnings.note")}</p>
       </section>
+      <div id="paid-earnings" hx-get="/studio/earnings/paid" hx-trigger="load" hx-swap="outerHTML"></div>
       <section class="card">
         <h2 safe>{t("earnings.byRoom")}</h2>
         <table>

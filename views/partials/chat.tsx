@@ -25,7 +25,7 @@ export function Parts({ parts }: { parts: Part[] }): JSX.Element {
 export function ChatLine({ e, t, history }: { e: ChatEvent; t: Translate; history?: boolean }): JSX.Element {
   return (
     <li id={`m-${e.id}`} class={e.bot ? "msg bot" : "msg"} data-user={e.user?.username.toLowerCase()} data-h={history ? "1" : undefined} data-offset={e.offsetMs === null ? undefined : String(e.offsetMs)}>
-      {e.bot ? <b class="who bot" safe>{t("chat.bot")}</b> : <b class="who" safe>{e.user?.displayName ?? ""}</b>}
+      {e.bot ? <b class="who bot" safe>{t("chat.bot")}</b> : <b class="who" safe>{e.user?.displayName ?? ""}</b>}{e.badge ? <span class="badge member" safe>{e.badge}</span> : ""}
       <span class="text"><Parts parts={e.parts} /></span>
     </li>
   );

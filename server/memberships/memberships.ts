@@ -1,0 +1,148 @@
+// Membership rules. A period is paid by a membership payment: coins settle inside the join transaction (split
+// between creator and platform through the ledger); manual and Stripe payments stay pending until confirmed by
+// the creator or the webhook, and only then start or extend the membership. Cancelling stops renewal and keeps
+// access until the period's end. The scheduler (sweep) renews coin members who allowed it — one ledger movement
+// per period, keyed by the membership and the period end so a repeated sweep cannot charge twice — and expires
+// the rest; members who renew by hand get a reminder a few days before.
+import type { Database } from "bun:sqlite";
+import type { Service } from "../deps";
+import { notify } from "../classes/notices";
+import { payCoins, providerProblem, Refused, type PaidEnv } from "../classes/tickets";
+import type { Refusal } from "../classes/model";
+import { CURRENCIES } from "../shop/model";
+import { requestHash } from "../wallet/wallet";
+import { PERIOD_MS, RENEW_REMINDER_MS, type Membership, type MembershipPayment, type Tier } from "./model";
+import * as store from "./storage";
+
+export type JoinResult = { ok: true; payment: MembershipPayment; membership: Membership | null; replay: boolean } | { ok: false; refusal: Refusal };
+
+export function createTier(db: Database, creator: { id: number; role: string }, input: { name: string; priceMinor: number; currency: string; perks: string; badge: string }, now: number): { ok: true; tier: Tier } | { ok: false; status: 403 | 409 | 422; message: string } {
+  if (creator.role !== "creator" && creator.role !== "admin") return { ok: false, status: 403, message: "only creators and admins offer memberships" };
+  const name = input.name.trim();
+  const currency = input.currency.trim().toUpperCase();
+  if (!name || name.length > 60) return { ok: false, status: 422, message: "name must be 1-60 characters" };
+  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor < 1) return { ok: false, status: 422, message: "price must be minor units per month (an integer from 1)" };
+  if (!Object.hasOwn(CURRENCIES, currency)) return { ok: false, status: 422, message: `currency must be one of ${Object.keys(CURRENCIES).join(", ")}` };
+  if (input.perks.length > 2000) return { ok: false, status: 422, message: "perks must be at most 2,000 characters" };
+  if ([...input.badge].length > 8) return { ok: false, status: 422, message: "badge must be at most 8 characters (an emoji or a short word)" };
+  const id = store.insertTier(db, { creatorId: creator.id, name, priceMinor: input.priceMinor, currency, perks: input.perks.trim(), badge: input.badge.trim(), now });
+  return id === null ? { ok: false, status: 409, message: `you already have a tier named "${name}"` } : { ok: true, tier: store.getTier(db, id)! };
+}
+
+/** Starts or extends the membership for a paid payment (inside the caller's transaction). */
+function applyPaid(db: Database, p: MembershipPayment, now: number): void {
+  const cur = store.getMembership(db, p.creatorId, p.userId);
+  // The same tier renewed early extends from the current end; a new or changed tier starts now.
+  const from = cur && cur.tierId === p.tierId && cur.periodEnd > now && cur.status !== "expired" ? cur.periodEnd : now;
+  store.upsertMembership(db, { creatorId: p.creatorId, userId: p.userId, tierId: p.tierId, autoRenew: p.autoRenew, provider: p.provider, periodEnd: from + PERIOD_MS, now });
+}
+
+export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: number; tierId: number; provider: string; idempotencyKey: string; autoRenew: boolean }): JoinResult {
+  if (!/^[A-Za-z0-9_.:-]{8,100}$/.test(i.idempotencyKey)) return { ok: false, refusal: { status: 422, message: "idempotencyKey must be 8-100 letters, digits or ._:-" } };
+  const hash = requestHash(["membership", i.creatorId, i.tierId, i.provider, i.autoRenew]);
+  const now = env.now();
+  const run = env.db.transaction(() => {
+    const prior = store.getPaymentByKey(env.db, i.userId, i.idempotencyKey);
+    if (prior) {
+      if (prior.requestHash !== hash) throw new Refused({ status: 409, message: "idempotencyKey was already used for a different payment" });
+      return { payment: prior, membership: store.getMembership(env.db, i.creatorId, i.userId), replay: true };
+    }
+    const tier = store.getTier(env.db, i.tierId);
+    if (!tier || !tier.active || tier.creatorId !== i.creatorId) throw new Refused({ status: 404, message: `no membership tier ${i.tierId} for this creator` });
+    if (i.userId === i.creatorId) throw new Refused({ status: 422, message: "you cannot join your own membership" });
+    const problem = providerProblem(env, i.provider, tier.currency);
+    if (problem) throw new Refused({ status: 422, message: problem });
+    const id = store.insertPayment(env.db, { userId: i.userId, creatorId: i.creatorId, tierId: tier.id, provider: i.provider, priceMinor: tier.priceMinor, currency: tier.currency, autoRenew: i.autoRenew && i.provider === "wallet", key: i.idempotencyKey, hash, now });
+    if (i.provider === "wallet") {
+      const tx = payCoins(env, { payerId: i.userId, creatorId: i.creatorId, coins: tier.priceMinor, reason: "membership", ref: `membership-payment:${id}` });
+      store.movePayment(env.db, id, "pending", "paid", now, { ledgerTx: tx });
+      applyPaid(env.db, store.getPayment(env.db, id)!, now);
+    }
+    return { payment: store.getPayment(env.db, id)!, membership: store.getMembership(env.db, i.creatorId, i.userId), replay: false };
+  });
+  try {
+    return { ok: true, ...run.immediate() };
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, refusal: err.refusal };
+    throw err;
+  }
+}
+
+/** Manual confirmation by the creator or the Stripe webhook (amount and currency must match). */
+export function settleMembershipPayment(env: PaidEnv, id: number, how: { ref: string; paid?: { amountMinor: number | null; currency: string } }): { ok: boolean; message: string } {
+  const now = env.now();
+  return env.db.transaction(() => {
+    const p = store.getPayment(env.db, id);
+    if (!p) return { ok: false, message: `no membership payment ${id}` };
+    if (how.paid && (how.paid.amountMinor !== p.priceMinor || how.paid.currency.toUpperCase() !== p.currency)) return { ok: false, message: `paid ${how.paid.amountMinor} ${how.paid.currency} but payment ${id} is ${p.priceMinor} ${p.currency}` };
+    if (!store.movePayment(env.db, id, "pending", "paid", now, { ref: how.ref })) return { ok: true, message: "stale" };
+    applyPaid(env.db, p, now);
+    return { ok: true, message: "membership paid" };
+  }).immediate();
+}
+
+/** Stops renewal; access stays until the period's end. */
+export function cancelMembership(db: Database, creatorId: number, userId: number, now: number): Membership | null {
+  const m = store.getMembership(db, creatorId, userId);
+  if (!m || !store.moveMembership(db, m.id, ["active"], "cancelled", now, { autoRenew: false })) return null;
+  return store.getMembership(db, creatorId, userId);
+}
+
+/** Renews, expires and reminds; returns what it did (tests and logs). */
+export function sweepMemberships(env: PaidEnv): { renewed: number; expired: number; reminded: number } {
+  const now = env.now();
+  let renewed = 0, expired = 0, reminded = 0;
+  for (const m of store.dueMemberships(env.db, now)) {
+    if (m.status === "active" && m.autoRenew && m.provider === "wallet" && renewFromWallet(env, m, now)) {
+      renewed++;
+      continue;
+    }
+    if (store.moveMembership(env.db, m.id, ["active", "cancelled"], "expired", now)) {
+      expired++;
+      notify(env.db, { userId: m.userId, kind: "membership.expired", ref: `${m.id}:${m.periodEnd}`, textKey: "memberships.notice.expired", vars: { tier: m.tierName }, url: "/me/memberships" }, now);
+    }
+  }
+  for (const m of store.endingSoon(env.db, now, RENEW_REMINDER_MS)) {
+    if (notify(env.db, { userId: m.userId, kind: "membership.renew", ref: `${m.id}:${m.periodEnd}`, textKey: "memberships.notice.renew", vars: { tier: m.tierName, date: new Date(m.periodEnd).toISOString().slice(0, 10) }, url: "/me/memberships" }, now)) reminded++;
+  }
+  return { renewed, expired, reminded };
+}
+
+/** One period's coins; false when the wallet is short (the membership then expires). */
+function renewFromWallet(env: PaidEnv, m: Membership, now: number): boolean {
+  const tier = store.getTier(env.db, m.tierId);
+  if (!tier || !tier.active || tier.currency !== "COIN") return false;
+  try {
+    return env.db.transaction(() => {
+      const id = store.insertPayment(env.db, { userId: m.userId, creatorId: m.creatorId, tierId: tier.id, provider: "wallet", priceMinor: tier.priceMinor, currency: "COIN", autoRenew: true, key: `renew:${m.id}:${m.periodEnd}`, hash: "renew", now });
+      const tx = payCoins(env, { payerId: m.userId, creatorId: m.creatorId, coins: tier.priceMinor, reason: "membership", ref: `membership-payment:${id}` });
+      store.movePayment(env.db, id, "pending", "paid", now, { ledgerTx: tx });
+      return store.moveMembership(env.db, m.id, ["active"], "active", now, { periodEnd: m.periodEnd + PERIOD_MS });
+    }).immediate();
+  } catch (err) {
+    if (err instanceof Refused) return false;
+    throw err;
+  }
+}
+
+export function membershipScheduler(env: PaidEnv, everyMs: number, log: (msg: string) => void): Service {
+  let timer: ReturnType<typeof setInterval> | null = null;
+  return {
+    name: "memberships.scheduler",
+    start() {
+      timer = setInterval(() => {
+        try {
+          sweepMemberships(env);
+        } catch (err) {
+          log(`memberships sweep: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }, everyMs);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
+export const { getTier, listTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, setMembersOnlyChat, membersOnlyChat } = store;
