@@ -70,7 +70,11 @@ test("2 s keyframes: real input and transcode figures, copied top rung, no advic
 
 test("4 s keyframes with 2 s segments: the top rung is re-encoded and the advice says what to set in OBS", async () => {
   const slug = await liveRoom("Long GOP", 96);
-  const h = (await (await health(slug)).json()) as StreamHealth;
+  // The interval is measured once the second keyframe has arrived (4 s of input, longer on a slow encoder).
+  const h = await waitFor("measured keyframes", async () => {
+    const j = (await (await health(slug)).json()) as StreamHealth;
+    return j.advice.some((a) => a.code === "keyframes" && a.measured !== null) ? j : null;
+  }, 30_000, 500);
   expect(h.transcode!.rungs[0]).toMatchObject({ name: "360p", copy: false });
   expect(h.advice).toContainEqual({ code: "keyframes", seconds: 2, measured: expect.any(Number) });
   // The early plan copied the top rung; one segment without a keyframe settled it, and the ladder started over.
