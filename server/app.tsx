@@ -11,6 +11,8 @@ import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
 import type { AppDb, Deps, MoneyDb, Service } from "./deps";
 import { createBus } from "./events/bus";
+import { createAccessDomain } from "./access";
+import { NO_ENTITLEMENTS } from "./access/entitlements";
 import { createAccounts } from "./accounts";
 import { createChat } from "./chat";
 import { createGifts } from "./gifts";
@@ -56,16 +58,20 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const deps: Deps = { config, db, moneyDb, bus: createBus(log), now: opts.now ?? Date.now, log };
 
   // Every domain, built once. Order matters only where one needs another's parts.
-  const live = createLive(deps);
+  // Access first: media, chat, gifts, realtime and rooms all ask it who may watch. Tickets, memberships and
+  // pay-per-view purchases fill the entitlements once their domains are wired in (issue 9, classes half).
+  const access = createAccessDomain(deps, NO_ENTITLEMENTS);
+  const canWatch = access.access.canWatchRoom;
+  const live = createLive(deps, { gate: access.access.gate });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
   const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers } });
-  const chat = createChat(deps, hub);
-  const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory });
+  const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
+  const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory, canWatch });
   const accounts = createAccounts(deps);
   const wallet = createWallet(deps);
-  const gifts = createGifts(deps);
+  const gifts = createGifts(deps, { canWatch });
   const overlays = createOverlays(deps);
-  const rooms = createRooms(deps, { viewers: realtime.viewerCount });
+  const rooms = createRooms(deps, { viewers: realtime.viewerCount, access: access.access });
   const payments = createPayments(deps);
   const shop = createShop(deps, payments.providers);
 
@@ -106,6 +112,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(gifts.routes())
     .use(overlays.routes())
     .use(live.routes())
+    .use(access.routes())
     .use(rooms.routes())
     .use(shop.api())
     .use(shop.routes())

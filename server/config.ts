@@ -28,6 +28,10 @@ export interface Config {
   readonly chatRateLimit: number;
   readonly stripeSecretKey: string;
   readonly stripeWebhookSecret: string;
+  /** Secret for signed media URLs (nginx secure_link); empty = one generated and kept in the database. */
+  readonly mediaTokenSecret: string;
+  /** How long a signed media URL stays valid; the player refreshes it before then. */
+  readonly mediaTokenTtlSeconds: number;
 }
 
 type Key = keyof Config;
@@ -70,6 +74,8 @@ export const OPTIONS = [
   opt({ key: "chatRateLimit", flag: "--chat-rate-limit", env: "LIVEHOUSE_CHAT_RATE_LIMIT", default: 10, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "chat messages per user per 10 seconds" }),
   opt({ key: "stripeSecretKey", flag: "--stripe-secret-key", env: "LIVEHOUSE_STRIPE_SECRET_KEY", default: "", parse: str, secret: true, help: "Stripe secret key (enables Stripe)" }),
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
+  opt({ key: "mediaTokenSecret", flag: "--media-token-secret", env: "LIVEHOUSE_MEDIA_TOKEN_SECRET", default: "", parse: str, secret: true, validate: (v) => (v === "" || v.length >= 16 ? null : "must be at least 16 characters"), help: "secret for signed media URLs (shared with an nginx edge)" }),
+  opt({ key: "mediaTokenTtlSeconds", flag: "--media-token-ttl", env: "LIVEHOUSE_MEDIA_TOKEN_TTL", default: 300, parse: int, validate: (v) => (v >= 2 && v <= 86_400 ? null : "must be between 2 and 86400 seconds"), help: "lifetime of signed media URLs in seconds" }),
 ] as const;
 
 export class ConfigError extends Error {}

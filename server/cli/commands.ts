@@ -7,6 +7,7 @@ import { mediaCommands } from "../media/cli";
 import { shopCommands } from "../shop/cli";
 import { walletCommands } from "../wallet/cli";
 import { giftsCommands } from "../gifts/cli";
+import { accessCommands } from "../access/cli";
 import { required } from "./args";
 import { CommandError, type Command } from "./command";
 
@@ -24,4 +25,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...accessCommands, backupCommand];

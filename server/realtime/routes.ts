@@ -47,7 +47,7 @@ type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unkn
 
 const AUTH_RECHECK_MS = 5_000;
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer }) {
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean }) {
   const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
@@ -140,6 +140,8 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (!sameOrigin(request)) return jsonError(403, "cross-origin socket refused");
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
+        // Who cannot watch the room gets neither its chat nor its events (server/access).
+        if (!deps.canWatch(room, ctx.user)) return jsonError(ctx.user ? 403 : 401, "no access to this room");
         const viewerId = query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`;
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
@@ -156,7 +158,9 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
         // A cookie is ambient authority: another site must not open a socket that writes as the visitor.
         if (!ctx.viaToken && ctx.user && !sameOrigin(request)) return jsonError(403, "cross-origin socket with cookies refused; use a token");
-        if (!rooms.getRoomBySlug(db, params.slug)) return jsonError(404, `no room "${params.slug}"`);
+        const room = rooms.getRoomBySlug(db, params.slug);
+        if (!room) return jsonError(404, `no room "${params.slug}"`);
+        if (!deps.canWatch(room, ctx.user)) return jsonError(ctx.user ? 403 : 401, "no access to this room");
       },
       open(ws) {
         const { ctx, params, request } = ws.data;

@@ -7,8 +7,12 @@ import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
 
-/** `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it). */
-export function RoomPage({ ctx, room, pingMs }: { ctx: ReqCtx; room: Room; pingMs: number }): JSX.Element {
+/**
+ * `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it).
+ * `paywall`: shown instead of the player, chat and gifts to a viewer without access; `playback`: the API the
+ * player gets its signed URL from (rooms that are not public).
+ */
+export function RoomPage({ ctx, room, pingMs, paywall, playback }: { ctx: ReqCtx; room: Room; pingMs: number; paywall?: JSX.Element; playback?: string }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
@@ -21,10 +25,9 @@ export function RoomPage({ ctx, room, pingMs }: { ctx: ReqCtx; room: Room; pingM
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
-            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} />
-            <PlayerScripts />
+            {paywall ?? <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} playback={playback} /><PlayerScripts /></>}
           </div>
-          <GiftBarMount slug={room.slug} />
+          {paywall ? "" : <GiftBarMount slug={room.slug} />}
           <div class="card" style="margin-top:1rem">
             <div class="row">
               <LiveBadge live={!!room.liveSince} t={t} id="live-badge" />
@@ -39,8 +42,7 @@ export function RoomPage({ ctx, room, pingMs }: { ctx: ReqCtx; room: Room; pingM
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
         <aside id="side">
-          <GiftSideMount slug={room.slug} />
-          <ChatMount room={room} />
+          {paywall ? "" : <><GiftSideMount slug={room.slug} /><ChatMount room={room} /></>}
           <ShopMount slug={room.slug} />
         </aside>
       </div>

@@ -5,6 +5,7 @@ import { Csrf, FieldError as FieldErr, Layout } from "../layout";
 import { LiveBadge } from "../partials/live-badge";
 import { GoalMount } from "../partials/gift-studio";
 import { OverlayMount } from "../partials/overlay-studio";
+import { AccessMount } from "../partials/access";
 
 export interface RoomFormValues {
   title: string;
@@ -135,6 +136,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
           <li safe>{t("studio.check4")}</li>
         </ol>
       </section>
+      <AccessMount slug={room.slug} />
       <OverlayMount slug={room.slug} />
       <GoalMount slug={room.slug} />
       <section class="card">
