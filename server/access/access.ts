@@ -11,7 +11,7 @@ import {
   type ReplayMode, type RoomAccess,
 } from "./model";
 import * as store from "./storage";
-import { checkMedia, mediaToken, tokenQuery, type TokenCheck } from "./tokens";
+import { checkMedia, mediaToken, queryOf, tokenIn, tokenQuery, type TokenCheck } from "./tokens";
 
 /** What a media request may do: pass with the query to append to playlist URIs, or be refused. */
 export type GateResult = { ok: true; query: string } | { ok: false; status: 403 | 404; check: TokenCheck | "unknown" };
@@ -28,6 +28,8 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
   const secret = config.mediaTokenSecret || store.mediaSecret(db, randomToken(32));
   const ttlMs = config.mediaTokenTtlSeconds * 1000;
   const cache = new Map<string, { value: Subject | null; until: number }>();
+  /** Verified "prefix?query" → its expiry (unix s) and the token's query to put on playlist URIs. */
+  const verified = new Map<string, { expires: number; query: string }>();
 
   function cached(key: string, load: () => Subject | null): Subject | null {
     const now = Date.now();
@@ -107,13 +109,23 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
     },
 
     /** Every HLS request: public media passes; anything else needs a valid token for its own path prefix. */
-    gate(scope: MediaScope, url: URL): GateResult {
+    gate(scope: MediaScope, url: string): GateResult {
       const s = subjectOf(scope);
       if (!s) return { ok: false, status: 404, check: "unknown" };
       if (isOpen(s)) return { ok: true, query: "" };
-      const check = checkMedia(secret, mediaPrefix(scope), url.searchParams, Math.floor(deps.now() / 1000));
+      const query = queryOf(url);
+      const nowSec = Math.floor(deps.now() / 1000);
+      // A signature already verified for this prefix is only compared again, not re-hashed (every segment of a
+      // viewer's session carries the same one).
+      const key = `${mediaPrefix(scope)}?${query}`;
+      const known = verified.get(key);
+      if (known && known.expires > nowSec) return { ok: true, query: known.query };
+      const check = checkMedia(secret, mediaPrefix(scope), query, nowSec);
       if (check !== "ok") return { ok: false, status: 403, check };
-      return { ok: true, query: `md5=${url.searchParams.get("md5")}&expires=${url.searchParams.get("expires")}` };
+      const token = tokenIn(query);
+      if (verified.size >= 50_000) verified.clear();
+      verified.set(key, { expires: token.expires, query: tokenQuery(token) });
+      return { ok: true, query: tokenQuery(token) };
     },
 
     /** The creator's settings; a new password ends every pass entered for the old one. */

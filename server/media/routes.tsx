@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { GateResult } from "../access/access";
 import type { MediaScope } from "../access/model";
-import { signPlaylist } from "../access/tokens";
+import { createPlaylistSigner } from "../access/tokens";
 import { join } from "node:path";
 import { ReplayList, ReplayPage } from "../../views/partials/player";
 import { contextPlugin } from "../http/context";
@@ -37,7 +37,7 @@ function replayLookup(deps: Deps): (id: string) => string | null {
 }
 
 /** Access on the media (server/access): public media passes; other media needs a signed URL for its path. */
-export type HlsGate = (scope: MediaScope, url: URL) => GateResult;
+export type HlsGate = (scope: MediaScope, url: string) => GateResult;
 
 /**
  * HLS files. Mounted ahead of the session/CSRF context: these requests are the hot path (every viewer, every
@@ -53,7 +53,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
    */
   function admit(scope: MediaScope, request: Request | null): string | Response {
     if (!request) return "";
-    const g = gate(scope, new URL(request.url));
+    const g = gate(scope, request.url);
     if (g.ok) return g.query;
     return g.status === 404 ? notFound("media") : Response.json({ error: `access denied (${g.check} token)` }, { status: 403, headers: { "cache-control": "no-cache" } });
   }
@@ -74,7 +74,8 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     return query instanceof Response ? query : { dir, query };
   }
 
-  const signed = (text: string, query: string) => (query ? signPlaylist(text, query) : text);
+  const sign = createPlaylistSigner();
+  const signed = (text: string, query: string) => (query ? sign(text, query) : text);
 
   // Finished replays never change: their playlists are kept in memory once read.
   const replayTexts = new Map<string, string>();
