@@ -140,6 +140,36 @@ describe("replay media × mode × token", () => {
   }, 30_000);
 });
 
+describe("free preview", () => {
+  test("without a signature a replay serves only its first N minutes; the playback API says so", async () => {
+    const { db } = lh.deps;
+    const id = insertBroadcast(db, 1, clock - 200_000);
+    endBroadcast(db, id, clock - 1000, 70_000);
+    const dir = join(broadcastDir(lh.deps, id), "240p");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "replay.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n" + Array.from({ length: 70 }, (_, i) => `#EXTINF:1.000000,\nr0_${i}.ts\n`).join("") + "#EXT-X-ENDLIST\n");
+    for (const i of [5, 65]) writeFileSync(join(dir, `r0_${i}.ts`), new Uint8Array(188));
+    await setMode("room-a", "members", { previewMinutes: "1" });
+    const pl = await get(`/replays/${id}/240p/index.m3u8`);
+    expect(pl.status).toBe(200);
+    const text = await pl.text();
+    expect(text.match(/\.ts/g)?.length).toBe(60);
+    expect(text.trimEnd().endsWith("#EXT-X-ENDLIST")).toBe(true);
+    expect((await get(`/replays/${id}/240p/r0_5.ts`)).status).toBe(200);
+    expect((await get(`/replays/${id}/240p/r0_65.ts`)).status).toBe(403);
+    const play = (await (await get(`/api/v1/replays/${id}/playback`, bearer(viewerToken))).json()) as { hls: string; previewMinutes?: number };
+    expect(play).toMatchObject({ hls: `/replays/${id}/index.m3u8`, previewMinutes: 1 });
+    // The entitled get the whole replay through a signature.
+    const full = (await (await get(`/api/v1/replays/${id}/playback`, bearer(ownerToken))).json()) as { hls: string; previewMinutes?: number };
+    expect(full.previewMinutes).toBeUndefined();
+    expect((await get(`/replays/${id}/240p/r0_65.ts${new URL(full.hls, "http://localhost").search}`)).status).toBe(200);
+    // Live rooms have no media preview: the room page without the video.
+    expect((await get("/live/room-a/240p/index.m3u8")).status).toBe(403);
+    await setMode("room-a", "members", { previewMinutes: "0" });
+    expect((await get(`/replays/${id}/240p/r0_5.ts`)).status).toBe(403);
+  });
+});
+
 describe("live media gate", () => {
   test("a live path refuses without a valid token before it looks for the stream", async () => {
     await setMode("room-a", "ticket");

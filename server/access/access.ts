@@ -14,9 +14,10 @@ import * as store from "./storage";
 import { checkMedia, mediaToken, queryOf, tokenIn, tokenQuery, type TokenCheck } from "./tokens";
 
 /** What a media request may do: pass with the query to append to playlist URIs, or be refused. */
-export type GateResult = { ok: true; query: string } | { ok: false; status: 403 | 404; check: TokenCheck | "unknown" };
+export type GateResult = { ok: true; query: string; previewMs?: number } | { ok: false; status: 403 | 404; check: TokenCheck | "unknown" };
 
-export type Playback = { ok: true; hls: string; expiresAt: number } | { ok: false; status: 401 | 403 | 404 };
+/** previewMinutes: not entitled, but the replay's free preview plays from this unsigned URL. */
+export type Playback = { ok: true; hls: string; expiresAt: number; previewMinutes?: number } | { ok: false; status: 401 | 403 | 404 };
 
 /** The hot path reads each room's access at most this often; a change made in this process applies at once. */
 const CACHE_MS = 1000;
@@ -102,6 +103,8 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
       if (!s) return { ok: false, status: 404 };
       const master = `${mediaPrefix(scope)}index.m3u8`;
       if (isOpen(s)) return { ok: true, hls: master, expiresAt: deps.now() + ttlMs };
+      const preview = scope.kind === "replay" && s.access.previewMinutes > 0 && !entitled(s, user);
+      if (preview) return { ok: true, hls: master, expiresAt: deps.now() + ttlMs, previewMinutes: s.access.previewMinutes };
       if (!user) return { ok: false, status: 401 };
       if (!entitled(s, user)) return { ok: false, status: 403 };
       const expires = Math.floor((deps.now() + ttlMs) / 1000);
@@ -121,7 +124,11 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
       const known = verified.get(key);
       if (known && known.expires > nowSec) return { ok: true, query: known.query };
       const check = checkMedia(secret, mediaPrefix(scope), query, nowSec);
-      if (check !== "ok") return { ok: false, status: 403, check };
+      if (check !== "ok") {
+        // A replay's free preview: its first minutes, to anyone (the media routes serve only those).
+        if (scope.kind === "replay" && s.access.previewMinutes > 0) return { ok: true, query: "", previewMs: s.access.previewMinutes * 60_000 };
+        return { ok: false, status: 403, check };
+      }
       const token = tokenIn(query);
       if (verified.size >= 50_000) verified.clear();
       verified.set(key, { expires: token.expires, query: tokenQuery(token) });

@@ -21,7 +21,7 @@ export function accessRoutes(deps: Deps, access: Access) {
 
   function playback(p: Playback): Response {
     if (!p.ok) return jsonError(p.status, PLAYBACK_ERRORS[p.status]);
-    return json({ hls: p.hls, expiresAt: p.expiresAt }, 200, { "cache-control": "no-store" });
+    return json({ hls: p.hls, expiresAt: p.expiresAt, ...(p.previewMinutes ? { previewMinutes: p.previewMinutes } : {}) }, 200, { "cache-control": "no-store" });
   }
 
   const scopeFor = (slug: string): MediaScope | null => (getRoomBySlug(db, slug) ? { kind: "live", slug } : null);

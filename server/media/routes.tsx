@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import type { GateResult } from "../access/access";
 import type { MediaScope } from "../access/model";
+import { previewPlaylist, type Preview } from "../access/preview";
 import { createPlaylistSigner } from "../access/tokens";
 import { join } from "node:path";
 import { ReplayList, ReplayPage } from "../../views/partials/player";
@@ -51,27 +52,29 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
    * The token's query for this request, or the refusal. Posters (request null) pass: like a paid platform's
    * thumbnails they show what one would pay for.
    */
-  function admit(scope: MediaScope, request: Request | null): string | Response {
-    if (!request) return "";
+  function admit(scope: MediaScope, request: Request | null): { query: string; previewMs: number } | Response {
+    if (!request) return { query: "", previewMs: 0 };
     const g = gate(scope, request.url);
-    if (g.ok) return g.query;
-    return g.status === 404 ? notFound("media") : Response.json({ error: `access denied (${g.check} token)` }, { status: 403, headers: { "cache-control": "no-cache" } });
+    if (g.ok) return { query: g.query, previewMs: g.previewMs ?? 0 };
+    return g.status === 404 ? notFound("media") : denied(g.check);
   }
+
+  const denied = (check: string) => Response.json({ error: `access denied (${check} token)` }, { status: 403, headers: { "cache-control": "no-cache" } });
 
   function liveDir(slug: string, request: Request | null): { dir: string; query: string } | Response {
     if (!NAMES.slug.test(slug) || !getRoomBySlug(db, slug)) return notFound("room");
-    const query = admit({ kind: "live", slug }, request);
-    if (query instanceof Response) return query;
+    const a = admit({ kind: "live", slug }, request);
+    if (a instanceof Response) return a;
     const dir = media.liveDir(slug);
-    return dir ? { dir, query } : notFound("live stream");
+    return dir ? { dir, query: a.query } : notFound("live stream");
   }
 
-  function replayDir(id: string, request: Request | null): { dir: string; query: string } | Response {
+  function replayDir(id: string, request: Request | null): { dir: string; query: string; previewMs: number } | Response {
     if (!NAMES.broadcast.test(id)) return notFound("replay");
     const dir = replayCache(id);
     if (!dir) return notFound("replay");
-    const query = admit({ kind: "replay", id: Number(id) }, request);
-    return query instanceof Response ? query : { dir, query };
+    const a = admit({ kind: "replay", id: Number(id) }, request);
+    return a instanceof Response ? a : { dir, ...a };
   }
 
   const sign = createPlaylistSigner();
@@ -79,18 +82,39 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
 
   // Finished replays never change: their playlists are kept in memory once read.
   const replayTexts = new Map<string, string>();
-  function replayPlaylist(path: string, query: string): Response {
+  function replayText(path: string): string | null {
     let text = replayTexts.get(path);
     if (text === undefined) {
       try {
         text = readFileSync(path, "utf8");
       } catch {
-        return notFound("playlist");
+        return null;
       }
       if (replayTexts.size > 2000) replayTexts.clear();
       replayTexts.set(path, text);
     }
-    return servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : REPLAY_PLAYLIST);
+    return text;
+  }
+
+  function replayPlaylist(path: string, query: string): Response {
+    const text = replayText(path);
+    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : REPLAY_PLAYLIST);
+  }
+
+  /** Without a signature, a replay with a free preview serves its first minutes: a cut playlist and its segments. */
+  const previews = new Map<string, Preview>();
+  function preview(dir: string, rung: string, file: string, ms: number, request: Request): Response {
+    if (!NAMES.rung.test(rung)) return notFound("rendition");
+    const path = join(dir, rung, "replay.m3u8");
+    let p = previews.get(`${ms}:${path}`);
+    if (!p) {
+      const text = replayText(path);
+      if (text === null) return notFound("playlist");
+      if (previews.size > 2000) previews.clear();
+      previews.set(`${ms}:${path}`, (p = previewPlaylist(text, ms)));
+    }
+    if (file === "index.m3u8") return servePlaylistText(p.text, REPLAY_PLAYLIST);
+    return p.names.has(file) ? segment(dir, rung, file, request) : denied("missing");
   }
 
   function segment(dir: string, rung: string, file: string, request: Request): Response {
@@ -105,8 +129,8 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
   }
 
   /** Serves from the folder, or passes its 403/404 on. */
-  const inDir = (at: { dir: string; query: string } | Response, serve: (dir: string, query: string) => Response): Response =>
-    at instanceof Response ? at : serve(at.dir, at.query);
+  const inDir = <A extends { dir: string; query: string }>(at: A | Response, serve: (dir: string, query: string, at: A) => Response): Response =>
+    at instanceof Response ? at : serve(at.dir, at.query, at);
 
   return new Elysia({ name: "livehouse.hls" })
     .get("/live/:slug/index.m3u8", ({ params, request }) => inDir(liveDir(params.slug, request), (_dir, q) => livePlaylist(params.slug, null, q)))
@@ -119,7 +143,8 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
       inDir(replayDir(params.id, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
     .get("/replays/:id/:rung/:file", ({ params, request }) =>
-      inDir(replayDir(params.id, request), (dir, q) => {
+      inDir(replayDir(params.id, request), (dir, q, { previewMs }) => {
+        if (previewMs) return preview(dir, params.rung, params.file, previewMs, request);
         if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
         return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8"), q) : notFound("rendition");
       }));
