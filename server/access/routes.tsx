@@ -1,7 +1,7 @@
 // Thin HTTP adapters for access: the playback API (signed HLS URLs), the viewer's passphrase form and the
 // Studio's access card.
 import { Elysia, t } from "elysia";
-import { AccessForm, Paywall } from "../../views/partials/access";
+import { AccessForm } from "../../views/partials/access";
 import { RoomPage } from "../../views/pages/room";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
@@ -51,7 +51,7 @@ export function accessRoutes(deps: Deps, access: Access) {
         if (wait > 0) return jsonError(429, `too many attempts; retry in ${wait} s`);
         if (await access.enterPassword(room, me, body.password)) return redirect(`/r/${room.slug}`);
         const a = access.roomAccess(room.id);
-        return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} paywall={<Paywall ctx={ctx} slug={room.slug} mode={a.mode} error />} />, 403);
+        return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} paywall={{ mode: a.mode, error: true }} />, 403);
       },
       { body: t.Object({ password: t.String({ maxLength: 500 }), _csrf: t.Optional(t.String()) }) },
     )

@@ -14,7 +14,6 @@ import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import { PING_EVERY_MS } from "../realtime/viewers";
 import type { Access } from "../access/access";
-import { Paywall } from "../../views/partials/access";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
 import * as rooms from "./rooms";
@@ -59,7 +58,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number; 
       const room = rooms.getRoomBySlug(db, params.slug);
       if (!room) return notFoundPage(ctx, "room");
       const { mode } = deps.access.roomAccess(room.id);
-      const paywall = deps.access.canWatchRoom(room, ctx.user) ? undefined : <Paywall ctx={ctx} slug={room.slug} mode={mode} />;
+      const paywall = deps.access.canWatchRoom(room, ctx.user) ? undefined : { mode };
       const playback = mode === "public" ? undefined : `/api/v1/rooms/${room.slug}/playback`;
       return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} paywall={paywall} playback={playback} />);
     })

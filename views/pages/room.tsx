@@ -6,13 +6,15 @@ import { Player, PlayerScripts } from "../partials/player";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
+import { Paywall } from "../partials/access";
+import type { AccessMode } from "../../server/access/model";
 
 /**
  * `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it).
  * `paywall`: shown instead of the player, chat and gifts to a viewer without access; `playback`: the API the
  * player gets its signed URL from (rooms that are not public).
  */
-export function RoomPage({ ctx, room, pingMs, paywall, playback }: { ctx: ReqCtx; room: Room; pingMs: number; paywall?: JSX.Element; playback?: string }): JSX.Element {
+export function RoomPage({ ctx, room, pingMs, paywall, playback }: { ctx: ReqCtx; room: Room; pingMs: number; paywall?: { mode: AccessMode; error?: boolean }; playback?: string }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
@@ -25,7 +27,7 @@ export function RoomPage({ ctx, room, pingMs, paywall, playback }: { ctx: ReqCtx
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
-            {paywall ?? <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} playback={playback} /><PlayerScripts /></>}
+            {paywall ? <Paywall ctx={ctx} slug={room.slug} mode={paywall.mode} error={paywall.error} /> : <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} playback={playback} /><PlayerScripts /></>}
           </div>
           {paywall ? "" : <GiftBarMount slug={room.slug} />}
           <div class="card" style="margin-top:1rem">
