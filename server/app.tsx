@@ -11,6 +11,9 @@ import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
 import type { AppDb, Deps, MoneyDb, Service } from "./deps";
 import { createBus } from "./events/bus";
+import { createAccessDomain } from "./access";
+import { hasReplayPurchase, hasTicketForRoom } from "./classes/access";
+import { hasMembership } from "./memberships/access";
 import { createAccounts } from "./accounts";
 import { createChat } from "./chat";
 import { createGifts } from "./gifts";
@@ -82,16 +85,20 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const deps: Deps = { config, db, moneyDb, bus: createBus(log), now: opts.now ?? Date.now, log };
 
   // Every domain, built once. Order matters only where one needs another's parts.
-  const live = createLive(deps);
+  // Access first: media, chat, gifts, realtime and rooms all ask it who may watch; tickets, memberships and
+  // pay-per-view purchases are what entitle a viewer.
+  const access = createAccessDomain(deps, { ticket: hasTicketForRoom, membership: hasMembership, replay: hasReplayPurchase });
+  const canWatch = access.access.canWatchRoom;
+  const live = createLive(deps, { gate: access.access.gate });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
   const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers } });
-  const chat = createChat(deps, hub);
-  const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory });
+  const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
+  const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory, canWatch });
   const accounts = createAccounts(deps);
   const wallet = createWallet(deps);
-  const gifts = createGifts(deps);
+  const gifts = createGifts(deps, { canWatch });
   const overlays = createOverlays(deps);
-  const rooms = createRooms(deps, { viewers: realtime.viewerCount });
+  const rooms = createRooms(deps, { viewers: realtime.viewerCount, access: access.access });
   const payments = createPayments(deps);
   const shop = createShop(deps, payments.providers);
   const metrics = createMetrics({ bus: deps.bus, db, dataDir: config.dataDir, viewers: realtime.viewerCount, sockets: hub, log });
@@ -153,6 +160,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(gifts.routes())
     .use(overlays.routes())
     .use(live.routes())
+    .use(access.routes())
     .use(rooms.routes())
     .use(shop.api())
     .use(shop.routes())

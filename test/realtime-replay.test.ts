@@ -18,6 +18,8 @@ import { createRealtime } from "../server/realtime";
 import { createHub } from "../server/realtime/hub";
 import { createRoom } from "../server/rooms/rooms";
 import type { Room } from "../server/rooms/model";
+import { createAccess } from "../server/access/access";
+import { NO_ENTITLEMENTS } from "../server/access/entitlements";
 import { removeDir, tempDataDir } from "./helpers/server";
 
 let clock = Date.UTC(2026, 0, 1, 12);
@@ -27,8 +29,9 @@ migrate(db, SCHEMAS);
 const deps: Deps = { config: loadConfig(["--data-dir", dir, "--chat-retention-days", "1"], {}), db, moneyDb: openDb(join(dir, "livehouse.db"), "money"), bus: createBus(() => {}), now: () => clock, log: () => {} };
 // Wired as server/app.tsx wires them: the hub and chat are built first, then realtime; chat routes mounted beside.
 const hub = createHub({ ...deps, renderers: chatRenderers });
-const chat = createChat(deps, hub);
-const rt = createRealtime(deps, { hub, chat, history: renderChatHistory });
+const { canWatchRoom: canWatch } = createAccess(deps, NO_ENTITLEMENTS);
+const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
+const rt = createRealtime(deps, { hub, chat, history: renderChatHistory, canWatch });
 deps.bus.on("room.event", rt.forgetHistory);
 const realtime = {
   ...rt,

@@ -1,5 +1,7 @@
 // Livehouse player: hls.js light (native HLS on Safari), quality picker, live badge, offline/online switch
-// without a reload (room API poll + the realtime badge), "go to live edge", low-latency tuning.
+// without a reload (room API poll + the realtime badge), "go to live edge", low-latency tuning. A room or replay
+// that is not public has data-playback: its signed URL comes from that API and is refreshed before it expires;
+// hls.js puts the freshest token on every request (xhrSetup), so playback never needs a reload.
 (function () {
   var box = document.getElementById("player");
   var video = document.getElementById("video");
@@ -22,6 +24,43 @@
     backBufferLength: 30, manifestLoadingMaxRetry: 6, levelLoadingMaxRetry: 6,
   };
   var canNative = video.canPlayType("application/vnd.apple.mpegurl") !== "";
+  var playback = box.getAttribute("data-playback");
+  var token = null;
+  var refreshTimer = 0;
+
+  function withToken(url) {
+    if (!token) return url;
+    var u = new URL(url, location.href);
+    u.searchParams.set("md5", token.md5);
+    u.searchParams.set("expires", token.expires);
+    return u.toString();
+  }
+
+  // Gets a signed URL; refreshes itself at half its remaining life. No access any more: the page shows the paywall.
+  function fetchToken(then) {
+    fetch(playback, { headers: { accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          detach();
+          // The room page renders the paywall for a viewer who lost access; a replay says so in place.
+          if (mode === "live") location.reload();
+          else box.textContent = box.getAttribute("data-text-denied");
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (j) {
+        if (j && j.hls) {
+          var u = new URL(j.hls, location.href);
+          token = u.searchParams.get("md5") ? { md5: u.searchParams.get("md5"), expires: u.searchParams.get("expires") } : null;
+          src = j.hls;
+          if (then) then();
+        }
+        var wait = j && j.expiresAt ? Math.min(300000, Math.max(1000, (j.expiresAt - Date.now()) / 2)) : 5000;
+        refreshTimer = setTimeout(function () { fetchToken(null); }, wait);
+      })
+      .catch(function () { refreshTimer = setTimeout(function () { fetchToken(null); }, 5000); });
+  }
 
   function setQualities(levels) {
     if (!quality) return;
@@ -38,6 +77,7 @@
   }
 
   function detach() {
+    clearTimeout(refreshTimer);
     if (hls) {
       hls.destroy();
       hls = null;
@@ -48,6 +88,11 @@
 
   function attach() {
     detach();
+    if (playback) fetchToken(start);
+    else start();
+  }
+
+  function start() {
     if (!native) {
       hls = new window.Hls(mode === "live" && lowLatency ? LL_CONFIG : mode === "live" ? {
         lowLatencyMode: false,
@@ -60,7 +105,8 @@
         backBufferLength: 30,
         manifestLoadingMaxRetry: 6,
         levelLoadingMaxRetry: 6,
-      } : { backBufferLength: 60 });
+        xhrSetup: xhrSetup,
+      } : { backBufferLength: 60, xhrSetup: xhrSetup });
       if (mode === "live") {
         hls.on(window.Hls.Events.LEVEL_LOADED, function (_e, data) {
           var td = data.details && data.details.targetduration;
@@ -89,6 +135,10 @@
       video.src = src;
       play();
     }
+  }
+
+  function xhrSetup(xhr, url) {
+    if (token) xhr.open("GET", withToken(url), true);
   }
 
   function play() {
@@ -126,6 +176,11 @@
       .catch(function () {})
       .then(function () { checking = false; });
   }
+
+  // Native HLS (Safari) keeps the URLs it started with: when a token expires under it, start again with a fresh one.
+  video.addEventListener("error", function () {
+    if (native && playback && (mode !== "live" || live)) attach();
+  });
 
   if (quality) {
     quality.addEventListener("change", function () {

@@ -24,6 +24,8 @@ export interface ChatHooks {
   toUser(roomId: number, userId: number, event: RoomEvent): void;
   /** Closes this user's sockets in one room (a room ban), or in every room when roomId is left out. */
   disconnectUser(userId: number, roomId?: number): void;
+  /** Whether the user may watch the room (server/access): who cannot watch cannot chat. */
+  canWatch(room: Room, user: User | null): boolean;
 }
 
 export interface Sender {
@@ -111,6 +113,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
   function post(room: Room, sender: Sender, raw: string): PostResult {
     const { user } = sender;
     if (!user) return refuse("login", 401);
+    if (!hooks.canWatch(room, user)) return refuse("access", 403);
     const text = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
     if (!text) return refuse("empty", 422);
     if ([...text].length > MAX_MESSAGE_LENGTH) return refuse("tooLong", 422, { max: MAX_MESSAGE_LENGTH });

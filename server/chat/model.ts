@@ -84,7 +84,7 @@ export type ModAction =
 
 /** Why a message was refused; each code is answered to the sender with a notice. */
 export type RefusalCode =
-  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand" | "members";
+  | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand" | "members" | "access";
 /** A notice to a chat sender: a refusal, or a malformed socket message. */
 export type NoticeCode = RefusalCode | "invalid";
 

@@ -10,6 +10,7 @@ import { giftsCommands } from "../gifts/cli";
 import { webhooksCommands } from "../webhooks/cli";
 import { classesCommands } from "../classes/cli";
 import { membershipsCommands } from "../memberships/cli";
+import { accessCommands } from "../access/cli";
 import { required } from "./args";
 import { CommandError, type Command } from "./command";
 
@@ -27,4 +28,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, ...accessCommands, backupCommand];

@@ -11,6 +11,7 @@ import { mediaSchema } from "../media/schema";
 import { webhooksSchema } from "../webhooks/schema";
 import { classesSchema } from "../classes/schema";
 import { membershipsSchema } from "../memberships/schema";
+import { accessSchema } from "../access/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema];

@@ -5,7 +5,8 @@ import { GiftsAdminPage } from "../../views/pages/gifts-admin";
 import { EarningsPage } from "../../views/pages/wallet-earnings";
 import { GiftBar, GoalBar, TopGifters } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
-import { isCreator } from "../accounts/model";
+import { isCreator, type User } from "../accounts/model";
+import type { Room } from "../rooms/model";
 import { forbidden, managedRoom, notFoundPage, requireAdmin, requireUser } from "../http/guards";
 import { bannedFrom } from "../chat/chat";
 import { contextPlugin } from "../http/context";
@@ -35,7 +36,7 @@ function giftJson(g: Gift) {
   return { id: g.id, name: g.name, coins: g.coins, tier: g.tier, image: giftImageUrl(g.image) };
 }
 
-export function giftsRoutes(deps: Deps) {
+export function giftsRoutes(deps: Deps & { canWatch: (room: Room, user: User | null) => boolean }) {
   const { moneyDb: db, config } = deps;
   const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 });
   const combos = createComboCounter();
@@ -65,6 +66,7 @@ export function giftsRoutes(deps: Deps) {
         const room = rooms.getRoomBySlug(deps.db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         if (bannedFrom(deps.db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
+        if (!deps.canWatch(room, ctx.user)) return jsonError(403, "only viewers with access to this room can send gifts");
         const wait = limiter.hit(String(ctx.user.id), deps.now());
         if (wait > 0) return json({ error: `too many gifts: try again in ${wait} s`, retryAfter: wait }, 429, { "retry-after": String(wait) });
         const r = gifts.sendGift(db, {

@@ -4,11 +4,11 @@ import { createRtmpIngest } from "../ingest/rtmp";
 import { roomForStreamKey } from "../rooms/rooms";
 import { createMedia } from "./lifecycle";
 import { healthRoutes } from "./health-routes";
-import { hlsRoutes, replayPageRoutes } from "./routes";
+import { hlsRoutes, replayPageRoutes, type HlsGate } from "./routes";
 
 const SWEEP_MS = 60 * 60_000;
 
-export function createLive(deps: Deps) {
+export function createLive(deps: Deps, parts: { gate: HlsGate }) {
   const media = createMedia(deps);
   const ingest = createRtmpIngest({
     port: deps.config.rtmpPort, host: deps.config.host, graceMs: deps.config.publishGraceMs, log: deps.log,
@@ -36,5 +36,5 @@ export function createLive(deps: Deps) {
     },
   };
   const ingestService: Service = { name: "rtmp-ingest", start: () => ingest.start(), stop: () => ingest.stop() };
-  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, media)) };
+  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media, parts.gate), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, media)) };
 }

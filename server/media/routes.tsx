@@ -1,6 +1,10 @@
 // HLS over HTTP from our own routes (paths and cache headers: docs/urls.md): live under /live/<slug>/, replays under /replays/<id>/,
 // plus the replay page and the room's replay list fragment.
 import { Elysia } from "elysia";
+import type { GateResult } from "../access/access";
+import type { MediaScope } from "../access/model";
+import { previewPlaylist, type Preview } from "../access/preview";
+import { createPlaylistSigner } from "../access/tokens";
 import { join } from "node:path";
 import { ReplayList, ReplayPage } from "../../views/partials/player";
 import { contextPlugin } from "../http/context";
@@ -17,6 +21,8 @@ import * as store from "./storage";
 const LIVE_PLAYLIST = "no-cache";
 const REPLAY_PLAYLIST = "public, max-age=300";
 const SEGMENT = "public, max-age=31536000, immutable";
+/** A signed playlist's URIs carry one viewer's token: no shared cache may hand it to another. */
+const SIGNED_PLAYLIST = "private, no-cache";
 
 /** Replay folder by broadcast id, cached briefly: every segment request would otherwise query the database. */
 function replayLookup(deps: Deps): (id: string) => string | null {
@@ -33,38 +39,84 @@ function replayLookup(deps: Deps): (id: string) => string | null {
   };
 }
 
+/** Access on the media (server/access): public media passes; other media needs a signed URL for its path. */
+export type HlsGate = (scope: MediaScope, url: string) => GateResult;
+
 /**
  * HLS files. Mounted ahead of the session/CSRF context: these requests are the hot path (every viewer, every
- * second) and need no user; access rules for private rooms belong in liveDir/replayDir.
+ * second) and need no user; the gate checks the signed URL, and playlists carry its query onto every URI.
  */
-export function hlsRoutes(deps: Deps, media: Media) {
+export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
   const { db } = deps;
   const replayCache = replayLookup(deps);
 
-  function liveDir(slug: string): string | Response {
-    if (!NAMES.slug.test(slug) || !getRoomBySlug(db, slug)) return notFound("room");
-    return media.liveDir(slug) ?? notFound("live stream");
+  /**
+   * The token's query for this request, or the refusal. Posters (request null) pass: like a paid platform's
+   * thumbnails they show what one would pay for.
+   */
+  function admit(scope: MediaScope, request: Request | null): { query: string; previewMs: number } | Response {
+    if (!request) return { query: "", previewMs: 0 };
+    const g = gate(scope, request.url);
+    if (g.ok) return { query: g.query, previewMs: g.previewMs ?? 0 };
+    return g.status === 404 ? notFound("media") : denied(g.check);
   }
 
-  function replayDir(id: string): string | Response {
-    if (!NAMES.broadcast.test(id)) return notFound("replay");
-    return replayCache(id) ?? notFound("replay");
+  const denied = (check: string) => Response.json({ error: `access denied (${check} token)` }, { status: 403, headers: { "cache-control": "no-cache" } });
+
+  function liveDir(slug: string, request: Request | null): { dir: string; query: string } | Response {
+    if (!NAMES.slug.test(slug) || !getRoomBySlug(db, slug)) return notFound("room");
+    const a = admit({ kind: "live", slug }, request);
+    if (a instanceof Response) return a;
+    const dir = media.liveDir(slug);
+    return dir ? { dir, query: a.query } : notFound("live stream");
   }
+
+  function replayDir(id: string, request: Request | null): { dir: string; query: string; previewMs: number } | Response {
+    if (!NAMES.broadcast.test(id)) return notFound("replay");
+    const dir = replayCache(id);
+    if (!dir) return notFound("replay");
+    const a = admit({ kind: "replay", id: Number(id) }, request);
+    return a instanceof Response ? a : { dir, ...a };
+  }
+
+  const sign = createPlaylistSigner();
+  const signed = (text: string, query: string) => (query ? sign(text, query) : text);
 
   // Finished replays never change: their playlists are kept in memory once read.
   const replayTexts = new Map<string, string>();
-  function replayPlaylist(path: string): Response {
+  function replayText(path: string): string | null {
     let text = replayTexts.get(path);
     if (text === undefined) {
       try {
         text = readFileSync(path, "utf8");
       } catch {
-        return notFound("playlist");
+        return null;
       }
       if (replayTexts.size > 2000) replayTexts.clear();
       replayTexts.set(path, text);
     }
-    return servePlaylistText(text, REPLAY_PLAYLIST);
+    return text;
+  }
+
+  function replayPlaylist(path: string, query: string): Response {
+    const text = replayText(path);
+    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : REPLAY_PLAYLIST);
+  }
+
+  /** Without a signature, a replay with a free preview serves its first minutes: a cut playlist and its segments. */
+  const previews = new Map<string, Preview>();
+  function preview(dir: string, rung: string, file: string, ms: number, request: Request): Response {
+    if (!NAMES.rung.test(rung)) return notFound("rendition");
+    const path = join(dir, rung, "replay.m3u8");
+    let p = previews.get(`${ms}:${path}`);
+    if (!p) {
+      const text = replayText(path);
+      if (text === null) return notFound("playlist");
+      if (previews.size > 2000) previews.clear();
+      previews.set(`${ms}:${path}`, (p = previewPlaylist(text, ms)));
+    }
+    if (file === "index.m3u8") return servePlaylistText(p.text, REPLAY_PLAYLIST);
+    return p.names.has(file) ? segment(dir, rung, file, request) : denied("missing");
   }
 
   function segment(dir: string, rung: string, file: string, request: Request): Response {
@@ -75,32 +127,35 @@ export function hlsRoutes(deps: Deps, media: Media) {
     return notFound("file");
   }
 
-  function livePlaylist(slug: string, rung: string | null): Response {
+  function livePlaylist(slug: string, rung: string | null, query: string): Response {
     if (rung !== null && !NAMES.rung.test(rung)) return notFound("rendition");
     const text = media.livePlaylist(slug, rung);
-    return text === null ? notFound("playlist") : servePlaylistText(text, LIVE_PLAYLIST);
+    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : LIVE_PLAYLIST);
   }
 
-  /** Serves from the folder, or passes its 404 on. */
-  const inDir = <R,>(dir: string | Response, serve: (dir: string) => R): R | Response => (typeof dir === "string" ? serve(dir) : dir);
+  /** Serves from the folder, or passes its 403/404 on. */
+  const inDir = <A extends { dir: string; query: string }, R extends Response | Promise<Response>>(at: A | Response, serve: (dir: string, query: string, at: A) => R): R | Response =>
+    at instanceof Response ? at : serve(at.dir, at.query, at);
 
   return new Elysia({ name: "livehouse.hls" })
-    .get("/live/:slug/index.m3u8", ({ params }) => inDir(liveDir(params.slug), () => livePlaylist(params.slug, null)))
+    .get("/live/:slug/index.m3u8", ({ params, request }) => inDir(liveDir(params.slug, request), (_dir, q) => livePlaylist(params.slug, null, q)))
     .get("/live/:slug/poster.jpg", ({ params, request }) =>
-      inDir(liveDir(params.slug), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request)))
+      inDir(liveDir(params.slug, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request)))
     .get("/live/:slug/:rung/:file", ({ params, request }) =>
-      inDir(liveDir(params.slug), (dir) => {
+      inDir(liveDir(params.slug, request), (dir, q) => {
+        // Low-latency playlists copy the request's query (the token) onto every URI themselves.
         const ll = media.lowLatency(params.slug);
         if (ll) return serveLowLatency(ll, dir, params.rung, params.file, request);
-        return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung) : segment(dir, params.rung, params.file, request);
+        return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung, q) : segment(dir, params.rung, params.file, request);
       }))
-    .get("/replays/:id/index.m3u8", ({ params }) => inDir(replayDir(params.id), (dir) => replayPlaylist(join(dir, "index.m3u8"))))
+    .get("/replays/:id/index.m3u8", ({ params, request }) => inDir(replayDir(params.id, request), (dir, q) => replayPlaylist(join(dir, "index.m3u8"), q)))
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
-      inDir(replayDir(params.id), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
+      inDir(replayDir(params.id, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
     .get("/replays/:id/:rung/:file", ({ params, request }) =>
-      inDir(replayDir(params.id), (dir) => {
+      inDir(replayDir(params.id, request), (dir, q, { previewMs }) => {
+        if (previewMs) return preview(dir, params.rung, params.file, previewMs, request);
         if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
-        return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8")) : notFound("rendition");
+        return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8"), q) : notFound("rendition");
       }));
 }
 

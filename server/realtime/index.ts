@@ -4,6 +4,8 @@ import type { Chat } from "../chat/chat";
 import type { Deps, Service } from "../deps";
 import type { Facts } from "../events/bus";
 import { LANGS } from "../i18n";
+import type { User } from "../accounts/model";
+import type { Room } from "../rooms/model";
 import type { Hub } from "./hub";
 import { realtimeRoutes, type HistoryRenderer } from "./routes";
 import { createViewerCounter } from "./viewers";
@@ -15,7 +17,7 @@ import { createViewerCounter } from "./viewers";
 export const websocketConfig = { maxPayloadLength: 16 * 1024, idleTimeout: 120, backpressureLimit: 1024 * 1024, closeOnBackpressureLimit: true };
 
 /** history: the page rendering of the chat history a room page opens with (chat/renderers.tsx). */
-export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; history: HistoryRenderer }) {
+export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean }) {
   const { hub, chat, history } = parts;
   const viewers = createViewerCounter({
     now: deps.now,
@@ -46,6 +48,6 @@ export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; histor
     forgetHistory({ roomId, event }: Facts["room.event"]): void {
       if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
     },
-    routes: () => realtimeRoutes({ ...deps, hub, chat, viewers, historyCache, history }),
+    routes: () => realtimeRoutes({ ...deps, hub, chat, viewers, historyCache, history, canWatch: parts.canWatch }),
   };
 }

@@ -13,6 +13,7 @@ import type { Deps } from "../deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import { PING_EVERY_MS } from "../realtime/viewers";
+import type { Access } from "../access/access";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
 import { LatencyForm } from "../../views/partials/latency-studio";
@@ -34,7 +35,9 @@ function formValues(body: RoomBody): RoomFormValues {
   return { title: body.title, description: body.description ?? "", category: body.category ?? "other", tags: body.tags ?? "" };
 }
 
-export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }) {
+export type RoomAccessView = Pick<Access, "roomAccess" | "canWatchRoom">;
+
+export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number; access: RoomAccessView }) {
   const { db, config } = deps;
 
   /** The room form's values, its checked cover (if one was uploaded) and every field error, writing nothing. */
@@ -55,7 +58,11 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
     })
     .get("/r/:slug", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      return room ? html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} latency={latencyOf(room, config.latencyMode)} />) : notFoundPage(ctx, "room");
+      if (!room) return notFoundPage(ctx, "room");
+      const { mode } = deps.access.roomAccess(room.id);
+      const paywall = deps.access.canWatchRoom(room, ctx.user) ? undefined : { mode };
+      const playback = mode === "public" ? undefined : `/api/v1/rooms/${room.slug}/playback`;
+      return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} latency={latencyOf(room, config.latencyMode)} paywall={paywall} playback={playback} />);
     })
     .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {
@@ -125,8 +132,10 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
       const key = rooms.rotateStreamKey(db, room.id, deps.now());
       return ctx.isHtmx ? fragment(<StreamKeyBox ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} rotated />) : redirect(`/studio/rooms/${room.slug}`);
     })
-    .get("/api/v1/rooms/:slug", ({ params }) => {
+    .get("/api/v1/rooms/:slug", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      return room ? json(roomJson(room, deps.viewers(room.id))) : jsonError(404, `no room "${params.slug}"`);
+      if (!room) return jsonError(404, `no room "${params.slug}"`);
+      const access = deps.access.roomAccess(room.id).mode;
+      return json({ ...roomJson(room, deps.viewers(room.id)), access, entitled: deps.access.canWatchRoom(room, ctx.user) });
     });
 }

@@ -6,9 +6,15 @@ import { Player, PlayerScripts } from "../partials/player";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
+import { Paywall } from "../partials/access";
+import type { AccessMode } from "../../server/access/model";
 
-/** `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it). */
-export function RoomPage({ ctx, room, pingMs, latency = "standard" }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode }): JSX.Element {
+/**
+ * `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it).
+ * `paywall`: shown instead of the player, chat and gifts to a viewer without access; `playback`: the API the
+ * player gets its signed URL from (rooms that are not public).
+ */
+export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, playback }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode; paywall?: { mode: AccessMode; error?: boolean }; playback?: string }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
@@ -22,10 +28,9 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard" }: { ctx: Req
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
-            <Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} />
-            <PlayerScripts />
+            {paywall ? <Paywall ctx={ctx} slug={room.slug} mode={paywall.mode} error={paywall.error} /> : <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} playback={playback} /><PlayerScripts /></>}
           </div>
-          <GiftBarMount slug={room.slug} />
+          {paywall ? "" : <GiftBarMount slug={room.slug} />}
           <div class="card" style="margin-top:1rem">
             <div class="row">
               <LiveBadge live={!!room.liveSince} t={t} id="live-badge" />
@@ -40,8 +45,7 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard" }: { ctx: Req
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
         <aside id="side">
-          <GiftSideMount slug={room.slug} />
-          <ChatMount room={room} />
+          {paywall ? "" : <><GiftSideMount slug={room.slug} /><ChatMount room={room} /></>}
           <div id="qa-mount" hx-get={`/r/${room.slug}/qa`} hx-trigger="load" hx-swap="outerHTML"></div>
           <div id="class-reminder"></div>
           <ShopMount slug={room.slug} />

@@ -8,6 +8,7 @@ import { OverlayMount } from "../partials/overlay-studio";
 import { StreamHealthMount } from "../partials/stream-health";
 import { LatencyForm } from "../partials/latency-studio";
 import type { LatencyMode } from "../../server/rooms/model";
+import { AccessMount } from "../partials/access";
 
 export interface RoomFormValues {
   title: string;
@@ -139,6 +140,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
           <li safe>{t("studio.check4")}</li>
         </ol>
       </section>
+      <AccessMount slug={room.slug} />
       <OverlayMount slug={room.slug} />
       <GoalMount slug={room.slug} />
       <LatencyForm ctx={ctx} room={room} instanceDefault={latencyDefault} />

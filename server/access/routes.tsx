@@ -1,0 +1,83 @@
+// Thin HTTP adapters for access: the playback API (signed HLS URLs), the viewer's passphrase form and the
+// Studio's access card.
+import { Elysia, t } from "elysia";
+import { AccessForm } from "../../views/partials/access";
+import { RoomPage } from "../../views/pages/room";
+import { contextPlugin } from "../http/context";
+import type { Deps } from "../deps";
+import { managedRoom, notFoundPage, parseInteger, requireUser } from "../http/guards";
+import { fragment, html, json, jsonError, redirect } from "../http/respond";
+import { createRateLimiter } from "../lib/rate-limit";
+import { PING_EVERY_MS } from "../realtime/viewers";
+import { getRoomBySlug } from "../rooms/rooms";
+import type { Access, Playback } from "./access";
+import type { MediaScope } from "./model";
+
+const PLAYBACK_ERRORS = { 401: "sign in or send a bearer token to watch this room", 403: "you have no access to this room", 404: "not found" } as const;
+
+export function accessRoutes(deps: Deps, access: Access) {
+  const { db } = deps;
+  const attempts = createRateLimiter({ max: 10, windowMs: 60_000 });
+
+  function playback(p: Playback): Response {
+    if (!p.ok) return jsonError(p.status, PLAYBACK_ERRORS[p.status]);
+    return json({ hls: p.hls, expiresAt: p.expiresAt, ...(p.previewMinutes ? { previewMinutes: p.previewMinutes } : {}) }, 200, { "cache-control": "no-store" });
+  }
+
+  const scopeFor = (slug: string): MediaScope | null => (getRoomBySlug(db, slug) ? { kind: "live", slug } : null);
+
+  return new Elysia({ name: "livehouse.access" })
+    .use(contextPlugin(deps))
+    .get("/api/v1/rooms/:slug/playback", ({ ctx, params }) => {
+      if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
+      const scope = scopeFor(params.slug);
+      return scope ? playback(access.playback(scope, ctx.user)) : jsonError(404, `no room "${params.slug}"`);
+    })
+    .get("/api/v1/replays/:id/playback", ({ ctx, params }) => {
+      if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
+      const id = parseInteger(params.id);
+      if (id === null || id < 1) return jsonError(404, `no replay "${params.id}"`);
+      const p = access.playback({ kind: "replay", id }, ctx.user);
+      return !p.ok && p.status === 404 ? jsonError(404, `no replay ${id}`) : playback(p);
+    })
+    .post(
+      "/r/:slug/access/password",
+      async ({ ctx, params, body }) => {
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        const room = getRoomBySlug(db, params.slug);
+        if (!room) return notFoundPage(ctx, "room");
+        const wait = attempts.hit(`u${me.id}`, deps.now());
+        if (wait > 0) return jsonError(429, `too many attempts; retry in ${wait} s`);
+        if (await access.enterPassword(room, me, body.password)) return redirect(`/r/${room.slug}`);
+        const a = access.roomAccess(room.id);
+        return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} paywall={{ mode: a.mode, error: true }} />, 403);
+      },
+      { body: t.Object({ password: t.String({ maxLength: 500 }), _csrf: t.Optional(t.String()) }) },
+    )
+    .get("/studio/rooms/:slug/access", ({ ctx, params }) => {
+      const room = managedRoom(db, ctx, params.slug);
+      return room instanceof Response ? room : fragment(<AccessForm ctx={ctx} slug={room.slug} access={access.roomAccess(room.id)} />);
+    })
+    .post(
+      "/studio/rooms/:slug/access",
+      async ({ ctx, params, body }) => {
+        const room = managedRoom(db, ctx, params.slug);
+        if (room instanceof Response) return room;
+        const minTierId = parseInteger(body.minTier);
+        const previewMinutes = parseInteger(body.previewMinutes, 0);
+        const r = await access.setRoomAccess(room, {
+          mode: body.mode, password: body.password, minTierId: body.minTier?.trim() && minTierId === null ? -1 : minTierId,
+          previewMinutes: previewMinutes ?? -1,
+        });
+        if (!r.ok) return fragment(<AccessForm ctx={ctx} slug={room.slug} access={access.roomAccess(room.id)} errors={r.errors} />, 422);
+        return ctx.isHtmx ? fragment(<AccessForm ctx={ctx} slug={room.slug} access={r.value} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      {
+        body: t.Object({
+          mode: t.String({ maxLength: 20 }), password: t.Optional(t.String({ maxLength: 500 })), minTier: t.Optional(t.String({ maxLength: 20 })),
+          previewMinutes: t.Optional(t.String({ maxLength: 10 })), _csrf: t.Optional(t.String()),
+        }),
+      },
+    );
+}

@@ -1,0 +1,71 @@
+// Access: the Studio's access card (mode, password, minimum tier, preview) and the room page's paywall.
+import type { FieldError } from "../../server/accounts/model";
+import { ACCESS_MODES, MAX_PREVIEW_MINUTES, type AccessMode, type RoomAccess } from "../../server/access/model";
+import type { ReqCtx } from "../../server/http/context";
+import { Csrf, FieldError as FieldErr } from "../layout";
+
+export function AccessMount({ slug }: { slug: string }): JSX.Element {
+  return <div id="access-card" hx-get={`/studio/rooms/${slug}/access`} hx-trigger="load" hx-swap="outerHTML"></div>;
+}
+
+export function AccessForm({ ctx, slug, access, errors = [], saved }: { ctx: ReqCtx; slug: string; access: RoomAccess; errors?: FieldError[]; saved?: boolean }): JSX.Element {
+  const { t } = ctx;
+  const action = `/studio/rooms/${slug}/access`;
+  return (
+    <section class="card" id="access-card">
+      <h2 safe>{t("access.title")}</h2>
+      <form class="stack" method="post" action={action} hx-post={action} hx-target="#access-card" hx-swap="outerHTML">
+        <Csrf ctx={ctx} />
+        {saved ? <p class="notice" role="status" safe>{t("studio.saved")}</p> : ""}
+        <label>
+          <span safe>{t("access.mode")}</span>
+          <select name="mode">
+            {ACCESS_MODES.map((m) => <option value={m} selected={m === access.mode} safe>{t(`access.mode.${m}`)}</option>)}
+          </select>
+          <FieldErr ctx={ctx} errors={errors} field="mode" />
+        </label>
+        <label>
+          <span safe>{t("access.password")}</span>
+          <input name="password" type="password" autocomplete="new-password" maxlength="200" placeholder={access.hasPassword ? t("access.passwordKeep") : ""} />
+          <small class="muted" safe>{t("access.passwordHelp")}</small>
+          <FieldErr ctx={ctx} errors={errors} field="password" />
+        </label>
+        <label>
+          <span safe>{t("access.minTier")}</span>
+          <input name="minTier" inputmode="numeric" value={access.minTierId === null ? "" : String(access.minTierId)} />
+          <small class="muted" safe>{t("access.minTierHelp")}</small>
+          <FieldErr ctx={ctx} errors={errors} field="minTier" />
+        </label>
+        <label>
+          <span safe>{t("access.preview")}</span>
+          <input name="previewMinutes" type="number" min="0" max={String(MAX_PREVIEW_MINUTES)} value={String(access.previewMinutes)} />
+          <FieldErr ctx={ctx} errors={errors} field="previewMinutes" />
+        </label>
+        <button type="submit" safe>{t("access.save")}</button>
+      </form>
+    </section>
+  );
+}
+
+/** Shown instead of the player (and the chat and gifts) to a viewer without access. */
+export function Paywall({ ctx, slug, mode, error }: { ctx: ReqCtx; slug: string; mode: AccessMode; error?: boolean }): JSX.Element {
+  const { t } = ctx;
+  const login = `/login?next=${encodeURIComponent(`/r/${slug}`)}`;
+  return (
+    <div class="paywall card" id="paywall" data-mode={mode}>
+      <strong safe>{t(`access.paywall.${mode}`)}</strong>
+      {!ctx.user ? (
+        <p><a class="button" href={login} safe>{t("access.paywall.login")}</a></p>
+      ) : mode === "password" ? (
+        <form class="row" method="post" action={`/r/${slug}/access/password`}>
+          <Csrf ctx={ctx} />
+          <input name="password" type="password" required maxlength="200" aria-label={t("access.password")} autocomplete="off" />
+          <button type="submit" safe>{t("access.paywall.enter")}</button>
+          {error ? <p class="field-error" role="alert" safe>{t("access.paywall.wrong")}</p> : ""}
+        </form>
+      ) : (
+        <p class="muted" safe>{t("access.paywall.howTo")}</p>
+      )}
+    </div>
+  );
+}
