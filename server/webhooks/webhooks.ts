@@ -60,5 +60,9 @@ export function subscribeFacts(env: WebhookEnv, bus: Bus): (() => void)[] {
   bus.on("broadcast.ended", (f) => void publishEvent(env, "room.offline", { roomId: f.roomId, slug: f.slug, broadcastId: f.broadcastId, at: f.at, replay: `/replays/${f.broadcastId}/index.m3u8` })),
   bus.on("order.paid", (f) => void publishEvent(env, "order.paid", { orderId: f.orderId, productId: f.productId, title: f.title, quantity: f.quantity, totalMinor: f.totalMinor, currency: f.currency, buyer: f.buyerName, sellerId: f.sellerId, roomId: f.roomId })),
   bus.on("gift.sent", (f) => void publishEvent(env, "gift.sent", { roomId: f.roomId, sendId: f.sendId, giftId: f.giftId, count: f.count, coins: f.coins, senderId: f.senderId, creatorId: f.creatorId, at: f.at })),
+  // A ticket becomes valid once paid (or granted): that is the sale.
+  bus.on("ticket.changed", (f) => {
+    if (f.status === "valid") void publishEvent(env, "ticket.sold", { ticketId: f.ticketId, classId: f.classId, userId: f.userId });
+  }),
   ];
 }
