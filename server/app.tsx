@@ -27,6 +27,7 @@ import { overlaysRoutes } from "./overlays/routes";
 import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
 import { createRealtime, websocketConfig } from "./realtime";
+import { createInsights } from "./insights";
 
 export interface Service {
   name: string;
@@ -37,6 +38,8 @@ export interface Service {
 export interface AppOptions {
   now?: () => number;
   log?: (msg: string) => void;
+  /** false: insights capture ignores every fact (the benchmark's baseline). */
+  insightsCapture?: boolean;
 }
 
 export function openDatabase(config: Config): { db: Database; moneyDb: Database } {
@@ -62,6 +65,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const viewers = realtime.viewerCount;
   const shop = createShop(deps);
   services.push(...shop.services);
+  const insights = createInsights(deps, { capture: opts.insightsCapture });
+  services.push(...insights.services);
 
   const app = new Elysia({ websocket: websocketConfig })
     .use(live.hlsRoutes())
@@ -96,6 +101,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(shopApi(deps, shop))
     .use(shopRoutes(deps, shop))
     .use(paymentRoutes(deps, shop))
+    .use(insights.routes())
     .use(realtime.routes());
 
   async function start(): Promise<void> {
@@ -114,7 +120,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     db.close();
   }
 
-  return { app, deps, services, start, stop };
+  return { app, deps, services, start, stop, insights };
 }
 
 export type LivehouseApp = Awaited<ReturnType<typeof createApp>>;

@@ -29,6 +29,12 @@ export interface Config {
   readonly chatRateLimit: number;
   readonly stripeSecretKey: string;
   readonly stripeWebhookSecret: string;
+  /** "Frequently bought together": minimum support (fraction of baskets), baskets, and confidence of a rule. */
+  readonly insightsMinSupport: number;
+  readonly insightsMinCount: number;
+  readonly insightsMinConfidence: number;
+  /** Minutes between rebuilds of the derived insights tables (rules, similar rooms, models); 0 = only by CLI. */
+  readonly insightsRebuildMinutes: number;
 }
 
 type Key = keyof Config;
@@ -71,6 +77,10 @@ export const OPTIONS = [
   opt({ key: "chatRateLimit", flag: "--chat-rate-limit", env: "LIVEHOUSE_CHAT_RATE_LIMIT", default: 10, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "chat messages per user per 10 seconds" }),
   opt({ key: "stripeSecretKey", flag: "--stripe-secret-key", env: "LIVEHOUSE_STRIPE_SECRET_KEY", default: "", parse: str, secret: true, help: "Stripe secret key (enables Stripe)" }),
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
+  opt({ key: "insightsMinSupport", flag: "--insights-min-support", env: "LIVEHOUSE_INSIGHTS_MIN_SUPPORT", default: 0.01, parse: Number, validate: (v) => (v > 0 && v <= 1 ? null : "must be above 0 and at most 1"), help: "bought-together: minimum support (fraction of baskets)" }),
+  opt({ key: "insightsMinCount", flag: "--insights-min-count", env: "LIVEHOUSE_INSIGHTS_MIN_COUNT", default: 2, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "bought-together: minimum baskets behind a rule" }),
+  opt({ key: "insightsMinConfidence", flag: "--insights-min-confidence", env: "LIVEHOUSE_INSIGHTS_MIN_CONFIDENCE", default: 0.1, parse: Number, validate: (v) => (v >= 0 && v <= 1 ? null : "must be from 0 to 1"), help: "bought-together: minimum confidence" }),
+  opt({ key: "insightsRebuildMinutes", flag: "--insights-rebuild-minutes", env: "LIVEHOUSE_INSIGHTS_REBUILD_MINUTES", default: 60, parse: int, validate: nonNegative, help: "minutes between insights rebuilds (0 = CLI only)" }),
 ] as const;
 
 export class ConfigError extends Error {}

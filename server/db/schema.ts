@@ -8,6 +8,7 @@ import { shopSchema } from "../shop/schema";
 import { paymentsSchema } from "../payments/schema";
 import { chatSchema } from "../chat/schema";
 import { mediaSchema } from "../media/schema";
+import { insightsSchema } from "../insights/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, insightsSchema];

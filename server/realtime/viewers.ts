@@ -3,6 +3,15 @@
 // holds a socket and pings counts once. A changed count is pushed as a "viewers" event at most every tick.
 import type { RoomEventJson } from "./contract";
 
+declare module "../events/bus" {
+  interface Facts {
+    /** A room page's socket opened / closed, or an HLS-only viewer pinged. `client`: address + user agent (never stored raw). */
+    "viewer.joined": { roomId: number; viewerId: string; userId: number | null; client: string | null; at: number };
+    "viewer.left": { roomId: number; viewerId: string; at: number };
+    "viewer.pinged": { roomId: number; viewerId: string; userId: number | null; client: string | null; at: number };
+  }
+}
+
 export const PING_EVERY_MS = 4_000;
 export const PING_EXPIRY_MS = 15_000;
 const TICK_MS = 2_000;

@@ -36,6 +36,7 @@ export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Elemen
             {room.tags.length ? <div class="tags">{room.tags.map((tag) => <span class="tag" safe>#{tag}</span>)}</div> : ""}
           </div>
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
+          <div id="similar-rooms" hx-get={`/insights/rooms/${room.slug}/similar`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
         <aside id="side">
           <GiftSideMount slug={room.slug} />
