@@ -7,6 +7,7 @@ import { mediaCommands } from "../media/cli";
 import { shopCommands } from "../shop/cli";
 import { walletCommands } from "../wallet/cli";
 import { giftsCommands } from "../gifts/cli";
+import { insightsCommands } from "../insights/cli";
 import { required } from "./args";
 import type { Command } from "./command";
 
@@ -18,4 +19,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...insightsCommands, backupCommand];

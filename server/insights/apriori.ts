@@ -24,6 +24,11 @@ export interface Rule {
   count: number;
 }
 
+/** The thresholds the configuration chose (config.ts: --insights-min-support, -count, -confidence). */
+export function aprioriOptions(c: { insightsMinSupport: number; insightsMinCount: number; insightsMinConfidence: number }): AprioriOptions {
+  return { minSupport: c.insightsMinSupport, minCount: c.insightsMinCount, minConfidence: c.insightsMinConfidence, maxSize: 2 };
+}
+
 const keyOf = (items: readonly number[]) => items.join(",");
 
 /** Frequent itemsets (sorted item ids) with their basket counts. */

@@ -1,14 +1,10 @@
 // The insights domain's public surface: createInsights(deps) builds capture, the rebuild schedule and the routes;
 // server/app.tsx mounts them.
 import type { Deps } from "../http/deps";
-import type { AprioriOptions } from "./apriori";
+import { aprioriOptions } from "./apriori";
 import { createCapture } from "./capture";
 import { rebuildDerived } from "./recommend";
 import { insightsRoutes } from "./routes";
-
-export function aprioriOptions(config: Deps["config"]): AprioriOptions {
-  return { minSupport: config.insightsMinSupport, minCount: config.insightsMinCount, minConfidence: config.insightsMinConfidence, maxSize: 2 };
-}
 
 export function createInsights(deps: Deps, opts: { capture?: boolean } = {}) {
   const capture = createCapture({ ...deps, enabled: opts.capture });

@@ -226,5 +226,5 @@ export function insightsRoutes(deps: Deps & { capture: Capture; apriori: Apriori
       deleteUserData(db, ctx.user!.id, deps.now(), deps.apriori);
       if (ctx.isHtmx) return fragment(<p class="notice" role="status" id="data-deleted" safe>{ctx.t("settings.dataDeleted")}</p>);
       return html(<MessagePage ctx={ctx} title={ctx.t("settings.data")} text={ctx.t("settings.dataDeleted")} />);
-    }, { body: t.Object({ _csrf: t.Optional(t.String({ maxLength: 100 })) }) });
+    });
 }
