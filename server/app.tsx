@@ -38,8 +38,6 @@ export interface Service {
 export interface AppOptions {
   now?: () => number;
   log?: (msg: string) => void;
-  /** false: insights capture ignores every fact (the benchmark's baseline). */
-  insightsCapture?: boolean;
 }
 
 export function openDatabase(config: Config): { db: Database; moneyDb: Database } {
@@ -65,7 +63,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const viewers = realtime.viewerCount;
   const shop = createShop(deps);
   services.push(...shop.services);
-  const insights = createInsights(deps, { capture: opts.insightsCapture });
+  const insights = createInsights(deps);
   services.push(...insights.services);
 
   const app = new Elysia({ websocket: websocketConfig })

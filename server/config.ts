@@ -35,6 +35,8 @@ export interface Config {
   readonly insightsMinConfidence: number;
   /** Minutes between rebuilds of the derived insights tables (rules, similar rooms, models); 0 = only by CLI. */
   readonly insightsRebuildMinutes: number;
+  /** "off": record no analytics events at all (stats stay empty). */
+  readonly insightsCapture: string;
 }
 
 type Key = keyof Config;
@@ -81,6 +83,7 @@ export const OPTIONS = [
   opt({ key: "insightsMinCount", flag: "--insights-min-count", env: "LIVEHOUSE_INSIGHTS_MIN_COUNT", default: 2, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "bought-together: minimum baskets behind a rule" }),
   opt({ key: "insightsMinConfidence", flag: "--insights-min-confidence", env: "LIVEHOUSE_INSIGHTS_MIN_CONFIDENCE", default: 0.1, parse: Number, validate: (v) => (v >= 0 && v <= 1 ? null : "must be from 0 to 1"), help: "bought-together: minimum confidence" }),
   opt({ key: "insightsRebuildMinutes", flag: "--insights-rebuild-minutes", env: "LIVEHOUSE_INSIGHTS_REBUILD_MINUTES", default: 60, parse: int, validate: nonNegative, help: "minutes between insights rebuilds (0 = CLI only)" }),
+  opt({ key: "insightsCapture", flag: "--insights-capture", env: "LIVEHOUSE_INSIGHTS_CAPTURE", default: "on", parse: str, validate: (v) => (v === "on" || v === "off" ? null : "must be on or off"), help: "record analytics events (on/off)" }),
 ] as const;
 
 export class ConfigError extends Error {}

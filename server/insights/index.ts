@@ -6,8 +6,8 @@ import { createCapture } from "./capture";
 import { rebuildDerived } from "./recommend";
 import { insightsRoutes } from "./routes";
 
-export function createInsights(deps: Deps, opts: { capture?: boolean } = {}) {
-  const capture = createCapture({ ...deps, enabled: opts.capture });
+export function createInsights(deps: Deps) {
+  const capture = createCapture({ ...deps, enabled: deps.config.insightsCapture === "on" });
   const apriori = aprioriOptions(deps.config);
   let timer: ReturnType<typeof setInterval> | null = null;
   const rebuild = () => {

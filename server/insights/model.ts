@@ -237,7 +237,7 @@ export interface Rollup {
   /** One row per viewer per broadcast: unique viewers, watch time, retention. */
   viewers: Map<string, { broadcastId: number; viewer: string; roomId: number; ownerId: number; userId: number | null; firstAt: number; lastAt: number; watchMs: number }>;
   /** One row per viewer per room: behaviour weights for "rooms you may like". */
-  affinity: Map<string, { roomId: number; viewer: string; userId: number | null; watchMs: number; likes: number; chat: number; purchases: number; lastAt: number }>;
+  affinity: Map<string, { roomId: number; viewer: string; ownerId: number; userId: number | null; watchMs: number; likes: number; chat: number; purchases: number; firstAt: number; lastAt: number }>;
 }
 
 export function rollup(events: Iterable<InsightEvent>): Rollup {
@@ -277,11 +277,13 @@ export function rollup(events: Iterable<InsightEvent>): Rollup {
       v.lastAt = Math.max(v.lastAt, e.at);
       if (e.type === "beat") v.watchMs += e.value;
     }
-    if (e.viewer && e.roomId !== null && (e.type === "beat" || e.type === "like" || e.type === "chat" || e.type === "paid")) {
+    if (e.viewer && e.roomId !== null && (e.type === "join" || e.type === "beat" || e.type === "like" || e.type === "chat" || e.type === "paid")) {
       const ak = `${e.roomId}:${e.viewer}`;
       let a = r.affinity.get(ak);
-      if (!a) r.affinity.set(ak, (a = { roomId: e.roomId, viewer: e.viewer, userId: e.userId, watchMs: 0, likes: 0, chat: 0, purchases: 0, lastAt: e.at }));
+      if (!a) r.affinity.set(ak, (a = { roomId: e.roomId, viewer: e.viewer, ownerId: e.ownerId, userId: e.userId, watchMs: 0, likes: 0, chat: 0, purchases: 0, firstAt: e.at, lastAt: e.at }));
+      a.firstAt = Math.min(a.firstAt, e.at);
       a.lastAt = Math.max(a.lastAt, e.at);
+      if (e.type === "join") continue;
       if (e.type === "beat") a.watchMs += e.value;
       else if (e.type === "like") a.likes += e.value;
       else if (e.type === "chat") a.chat += 1;

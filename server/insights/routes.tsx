@@ -190,6 +190,10 @@ export function insightsRoutes(deps: Deps & { capture: Capture; apriori: Apriori
       deps.capture.flush();
       return json({ deleted: deleteUserData(db, ctx.user.id, deps.now(), deps.apriori).events });
     })
+    .get("/api/v1/admin/insights/capture", ({ ctx }) => {
+      if (ctx.user?.role !== "admin") return jsonError(404, "no route GET /api/v1/admin/insights/capture");
+      return json(deps.capture.stats);
+    })
     // ---- Studio and Admin pages
     .get("/studio/insights", ({ ctx, query }) => creatorGate(ctx) ?? periodPage(ctx, query, false), { query: periodQuery })
     .get("/studio/insights/export.csv", ({ ctx, query }) => creatorGate(ctx) ?? periodPage(ctx, { ...query, table: query.table ?? "broadcasts" }, false), { query: periodQuery })

@@ -64,14 +64,18 @@ export const insightsSchema: DomainSchema = {
           ) WITHOUT ROWID;
           CREATE INDEX insights_viewers_room ON insights_viewers(room_id, first_at, viewer);
           CREATE INDEX insights_viewers_first ON insights_viewers(first_at, viewer);
-          CREATE INDEX insights_viewers_viewer ON insights_viewers(viewer, room_id, first_at);
+          CREATE INDEX insights_viewers_owner ON insights_viewers(owner_id, first_at, viewer);
           CREATE INDEX insights_viewers_user ON insights_viewers(user_id) WHERE user_id IS NOT NULL;
+          -- first_at: when this viewer was first seen in the room ("new vs returning" without scanning history)
           CREATE TABLE insights_affinity (
-            room_id INTEGER NOT NULL, viewer TEXT NOT NULL, user_id INTEGER, watch_ms INTEGER NOT NULL, likes INTEGER NOT NULL,
-            chat INTEGER NOT NULL, purchases INTEGER NOT NULL, last_at INTEGER NOT NULL,
+            room_id INTEGER NOT NULL, viewer TEXT NOT NULL, owner_id INTEGER NOT NULL, user_id INTEGER, watch_ms INTEGER NOT NULL,
+            likes INTEGER NOT NULL, chat INTEGER NOT NULL, purchases INTEGER NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,
             PRIMARY KEY (room_id, viewer)
           ) WITHOUT ROWID;
-          CREATE INDEX insights_affinity_viewer ON insights_affinity(viewer, room_id);
+          CREATE INDEX insights_affinity_viewer ON insights_affinity(viewer, owner_id, first_at);
+          CREATE INDEX insights_affinity_room_first ON insights_affinity(room_id, first_at);
+          CREATE INDEX insights_affinity_owner_first ON insights_affinity(owner_id, first_at);
+          CREATE INDEX insights_affinity_first ON insights_affinity(first_at);
           CREATE INDEX insights_affinity_user ON insights_affinity(user_id) WHERE user_id IS NOT NULL;
           -- derived by the schedule / "insights rebuild", never on a request
           CREATE TABLE insights_rules (

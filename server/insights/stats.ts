@@ -95,8 +95,8 @@ export function periodStats(db: Database, scope: Scope, from: number, to: number
       avgViewers: liveMs > 0 ? round2(sum.watchMs / liveMs) : 0,
       uniqueViewers: viewers.unique,
     }, gmvOf(store.periodRevenue(db, scope, from, to))),
-    returningViewers: viewers.returning,
-    newViewers: viewers.unique - viewers.returning,
+    returningViewers: Math.max(0, viewers.unique - viewers.fresh),
+    newViewers: Math.min(viewers.unique, viewers.fresh),
   };
 }
 

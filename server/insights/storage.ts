@@ -50,9 +50,10 @@ export function writeBatch(db: Database, events: readonly InsightEvent[], r: Rol
   const vw = db.query(`INSERT INTO insights_viewers (broadcast_id, viewer, room_id, owner_id, user_id, first_at, last_at, watch_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at), watch_ms = watch_ms + excluded.watch_ms,
       user_id = coalesce(user_id, excluded.user_id)`);
-  const af = db.query(`INSERT INTO insights_affinity (room_id, viewer, user_id, watch_ms, likes, chat, purchases, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  const af = db.query(`INSERT INTO insights_affinity (room_id, viewer, owner_id, user_id, watch_ms, likes, chat, purchases, first_at, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET watch_ms = watch_ms + excluded.watch_ms, likes = likes + excluded.likes, chat = chat + excluded.chat,
-      purchases = purchases + excluded.purchases, last_at = max(last_at, excluded.last_at), user_id = coalesce(user_id, excluded.user_id)`);
+      purchases = purchases + excluded.purchases, first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at),
+      user_id = coalesce(user_id, excluded.user_id)`);
   db.transaction(() => {
     if (mode === "append") {
       for (const e of events) ins.run(e.at, e.ownerId, e.roomId, e.broadcastId, e.viewer, e.userId, e.type, e.productId, e.value, e.amountMinor, e.currency);
@@ -61,7 +62,7 @@ export function writeBatch(db: Database, events: readonly InsightEvent[], r: Rol
     for (const m of r.revenue.values()) rev.run(m.ownerId, m.roomId, m.broadcastId, m.minute, m.kind, m.currency, sign * m.minor, sign * m.count);
     if (sign === 1) {
       for (const v of r.viewers.values()) vw.run(v.broadcastId, v.viewer, v.roomId, v.ownerId, v.userId, v.firstAt, v.lastAt, v.watchMs);
-      for (const a of r.affinity.values()) af.run(a.roomId, a.viewer, a.userId, a.watchMs, a.likes, a.chat, a.purchases, a.lastAt);
+      for (const a of r.affinity.values()) af.run(a.roomId, a.viewer, a.ownerId, a.userId, a.watchMs, a.likes, a.chat, a.purchases, a.firstAt, a.lastAt);
     }
   })();
 }
@@ -234,17 +235,21 @@ export function uniqueViewersOf(db: Database, ids: readonly number[]): Map<numbe
   return out;
 }
 
-/** Distinct viewers in a period, and how many of them had watched (in the same scope) before it began. */
-export function periodViewers(db: Database, scope: Scope, from: number, to: number): { unique: number; returning: number } {
+/**
+ * Distinct viewers of broadcasts in a period, and how many of them were new: first seen (in the scope's rooms)
+ * during the period. The first-seen times live in insights_affinity, so no query walks the history before `from`.
+ */
+export function periodViewers(db: Database, scope: Scope, from: number, to: number): { unique: number; fresh: number } {
   const w = scopeWhere(scope, "v");
-  const e = scopeWhere(scope, "p");
   const unique = db.query<{ n: number }, number[]>(`SELECT count(DISTINCT viewer) AS n FROM insights_viewers v WHERE ${w.sql} AND first_at >= ? AND first_at < ?`)
     .get(...w.args, from, to)!.n;
-  const returning = db.query<{ n: number }, number[]>(
-    `SELECT count(DISTINCT v.viewer) AS n FROM insights_viewers v WHERE ${w.sql} AND v.first_at >= ? AND v.first_at < ?
-     AND EXISTS (SELECT 1 FROM insights_viewers p WHERE p.viewer = v.viewer AND ${e.sql} AND p.first_at < ?)`,
-  ).get(...w.args, from, to, ...e.args, from)!.n;
-  return { unique, returning };
+  const fresh = scope.kind === "room"
+    ? db.query<{ n: number }, number[]>("SELECT count(*) AS n FROM insights_affinity WHERE room_id = ? AND first_at >= ? AND first_at < ?").get(scope.roomId, from, to)!.n
+    : db.query<{ n: number }, number[]>(
+      `SELECT count(DISTINCT a.viewer) AS n FROM insights_affinity a WHERE ${scopeWhere(scope, "a").sql} AND a.first_at >= ? AND a.first_at < ?
+       AND NOT EXISTS (SELECT 1 FROM insights_affinity b WHERE b.viewer = a.viewer AND ${scopeWhere(scope, "b").sql} AND b.first_at < ?)`,
+    ).get(...scopeWhere(scope).args, from, to, ...scopeWhere(scope).args, from)!.n;
+  return { unique, fresh };
 }
 
 export function topGifters(db: Database, broadcastId: number, limit: number): { userId: number; coins: number }[] {
