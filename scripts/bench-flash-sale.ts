@@ -6,6 +6,7 @@
 // Prints checkouts/s, p50/p99 latency, the ratio to raw SQLite, and the final counts (must be exactly U orders,
 // stock 0, sale remaining 0, nothing negative). Bounded by --max-seconds; only talks to 127.0.0.1.
 import type { Database } from "bun:sqlite";
+import type { MoneyDb } from "../server/deps";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +38,7 @@ function summary(r: Run) {
   return { attempts: r.lat.length, perSec: r.lat.length / r.seconds, commitsPerSec: r.ok / r.seconds, p50: pct(r.lat, 50), p99: pct(r.lat, 99) };
 }
 
-function seedShop(db: Database, units: number, sale: boolean): { productId: number; saleId: number | null } {
+function seedShop(db: MoneyDb, units: number, sale: boolean): { productId: number; saleId: number | null } {
   const seller = insertUser(db, { username: `seller${Math.random().toString(36).slice(2, 8)}`, displayName: "Seller", passwordHash: "x", role: "creator", now: Date.now() });
   const p = createProduct(db, seller, { title: "Bench tee", description: "", priceMinor: 2000, currency: "USD", stock: units, kind: "digital", variants: [] }, Date.now());
   if (!p.ok) throw new Error("bench: product");

@@ -1,6 +1,7 @@
 // Synthetic insights data written straight into a Livehouse SQLite file through the same path capture uses
 // (rollup() + writeBatch in 50k-event transactions), for scripts/bench-insights. Deterministic (seeded).
 import type { Database } from "bun:sqlite";
+import type { AppDb, MoneyDb } from "../server/deps";
 import { insertUser } from "../server/accounts/storage";
 import { createAccessToken } from "../server/accounts/accounts";
 import { createRoom } from "../server/rooms/rooms";
@@ -81,13 +82,13 @@ function writeAll(db: Database, events: Iterable<InsightEvent>): number {
 }
 
 /** A creator with one room: a 1-million-event broadcast, and 90 days of daily broadcasts totalling `periodEvents`. */
-export function generate(db: Database, opts: { bigEvents: number; periodEvents: number; days: number; now: number; log: (s: string) => void }): Fixture {
+export function generate(db: AppDb, moneyDb: MoneyDb, opts: { bigEvents: number; periodEvents: number; days: number; now: number; log: (s: string) => void }): Fixture {
   const r = rng(42);
   const owner = insertUser(db, { username: "benchmaker", displayName: "Bench Maker", passwordHash: "x", role: "creator", now: 0 });
   const room = createRoom(db, owner, { title: "Bench room", description: "", category: "shopping", tags: "" }, 0);
   if (!room.ok) throw new Error("room");
   const products = ["Mug", "Tee", "Cap"].map((title) => {
-    const p = createProduct(db, owner, { title, description: "", priceMinor: 1500, currency: "USD", stock: 1000, kind: "digital", variants: [] }, 0);
+    const p = createProduct(moneyDb, owner, { title, description: "", priceMinor: 1500, currency: "USD", stock: 1000, kind: "digital", variants: [] }, 0);
     if (!p.ok) throw new Error(title);
     return p.value.id;
   });

@@ -178,12 +178,14 @@ async function pages(): Promise<void> {
   migrate(db, SCHEMAS);
   const now = Date.now();
   console.log(`\n== pages: generating ${BIG} + ${PERIOD} events (${load()})`);
-  const fx = generate(db, { bigEvents: BIG, periodEvents: PERIOD, days: 90, now, log: console.log });
+  const moneyDb = openDb(path, "money");
+  const fx = generate(db, moneyDb, { bigEvents: BIG, periodEvents: PERIOD, days: 90, now, log: console.log });
   const slug = db.query<{ slug: string }, [number]>("SELECT slug FROM rooms WHERE id = ?").get(fx.roomId)!.slug;
   const sizes = db.query<{ n: number; bc: number }, [number]>("SELECT count(*) AS n, (SELECT count(*) FROM insights_events WHERE broadcast_id = ?) AS bc FROM insights_events").get(fx.bigBroadcastId)!;
   const rollups = db.query<{ m: number; v: number }, []>("SELECT (SELECT count(*) FROM insights_minutes) AS m, (SELECT count(*) FROM insights_viewers) AS v").get()!;
   console.log(`  ${sizes.n} events (${sizes.bc} in broadcast ${fx.bigBroadcastId}); rollups: ${rollups.m} minute rows, ${rollups.v} viewer rows; database ${(statSync(path).size / 1e9).toFixed(2)} GB`);
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  moneyDb.close();
   db.close();
 
   const lh = await createApp(loadConfig(["--data-dir", dir], {}), { log: () => {} });

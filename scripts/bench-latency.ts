@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:
 import { createServer, connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildLadderArgs, parseLadder, planLadder } from "../server/media/ffmpeg-args";
+import { parseLadder } from "../server/config";
+import { buildLadderArgs, planLadder } from "../server/media/ffmpeg-args";
 import { parseFfmpegPlaylist } from "../server/media/playlists";
 import { launchBrowser } from "../test/helpers/browser";
 import { removeDir } from "../test/helpers/server";

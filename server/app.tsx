@@ -1,46 +1,46 @@
-// Builds every dependency once and wires the HTTP app. Services with a lifecycle (RTMP ingest, transcoders,
-// realtime hub) register here; stop() stops them in reverse order and closes the database last.
-import type { Database } from "bun:sqlite";
+// The one place that wires the process: every domain is built here once from its create<Domain>(deps), and every
+// route, service and bus listener is visible below. stop() drops the listeners, stops the services in reverse
+// order and closes the database last. Imported only by server/main.ts and test helpers.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Elysia, ValidationError } from "elysia";
-import { MessagePage } from "../views/pages/admin";
+import { MessagePage } from "../views/pages/message";
 import type { Config } from "./config";
 import { migrate } from "./db/migrate";
 import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
+import type { AppDb, Deps, MoneyDb, Service } from "./deps";
 import { createBus } from "./events/bus";
-import { accountsRoutes, pageNotFound } from "./accounts/routes";
+import { createAccounts } from "./accounts";
+import { createChat } from "./chat";
+import { createGifts } from "./gifts";
+import { notFoundPage } from "./http/guards";
 import { assetRoutes, loadAssets } from "./http/assets";
 import { contextPlugin, type ReqCtx } from "./http/context";
-import type { Deps } from "./http/deps";
 import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
-import { clearAllLive } from "./rooms/rooms";
-import { roomsRoutes } from "./rooms/routes";
-import { paymentRoutes } from "./payments/routes";
-import { shopApi } from "./shop/api";
-import { shopRoutes } from "./shop/routes";
-import { createShop } from "./shop/service";
-import { giftsRoutes } from "./gifts/routes";
-import { overlaysRoutes } from "./overlays/routes";
-import { walletRoutes } from "./wallet/routes";
 import { createLive } from "./media";
+import { createOverlays } from "./overlays";
+import { createPayments } from "./payments";
 import { createRealtime, websocketConfig } from "./realtime";
 import { createInsights } from "./insights";
-
-export interface Service {
-  name: string;
-  start(): Promise<void> | void;
-  stop(): Promise<void> | void;
-}
+import { createHub } from "./realtime/hub";
+import { createRooms } from "./rooms";
+import { clearAllLive } from "./rooms/rooms";
+import { createShop } from "./shop";
+import { createWallet } from "./wallet";
+import { realtimeRenderers } from "./realtime/renderers";
+import { chatRenderers, renderChatHistory } from "./chat/renderers";
+import { mediaRenderers } from "./media/renderers";
+import { giftRenderers } from "./gifts/renderers";
+import { shopRenderers } from "./shop/renderers";
 
 export interface AppOptions {
   now?: () => number;
   log?: (msg: string) => void;
 }
 
-export function openDatabase(config: Config): { db: Database; moneyDb: Database } {
+export function openDatabase(config: Config): { db: AppDb; moneyDb: MoneyDb } {
   mkdirSync(join(config.dataDir, "media"), { recursive: true });
   const path = join(config.dataDir, "livehouse.db");
   const db = openDb(path, "app");
@@ -55,17 +55,30 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   clearAllLive(db);
   await loadAssets();
   const deps: Deps = { config, db, moneyDb, bus: createBus(log), now: opts.now ?? Date.now, log };
-  const services: Service[] = [];
-  const live = createLive(deps);
-  services.push(...live.services);
-  const realtime = createRealtime(deps);
-  services.push(realtime.service);
-  const viewers = realtime.viewerCount;
-  const shop = createShop(deps);
-  services.push(...shop.services);
-  const insights = createInsights(deps);
-  services.push(...insights.services);
 
+  // Every domain, built once. Order matters only where one needs another's parts.
+  const live = createLive(deps);
+  // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
+  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers } });
+  const chat = createChat(deps, hub);
+  const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory });
+  const accounts = createAccounts(deps);
+  const wallet = createWallet(deps);
+  const gifts = createGifts(deps);
+  const overlays = createOverlays(deps);
+  const rooms = createRooms(deps, { viewers: realtime.viewerCount });
+  const payments = createPayments(deps);
+  const shop = createShop(deps, payments.providers);
+  const insights = createInsights(deps);
+
+  // Every service with a lifecycle: started in this order, stopped in reverse.
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...insights.services];
+
+  // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
+  // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
+  const listeners: (() => void)[] = [...gifts.listen(), deps.bus.on("room.event", realtime.forgetHistory)];
+
+  // Every route: the HLS routes come before the context (players send no cookies to look up).
   const app = new Elysia({ websocket: websocketConfig })
     .use(live.hlsRoutes())
     .use(contextPlugin(deps))
@@ -77,7 +90,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       const api = path.startsWith("/api/");
       if (code === "NOT_FOUND") {
         if (api || !ctx) return jsonError(404, `no route ${request.method} ${path}`);
-        return pageNotFound(ctx);
+        return notFoundPage(ctx);
       }
       if (error instanceof ValidationError || code === "VALIDATION" || code === "PARSE") {
         if (api || !ctx) return jsonError(code === "PARSE" ? 400 : 422, "invalid request: " + (error instanceof ValidationError ? error.valueError?.message ?? "validation failed" : "could not parse body"));
@@ -90,23 +103,30 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     })
     .use(assetRoutes())
     .use(healthRoutes(deps))
-    .use(accountsRoutes(deps))
-    .use(walletRoutes(deps))
-    .use(giftsRoutes(deps))
-    .use(overlaysRoutes(deps))
+    .use(accounts.routes())
+    .use(wallet.routes())
+    .use(gifts.routes())
+    .use(overlays.routes())
     .use(live.routes())
-    .use(roomsRoutes({ ...deps, viewers }))
-    .use(shopApi(deps, shop))
-    .use(shopRoutes(deps, shop))
-    .use(paymentRoutes(deps, shop))
-    .use(insights.routes())
-    .use(realtime.routes());
+    .use(rooms.routes())
+    .use(shop.api())
+    .use(shop.routes())
+    .use(payments.routes(shop.shop))
+    .use(realtime.routes())
+    .use(chat.routes(realtime.viewerCount))
+    .use(insights.routes());
 
   async function start(): Promise<void> {
     for (const s of services) await s.start();
   }
 
+  /** Closes long-lived sockets (room pages, overlays) so the HTTP server's stop does not wait for them. */
+  function beforeStop(): void {
+    for (const s of services) s.beforeStop?.();
+  }
+
   async function stop(): Promise<void> {
+    for (const off of listeners.splice(0)) off();
     for (const s of [...services].reverse()) {
       try {
         await s.stop();
@@ -118,7 +138,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     db.close();
   }
 
-  return { app, deps, services, start, stop, insights };
+  return { app, deps, services, start, beforeStop, stop, insights };
 }
 
 export type LivehouseApp = Awaited<ReturnType<typeof createApp>>;

@@ -1,7 +1,6 @@
 // One options table: every setting's flag, env var, default and validator live in one row.
 // Precedence: CLI flag > LIVEHOUSE_* env > default. loadConfig is pure; the frozen result is passed down.
 import { resolve } from "node:path";
-import { parseLadder } from "./media/ffmpeg-args";
 
 export interface Config {
   readonly httpPort: number;
@@ -125,4 +124,12 @@ export function baseUrl(config: Config): string {
 export function rtmpServerUrl(config: Config): string {
   const host = config.publicUrl ? new URL(config.publicUrl).hostname : "localhost";
   return `rtmp://${host}${config.rtmpPort === 1935 ? "" : ":" + config.rtmpPort}/live`;
+}
+
+/** Rung heights from "1080,720,480" (a trailing p allowed), highest first; null when any is not an even 144–2160. */
+export function parseLadder(raw: string): number[] | null {
+  const parts = raw.split(",").map((s) => s.trim().replace(/p$/i, "")).filter(Boolean);
+  if (!parts.length || parts.some((p) => !/^\d+$/.test(p))) return null;
+  const heights = [...new Set(parts.map(Number))].sort((a, b) => b - a);
+  return heights.every((h) => h >= 144 && h <= 2160 && h % 2 === 0) ? heights : null;
 }

@@ -31,8 +31,9 @@ async function serve(argv: readonly string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${sig}: stopping`);
-    // Stop accepting and drop lingering keep-alive/WebSocket connections (the realtime and overlay services
-    // already closed theirs with a reconnect code on the same signal), then end ffmpeg and close the database.
+    // Close room-page and overlay sockets with a reconnect code (Bun's stop waits for open sockets), stop
+    // accepting and drop lingering keep-alive connections, then end ffmpeg and close the database.
+    lh.beforeStop();
     await server.stop(true);
     await lh.stop();
     process.exit(0);

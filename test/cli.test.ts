@@ -44,6 +44,15 @@ describe("admin subcommands while the server runs", () => {
     { name: "unknown owner", args: ["room", "create", "--owner", "ghost", "--title", "T"], code: 1, stderr: /no user "ghost"/ },
     { name: "unknown room", args: ["room", "key", "--room", "nope"], code: 1, stderr: /no room "nope"/ },
     { name: "token for unknown user", args: ["token", "create", "--username", "ghost"], code: 1, stderr: /no user "ghost"/ },
+    // Validator errors in the words a person understands, naming the flag (once printed as raw keys: "category: category").
+    { name: "unknown category", args: ["room", "create", "--owner", "alice", "--title", "T", "--category", "dance"], code: 1, stderr: /^livehouse: --category must be one of just-chatting, gaming, music, education, shopping, creative, sports, other\n$/ },
+    { name: "title too long", args: ["room", "create", "--owner", "alice", "--title", "x".repeat(101)], code: 1, stderr: /^livehouse: --title: Give the room a title of 1–100 characters\.\n$/ },
+    { name: "bad username", args: ["user", "create", "--username", "a b", "--password", "password123", "--role", "viewer"], code: 1, stderr: /^livehouse: --username: Use 3–32 letters, digits, dots, dashes or underscores\.\n$/ },
+    { name: "display name too long", args: ["user", "create", "--username", "carol", "--password", "password123", "--role", "viewer", "--display-name", "x".repeat(51)], code: 1, stderr: /^livehouse: --display-name: Use 1–50 characters\.\n$/ },
+    { name: "taken username", args: ["user", "create", "--username", "alice", "--password", "password123", "--role", "viewer"], code: 1, stderr: /^livehouse: --username: That username is taken\.\n$/ },
+    { name: "unknown currency", args: ["product", "create", "--owner", "alice", "--title", "Tee", "--price", "100", "--currency", "ZZZ", "--stock", "1"], code: 1, stderr: /^livehouse: --currency: Choose a supported currency\.\n$/ },
+    { name: "backup into a missing folder", args: ["backup", "--to", "/nonexistent-dir/x.db"], code: 1, stderr: /^livehouse: --to: [^\n]*\n$/ },
+    { name: "negative price", args: ["product", "create", "--owner", "alice", "--title", "Tee", "--price", "-1", "--currency", "USD", "--stock", "1"], code: 1, stderr: /^livehouse: --price: give the price in minor units \(cents\), an integer from 0\n$/ },
   ];
   for (const row of errors) {
     test(`error on stderr, nothing on stdout: ${row.name}`, async () => {
@@ -53,6 +62,14 @@ describe("admin subcommands while the server runs", () => {
       expect(r.stderr).toMatch(row.stderr);
     });
   }
+
+  test("a wallet credit key reused with another amount is refused in one line", async () => {
+    expect((await server.cli(["wallet", "credit", "--username", "alice", "--coins", "5", "--key", "grant-1"])).code).toBe(0);
+    const r = await server.cli(["wallet", "credit", "--username", "alice", "--coins", "6", "--key", "grant-1"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe('livehouse: --key: "grant-1" was already used for a credit with other content; pick a new key to credit again\n');
+  });
 
   test("backup makes a consistent copy while the server runs", async () => {
     const file = join(server.dataDir, "backup.db");
@@ -64,7 +81,7 @@ describe("admin subcommands while the server runs", () => {
     copy.close();
     const again = await server.cli(["backup", "--to", file]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("already exists");
+    expect(again.stderr).toBe(`livehouse: --to: ${file} already exists; choose a new file\n`);
   });
 });
 

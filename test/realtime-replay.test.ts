@@ -10,8 +10,12 @@ import { migrate } from "../server/db/migrate";
 import { openDb } from "../server/db/open";
 import { SCHEMAS } from "../server/db/schema";
 import { createBus } from "../server/events/bus";
-import type { Deps } from "../server/http/deps";
+import type { Deps } from "../server/deps";
+import { createChat } from "../server/chat/chat";
+import { chatRoutes } from "../server/chat/routes";
+import { chatRenderers, renderChatHistory } from "../server/chat/renderers";
 import { createRealtime } from "../server/realtime";
+import { createHub } from "../server/realtime/hub";
 import { createRoom } from "../server/rooms/rooms";
 import type { Room } from "../server/rooms/model";
 import { removeDir, tempDataDir } from "./helpers/server";
@@ -20,9 +24,21 @@ let clock = Date.UTC(2026, 0, 1, 12);
 const dir = tempDataDir();
 const db = openDb(join(dir, "livehouse.db"), "app");
 migrate(db, SCHEMAS);
-const deps: Deps = { config: loadConfig(["--data-dir", dir, "--chat-retention-days", "1"], {}), db, moneyDb: db, bus: createBus(() => {}), now: () => clock, log: () => {} };
-const realtime = createRealtime(deps);
-const app = new Elysia().use(realtime.routes());
+const deps: Deps = { config: loadConfig(["--data-dir", dir, "--chat-retention-days", "1"], {}), db, moneyDb: openDb(join(dir, "livehouse.db"), "money"), bus: createBus(() => {}), now: () => clock, log: () => {} };
+// Wired as server/app.tsx wires them: the hub and chat are built first, then realtime; chat routes mounted beside.
+const hub = createHub({ ...deps, renderers: chatRenderers });
+const chat = createChat(deps, hub);
+const rt = createRealtime(deps, { hub, chat, history: renderChatHistory });
+deps.bus.on("room.event", rt.forgetHistory);
+const realtime = {
+  ...rt,
+  chat,
+  service: {
+    start: () => rt.services.forEach((s) => s.start()),
+    stop: () => [...rt.services].reverse().forEach((s) => s.stop()),
+  },
+};
+const app = new Elysia().use(rt.routes()).use(chatRoutes({ ...deps, chat, viewerCount: rt.viewerCount }));
 let room: Room;
 let token = "";
 
@@ -35,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   realtime.service.stop();
+  deps.moneyDb.close();
   db.close();
   removeDir(dir);
 });

@@ -1,7 +1,8 @@
 import type { Children } from "@kitajs/html";
 import type { ReqCtx } from "../server/http/context";
-import { assetUrl } from "../server/http/assets";
-import { isCreator } from "../server/accounts/accounts";
+import type { MessageKey } from "../server/i18n";
+import { assetUrl } from "./assets";
+import { isCreator } from "../server/accounts/model";
 
 export interface LayoutProps {
   ctx: ReqCtx;
@@ -75,7 +76,7 @@ export function Csrf({ ctx }: { ctx: ReqCtx }): JSX.Element {
   return <input type="hidden" name="_csrf" value={ctx.csrf} />;
 }
 
-export function FieldError({ ctx, errors, field }: { ctx: ReqCtx; errors: { field: string; message: string }[]; field: string }): JSX.Element {
+export function FieldError({ ctx, errors, field }: { ctx: ReqCtx; errors: { field: string; message: MessageKey }[]; field: string }): JSX.Element {
   const e = errors.find((x) => x.field === field);
   return e ? <p class="field-error" role="alert" id={`err-${field}`} safe>{ctx.t(e.message)}</p> : "";
 }

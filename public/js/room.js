@@ -1,7 +1,7 @@
 // Room page: danmaku over the video, floating hearts, chat list upkeep, mention highlight, moderator delete,
 // the per-viewer danmaku toggle, and the viewer ping when no socket is open (HLS-only viewers).
 (function () {
-  var MAX_LINES = 200, MAX_FLYING = 24, LANES = 8, PING_MS = 4000;
+  var MAX_LINES = 200, MAX_FLYING = 24, LANES = 8;
   var flying = 0, lane = 0, socketOpen = false;
   var store = window.localStorage;
   function danmakuOn() { try { return store.getItem("lh-danmaku") !== "0"; } catch (e) { return true; } }
@@ -100,11 +100,13 @@
 
   var room = document.querySelector(".room-layout");
   var viewer = null;
-  setInterval(function () {
+  // The server renders its ping interval (PING_EVERY_MS) into the page; pages without it do not ping.
+  var pingMs = room ? Number(room.getAttribute("data-ping-ms")) : 0;
+  if (pingMs > 0) setInterval(function () {
     var c = chat();
     if (c) viewer = c.getAttribute("data-viewer");
     if (socketOpen || !room || document.hidden) return;
     if (!viewer) viewer = Math.random().toString(36).slice(2, 14) + Date.now().toString(36);
     fetch("/api/v1/rooms/" + encodeURIComponent(room.getAttribute("data-room")) + "/ping?v=" + viewer, { credentials: "omit" }).catch(function () {});
-  }, PING_MS);
+  }, pingMs);
 })();

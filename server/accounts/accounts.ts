@@ -88,8 +88,4 @@ export function userForToken(db: Database, token: string, now = Date.now()): Use
   return u && !u.disabled ? u : null;
 }
 
-export function isCreator(user: User | null): user is User {
-  return !!user && (user.role === "creator" || user.role === "admin");
-}
-
 export { countUsers, deleteUserSessions, getUserById, getUserByUsername, listUsers, listTokens, deleteToken } from "./storage";

@@ -1,5 +1,5 @@
 import { required, flag } from "../cli/args";
-import { CommandError, type Command } from "../cli/command";
+import { CommandError, fieldErrors, type Command } from "../cli/command";
 import { userFlag } from "../cli/lookup";
 import { createAccessToken, createUser } from "./accounts";
 import { ROLES, type Role } from "./model";
@@ -15,7 +15,7 @@ export const accountsCommands: Command[] = [
         username: required(argv, "--username"), password: required(argv, "--password"),
         displayName: flag(argv, "--display-name"), role: role as Role,
       });
-      if (!r.ok) throw new CommandError(r.errors.map((e) => `--${e.field === "displayName" ? "display-name" : e.field}: ${e.message.replace("error.", "")}`).join("; "));
+      if (!r.ok) throw fieldErrors(r.errors);
       return { id: r.value.id, username: r.value.username, role: r.value.role };
     },
   },

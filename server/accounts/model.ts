@@ -1,3 +1,5 @@
+import type { MessageKey } from "../i18n";
+
 export type Role = "admin" | "creator" | "viewer";
 export const ROLES: readonly Role[] = ["admin", "creator", "viewer"];
 
@@ -28,5 +30,10 @@ export interface AccessToken {
 
 export interface FieldError {
   field: string;
-  message: string;
+  message: MessageKey;
+}
+
+/** Creators and admins may go live, sell and set goals. */
+export function isCreator(user: User | null): user is User {
+  return !!user && (user.role === "creator" || user.role === "admin");
 }

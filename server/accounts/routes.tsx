@@ -1,11 +1,12 @@
 // Thin HTTP adapters for the accounts domain: first-run setup, sign-up, login/logout, settings, admin users.
 import { Elysia, t, type Cookie } from "elysia";
-import { AdminPage, MessagePage, UserRow } from "../../views/pages/admin";
+import { AdminPage, UserRow } from "../../views/pages/admin";
 import { AuthForm, AuthPage, type AuthFormProps } from "../../views/pages/auth";
 import { SettingsPage, TokenList } from "../../views/pages/settings";
+import { forbidden, requireAdmin, requireUser } from "../http/guards";
 import { contextPlugin, LANG_COOKIE, SESSION_COOKIE, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import * as accounts from "./accounts";
 import { ROLES, type Role } from "./model";
@@ -20,24 +21,6 @@ const credentials = t.Object({
 /** Renders the auth form alone for htmx, the whole page otherwise. */
 function authView(props: AuthFormProps, status: number): Response {
   return props.ctx.isHtmx ? fragment(<AuthForm {...props} />, status) : html(<AuthPage {...props} />, status);
-}
-
-export function requireUser(ctx: ReqCtx): Response | null {
-  if (ctx.user) return null;
-  return redirect(`/login?next=${encodeURIComponent(ctx.path)}`, ctx.isHtmx);
-}
-
-export function forbidden(ctx: ReqCtx): Response {
-  return html(<MessagePage ctx={ctx} title={ctx.t("error.forbidden")} text={ctx.t("error.forbidden")} status={403} />, 403);
-}
-
-export function pageNotFound(ctx: ReqCtx): Response {
-  return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("error.notFoundText")} status={404} />, 404);
-}
-
-export function requireAdmin(ctx: ReqCtx): Response | null {
-  if (!ctx.user) return requireUser(ctx);
-  return ctx.user.role === "admin" ? null : forbidden(ctx);
 }
 
 function safeNext(next: unknown): string {
@@ -116,25 +99,28 @@ export function accountsRoutes(deps: Deps) {
       { body: t.Object({ lang: t.Union([t.Literal("en"), t.Literal("zh")]), back: t.Optional(t.String({ maxLength: 500 })), _csrf: t.Optional(t.String()) }) },
     )
     .get("/settings", ({ ctx }) => {
-      if (!ctx.user) return requireUser(ctx);
-      return html(<SettingsPage ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} />);
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      return html(<SettingsPage ctx={ctx} tokens={accounts.listTokens(db, me.id)} />);
     })
     .post(
       "/settings/tokens",
       ({ ctx, body }) => {
-        if (!ctx.user) return requireUser(ctx);
-        const { token } = accounts.createAccessToken(db, ctx.user.id, body.name, deps.now());
-        const list = <TokenList ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} created={token} />;
-        return ctx.isHtmx ? fragment(list) : html(<SettingsPage ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} />);
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        const { token } = accounts.createAccessToken(db, me.id, body.name, deps.now());
+        const list = <TokenList ctx={ctx} tokens={accounts.listTokens(db, me.id)} created={token} />;
+        return ctx.isHtmx ? fragment(list) : html(<SettingsPage ctx={ctx} tokens={accounts.listTokens(db, me.id)} />);
       },
       { body: t.Object({ name: t.String({ maxLength: 60 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/settings/tokens/:id/revoke",
       ({ ctx, params }) => {
-        if (!ctx.user) return requireUser(ctx);
-        accounts.deleteToken(db, ctx.user.id, params.id);
-        return ctx.isHtmx ? fragment(<TokenList ctx={ctx} tokens={accounts.listTokens(db, ctx.user.id)} />) : redirect("/settings");
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        accounts.deleteToken(db, me.id, params.id);
+        return ctx.isHtmx ? fragment(<TokenList ctx={ctx} tokens={accounts.listTokens(db, me.id)} />) : redirect("/settings");
       },
       { params: t.Object({ id: t.Numeric() }) },
     )
@@ -143,12 +129,16 @@ export function accountsRoutes(deps: Deps) {
       const { id, username, displayName, role } = ctx.user;
       return json({ id, username, displayName, role });
     })
-    .get("/admin", ({ ctx }) => requireAdmin(ctx) ?? html(<AdminPage ctx={ctx} users={accounts.listUsers(db)} />))
+    .get("/admin", ({ ctx }) => {
+      const me = requireAdmin(ctx);
+      return me instanceof Response ? me : html(<AdminPage ctx={ctx} users={accounts.listUsers(db)} />);
+    })
     .post(
       "/admin/users/:id/role",
       ({ ctx, params, body }) => {
-        if (!ctx.user) return requireUser(ctx);
-        if (!accounts.changeRole(db, ctx.user, params.id, body.role as Role)) return forbidden(ctx);
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        if (!accounts.changeRole(db, me, params.id, body.role as Role)) return forbidden(ctx);
         const user = accounts.getUserById(db, params.id)!;
         return ctx.isHtmx ? fragment(<UserRow ctx={ctx} user={user} />) : redirect("/admin");
       },

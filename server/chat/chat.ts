@@ -3,9 +3,9 @@
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
 import type { User } from "../accounts/model";
 import { deleteUserSessions, getUserByUsername } from "../accounts/accounts";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
-import type { RoomEventJson } from "../realtime/contract";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
+import type { RoomEvent } from "../realtime/model";
 import type { Room } from "../rooms/model";
 import { parseSlash } from "./commands";
 import { containsLink, matchesTerm, tokenize } from "./format";
@@ -23,7 +23,7 @@ declare module "../events/bus" {
 
 export interface ChatHooks {
   /** Delivers an event only to this user's sockets in the room (blocked messages, notices). */
-  toUser(roomId: number, userId: number, event: RoomEventJson): void;
+  toUser(roomId: number, userId: number, event: RoomEvent): void;
   /** Closes every socket of this user (after a ban). */
   disconnectUser(userId: number): void;
 }
@@ -87,7 +87,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     return !!user && (user.id === room.ownerId || user.role === "admin" || store.isModerator(db, room.id, user.id));
   }
 
-  function emit(roomId: number, event: RoomEventJson): void {
+  function emit(roomId: number, event: RoomEvent): void {
     bus.emit("room.event", { roomId, event });
   }
 

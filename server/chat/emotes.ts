@@ -1,6 +1,6 @@
 // Creator emotes: images checked by their bytes, stored under DATA/media/emotes with content-hash names.
 import { join } from "node:path";
-import { checkImageUpload, storeImage } from "../http/uploads";
+import { checkImageUpload, storeImage } from "../lib/images";
 
 export const MAX_EMOTE_BYTES = 256 * 1024;
 export const EMOTE_FILE = /^\d+-[0-9a-f]{16}\.(png|gif|webp)$/;

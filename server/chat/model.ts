@@ -22,7 +22,11 @@ export interface ChatMessage {
   createdAt: number;
 }
 
-/** The JSON event of a chat message (DESIGN.md §2 type "chat"). */
+/**
+ * The JSON event of a chat message (docs/events.md, type "chat"). parts: [{ t: "text", v } | { t: "emote", name, url }
+ * | { t: "mention", v } | { t: "link", v }]. user null + bot true: an auto-reply (!command). A JSON socket's first
+ * frames are the last 50, with history: true.
+ */
 export interface ChatEvent {
   type: "chat";
   id: number;
@@ -32,7 +36,26 @@ export interface ChatEvent {
   bot: boolean;
   at: number;
   offsetMs: number | null;
-  [k: string]: unknown;
+}
+
+/** What moderators did, as pages and overlays need it (a ban's ip flag and mod changes stay private). */
+export type ModerationEvent = { type: "moderation" } & (
+  | { action: "delete"; messageId: number }
+  | { action: "timeout"; username: string; minutes: number }
+  | { action: "ban" | "unban"; username: string }
+  | { action: "slow"; seconds: number }
+  | { action: "followers"; enabled: boolean }
+);
+
+declare module "../realtime/model" {
+  interface RoomEvents {
+    chat: ChatEvent;
+    /** At most every 500 ms per room; count: likes since the last one. */
+    like: { type: "like"; count: number; total: number };
+    moderation: ModerationEvent;
+    /** Someone followed the room's creator (also the fact "follow.created"). */
+    follow: { type: "follow"; username: string; displayName: string };
+  }
 }
 
 export interface ChatSettings {
@@ -60,6 +83,8 @@ export type ModAction =
 /** Why a message was refused; each code is answered to the sender with a notice. */
 export type RefusalCode =
   | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand";
+/** A notice to a chat sender: a refusal, or a malformed socket message. */
+export type NoticeCode = RefusalCode | "invalid";
 
 export interface Refusal {
   ok: false;

@@ -5,18 +5,21 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ChatPanel, FollowButton, ReplayChat } from "../../views/partials/chat";
 import { ChatSettingsPage, type ChatSettingsData } from "../../views/partials/chat-settings";
-import { requireUser } from "../accounts/routes";
+
 import { randomToken } from "../accounts/secrets";
+import { managedRoom, notFoundPage, requireUser } from "../http/guards";
+import type { User } from "../accounts/model";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import type { Room } from "../rooms/model";
 import * as rooms from "../rooms/rooms";
-import { managedRoom, notFoundPage } from "../rooms/routes";
+
 import type { Chat } from "./chat";
 import { EMOTE_FILE, emotesDir, saveEmoteFile } from "./emotes";
-import { COMMAND_NAME, EMOTE_NAME, type ModAction } from "./model";
+import type { MessageKey } from "../i18n";
+import { COMMAND_NAME, EMOTE_NAME, type ModAction, type NoticeCode } from "./model";
 import * as store from "./storage";
 
 /** Lines rendered beside a replay; a longer chat shows its first part. */
@@ -41,7 +44,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     return rooms.getRoomBySlug(db, slug) ?? jsonError(404, `no room "${slug}"`);
   }
 
-  function refusal(ctx: ReqCtx, r: { code: string; status: number; vars?: Record<string, string | number> }): Response {
+  function refusal(ctx: ReqCtx, r: { code: NoticeCode; status: number; vars?: Record<string, string | number> }): Response {
     return json({ error: ctx.t(`chat.notice.${r.code}`, r.vars), code: r.code }, r.status);
   }
 
@@ -53,7 +56,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     };
   }
 
-  function settingsPage(ctx: ReqCtx, room: Room, outcome: { message?: string; error?: string }): Response {
+  function settingsPage(ctx: ReqCtx, room: Room, outcome: { message?: MessageKey; error?: MessageKey }): Response {
     return html(<ChatSettingsPage ctx={ctx} room={room} data={settingsData(room)} {...outcome} />, outcome.error ? 422 : 200);
   }
 
@@ -61,10 +64,12 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
    * A Studio chat-settings form: for a room the user manages, `apply` stores the change and returns nothing (back
    * to the page) or the key of an error to show on it.
    */
-  async function settingsForm(ctx: ReqCtx, slug: string, apply: (room: Room) => string | void | Promise<string | void>): Promise<Response> {
+  async function settingsForm(ctx: ReqCtx, slug: string, apply: (room: Room, me: User) => MessageKey | void | Promise<MessageKey | void>): Promise<Response> {
+    const me = requireUser(ctx);
+    if (me instanceof Response) return me;
     const room = managedRoom(db, ctx, slug);
     if (room instanceof Response) return room;
-    const error = await apply(room);
+    const error = await apply(room, me);
     return error ? settingsPage(ctx, room, { error }) : redirect(`/studio/rooms/${room.slug}/chat`);
   }
 
@@ -77,7 +82,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     )
     .get("/r/:slug/chat", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      if (!room) return notFoundPage(ctx);
+      if (!room) return notFoundPage(ctx, "room");
       const user = ctx.user;
       return fragment(
         <ChatPanel ctx={ctx} room={room} history={chat.history(room.id)} viewers={deps.viewerCount(room.id)} likes={chat.likeTotal(room.id)}
@@ -88,11 +93,11 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/r/:slug/follow",
       ({ ctx, params, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         const room = rooms.getRoomBySlug(db, params.slug);
-        if (!room) return notFoundPage(ctx);
-        const following = chat.follow(ctx.user!, room, body.on === "1");
+        if (!room) return notFoundPage(ctx, "room");
+        const following = chat.follow(me, room, body.on === "1");
         const button = <FollowButton ctx={ctx} room={room} following={following} followers={store.countFollowers(db, room.ownerId)} />;
         return ctx.isHtmx ? fragment(button) : redirect(`/r/${room.slug}`);
       },
@@ -167,21 +172,21 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/modes",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
+        settingsForm(ctx, params.slug, (room, me) => {
           const seconds = Number(body.slowSeconds ?? "0");
           if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) return "error.invalid";
           const before = store.getSettings(db, room.id);
           const followersOnly = body.followersOnly === "1";
-          if (before.slowSeconds !== seconds) chat.moderate(room, ctx.user!, { action: "slow", seconds });
-          if (before.followersOnly !== followersOnly) chat.moderate(room, ctx.user!, { action: "followers", enabled: followersOnly });
+          if (before.slowSeconds !== seconds) chat.moderate(room, me, { action: "slow", seconds });
+          if (before.followersOnly !== followersOnly) chat.moderate(room, me, { action: "followers", enabled: followersOnly });
         }),
       { body: t.Object({ slowSeconds: t.Optional(t.String({ maxLength: 6 })), followersOnly: t.Optional(t.String({ maxLength: 1 })), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/moderators",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
-          const r = chat.moderate(room, ctx.user!, { action: "mod", username: body.username.trim().replace(/^@/, "") });
+        settingsForm(ctx, params.slug, (room, me) => {
+          const r = chat.moderate(room, me, { action: "mod", username: body.username.trim().replace(/^@/, "") });
           if (!r.ok) return "error.noSuchUser";
         }),
       { body: t.Object({ username: t.String({ maxLength: 64 }), _csrf: t.Optional(t.String()) }) },
@@ -189,15 +194,15 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/moderators/remove",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
-          chat.moderate(room, ctx.user!, { action: "unmod", username: body.username });
+        settingsForm(ctx, params.slug, (room, me) => {
+          chat.moderate(room, me, { action: "unmod", username: body.username });
         }),
       { body: t.Object({ username: t.String({ maxLength: 64 }), _csrf: t.Optional(t.String()) }) },
     )
     .post(
       "/studio/rooms/:slug/chat/terms",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
+        settingsForm(ctx, params.slug, (room, me) => {
           const term = body.term.trim();
           if (!term || term.length > 100) return "error.term";
           store.addTerm(db, room.id, term, deps.now());
@@ -207,7 +212,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/terms/remove",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
+        settingsForm(ctx, params.slug, (room, me) => {
           store.removeTerm(db, room.id, body.term);
         }),
       { body: t.Object({ term: t.String({ maxLength: 200 }), _csrf: t.Optional(t.String()) }) },
@@ -215,7 +220,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/commands",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
+        settingsForm(ctx, params.slug, (room, me) => {
           const name = body.name.trim().replace(/^!/, "").toLowerCase();
           const reply = body.reply.trim();
           if (!COMMAND_NAME.test(name)) return "error.commandName";
@@ -227,7 +232,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/commands/remove",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
+        settingsForm(ctx, params.slug, (room, me) => {
           store.deleteCommand(db, room.id, body.name);
         }),
       { body: t.Object({ name: t.String({ maxLength: 40 }), _csrf: t.Optional(t.String()) }) },
@@ -235,7 +240,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/emotes",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, async (room) => {
+        settingsForm(ctx, params.slug, async (room, me) => {
           const name = body.name.trim().toLowerCase();
           if (!EMOTE_NAME.test(name)) return "error.emoteName";
           const file = body.image instanceof Blob ? await saveEmoteFile(config.dataDir, room.id, body.image) : null;
@@ -248,7 +253,7 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     .post(
       "/studio/rooms/:slug/chat/emotes/remove",
       ({ ctx, params, body }) =>
-        settingsForm(ctx, params.slug, (room) => {
+        settingsForm(ctx, params.slug, (room, me) => {
           const file = store.deleteEmote(db, room.id, body.name);
           // Other emotes may share the same image bytes (same hash name); only remove an orphaned file.
           if (file && !store.listEmotes(db, room.id).some((e) => e.file === file)) rmSync(join(emotesDir(config.dataDir), file), { force: true });

@@ -9,13 +9,19 @@ import { walletCommands } from "../wallet/cli";
 import { giftsCommands } from "../gifts/cli";
 import { insightsCommands } from "../insights/cli";
 import { required } from "./args";
-import type { Command } from "./command";
+import { CommandError, type Command } from "./command";
 
 const backupCommand: Command = {
   name: "backup",
   usage: "backup --to FILE",
   run(argv, { db }) {
-    return backupTo(db, required(argv, "--to"));
+    const to = required(argv, "--to");
+    try {
+      return backupTo(db, to);
+    } catch (err) {
+      // An existing file or a folder SQLite cannot write: the operator's to fix, so one line, not a stack.
+      throw new CommandError(`--to: ${err instanceof Error ? err.message.replace(/^backup: /, "") : String(err)}`);
+    }
   },
 };
 

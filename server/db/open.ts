@@ -1,10 +1,15 @@
 // The one place that sets SQLite pragmas. Each connection states its purpose:
 // "app" favours throughput (synchronous=NORMAL is crash-safe in WAL, may lose the last commits on power loss);
 // "money" is for wallet, orders and stock: synchronous=FULL so a commit that answered 200 survives a crash.
+// The returned types are branded (server/deps.ts) so a money write cannot be given the "app" connection.
 import { Database } from "bun:sqlite";
+import type { AppDb, MoneyDb } from "../deps";
 
 export type DbPurpose = "app" | "money" | "readonly";
 
+export function openDb(path: string, purpose: "money"): MoneyDb;
+export function openDb(path: string, purpose?: "app"): AppDb;
+export function openDb(path: string, purpose: "readonly"): Database;
 export function openDb(path: string, purpose: DbPurpose = "app"): Database {
   const db = new Database(path, { create: purpose !== "readonly", readonly: purpose === "readonly", strict: true });
   db.exec("PRAGMA busy_timeout = 5000");

@@ -4,28 +4,10 @@ import type { User } from "../accounts/model";
 import type { Bus } from "../events/bus";
 import type { Room } from "../rooms/model";
 import { board, goalFor } from "./gifts";
-import type { Gift, GiftSend, Gifter, Goal, Tier } from "./model";
-
-export interface GiftEventJson {
-  type: "gift";
-  id: number;
-  sender: { username: string; displayName: string };
-  gift: { id: number; name: string; image: string | null; tier: Tier; coins: number };
-  count: number;
-  /** Running count of this sender repeating this gift (see combo.ts). */
-  combo: number;
-  coins: number;
-  at: number;
-  top: Pick<Gifter, "displayName" | "coins">[];
-  goal: Goal | null;
-}
-
-export function giftImageUrl(image: string | null): string | null {
-  return image ? `/gifts/img/${image}` : null;
-}
+import { giftImageUrl, type Gift, type GiftEvent, type GiftSend, type Goal } from "./model";
 
 export function publishGift(db: Database, bus: Bus, x: { room: Room; sender: User; gift: Gift; send: GiftSend; combo: number }): void {
-  const event: GiftEventJson = {
+  const event: GiftEvent = {
     type: "gift", id: x.send.id,
     sender: { username: x.sender.username, displayName: x.sender.displayName },
     gift: { id: x.gift.id, name: x.gift.name, image: giftImageUrl(x.gift.image), tier: x.gift.tier, coins: x.gift.coins },
@@ -33,7 +15,7 @@ export function publishGift(db: Database, bus: Bus, x: { room: Room; sender: Use
     top: board(db, x.room).map(({ displayName, coins }) => ({ displayName, coins })),
     goal: goalFor(db, x.room.id),
   };
-  bus.emit("room.event", { roomId: x.room.id, event: { ...event } });
+  bus.emit("room.event", { roomId: x.room.id, event });
   bus.emit("gift.sent", {
     roomId: x.room.id, sendId: x.send.id, senderId: x.send.senderId, creatorId: x.room.ownerId, giftId: x.gift.id, count: x.send.count,
     coins: x.send.coins, creatorCoins: x.send.creatorCoins, platformCoins: x.send.platformCoins, at: x.send.createdAt,
@@ -41,8 +23,8 @@ export function publishGift(db: Database, bus: Bus, x: { room: Room; sender: Use
 }
 
 /** A new broadcast starts with an empty top-gifters board on every open page. */
-export function resetBoardsOnBroadcast(bus: Bus): void {
-  bus.on("broadcast.started", ({ roomId }) => bus.emit("room.event", { roomId, event: { type: "board", top: [] } }));
+export function resetBoardsOnBroadcast(bus: Bus): () => void {
+  return bus.on("broadcast.started", ({ roomId }) => bus.emit("room.event", { roomId, event: { type: "board", top: [] } }));
 }
 
 /** Goal changes reach pages and overlays as their own event. */

@@ -1,5 +1,6 @@
 // Gift rules: the catalogue, sending a gift (one ledger transaction plus its send record), the per-broadcast
 // top-gifters board and the creator's goal. Plain functions over the money connection (deps.moneyDb).
+import type { MoneyDb } from "../deps";
 import type { Database } from "bun:sqlite";
 import type { User } from "../accounts/model";
 import type { Room } from "../rooms/model";
@@ -74,7 +75,7 @@ export function broadcastOf(room: Room): number {
   return room.liveSince ?? 0;
 }
 
-export function sendGift(db: Database, input: SendInput, now = Date.now()): SendResult {
+export function sendGift(db: MoneyDb, input: SendInput, now = Date.now()): SendResult {
   if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) return { ok: false, error: "invalid", message: "idempotencyKey must be 1-100 visible ASCII characters" };
   if (!Number.isSafeInteger(input.count) || input.count < 1 || input.count > MAX_COUNT) return { ok: false, error: "invalid", message: `count must be an integer from 1 to ${MAX_COUNT}` };
   const gift = store.getGift(db, input.giftId);

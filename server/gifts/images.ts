@@ -1,6 +1,6 @@
 // Gift images: JPEG/PNG/WebP up to 512 KB, stored under DATA/media/gifts.
 import { join } from "node:path";
-import { checkImageUpload, storeImage } from "../http/uploads";
+import { checkImageUpload, storeImage } from "../lib/images";
 
 export const MAX_GIFT_IMAGE_BYTES = 512 * 1024;
 export const GIFT_IMAGE_NAME = /^[0-9a-f]{16}\.(jpg|png|webp)$/;

@@ -3,28 +3,23 @@
 import { Elysia, t } from "elysia";
 import { GiftsAdminPage } from "../../views/pages/gifts-admin";
 import { EarningsPage } from "../../views/pages/wallet-earnings";
-import { GiftBar, GoalBar, TopGifters, renderBoardEvent, renderGiftEvent, renderGoalEvent } from "../../views/partials/gift-room";
+import { GiftBar, GoalBar, TopGifters } from "../../views/partials/gift-room";
 import { GoalForm } from "../../views/partials/gift-studio";
-import { isCreator } from "../accounts/accounts";
-import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
+import { isCreator } from "../accounts/model";
+import { forbidden, managedRoom, notFoundPage, requireAdmin, requireUser } from "../http/guards";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
-import { registerRenderer } from "../realtime/contract";
 import * as rooms from "../rooms/rooms";
-import { managedRoom } from "../rooms/routes";
+
 import { getBalance, receivedSince } from "../wallet/wallet";
 import { createComboCounter } from "./combo";
-import { giftImageUrl, publishGift, publishGoal, resetBoardsOnBroadcast } from "./events";
+import { publishGift, publishGoal } from "./events";
 import * as gifts from "./gifts";
 import { checkGiftImage, GIFT_IMAGE_NAME, giftImagesDir, saveGiftImage } from "./images";
-import type { FieldError, Gift } from "./model";
-
-registerRenderer("gift", renderGiftEvent);
-registerRenderer("goal", renderGoalEvent);
-registerRenderer("board", renderBoardEvent);
+import { giftImageUrl, type FieldError, type Gift } from "./model";
 
 const giftForm = t.Object({
   name: t.String({ maxLength: 200 }),
@@ -43,7 +38,6 @@ export function giftsRoutes(deps: Deps) {
   const { moneyDb: db, config } = deps;
   const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 });
   const combos = createComboCounter();
-  resetBoardsOnBroadcast(deps.bus);
 
   /** Parses the admin form; returns the values or field errors (image checked by its bytes). */
   async function readGiftForm(body: typeof giftForm.static): Promise<{ input: gifts.SaveGiftInput; errors: FieldError[] }> {
@@ -130,8 +124,8 @@ export function giftsRoutes(deps: Deps) {
       { body: t.Object({ title: t.Optional(t.String({ maxLength: 200 })), target: t.String({ maxLength: 20 }), _csrf: t.Optional(t.String()) }) },
     )
     .get("/studio/earnings", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return forbidden(ctx);
       const now = deps.now();
       const uid = ctx.user.id;
@@ -142,12 +136,15 @@ export function giftsRoutes(deps: Deps) {
         />,
       );
     })
-    .get("/admin/gifts", ({ ctx }) => requireAdmin(ctx) ?? html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} />))
+    .get("/admin/gifts", ({ ctx }) => {
+      const me = requireAdmin(ctx);
+      return me instanceof Response ? me : html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} />);
+    })
     .post(
       "/admin/gifts",
       async ({ ctx, body }) => {
-        const denied = requireAdmin(ctx);
-        if (denied) return denied;
+        const me = requireAdmin(ctx);
+        if (me instanceof Response) return me;
         const { input, errors } = await readGiftForm(body);
         const r = errors.length ? null : gifts.createGift(db, input, deps.now());
         if (!r?.ok) return html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} errors={r && !r.ok ? r.errors : errors} values={{ name: body.name, coins: body.coins }} />, 422);
@@ -158,10 +155,10 @@ export function giftsRoutes(deps: Deps) {
     .post(
       "/admin/gifts/:id",
       async ({ ctx, params, body }) => {
-        const denied = requireAdmin(ctx);
-        if (denied) return denied;
+        const me = requireAdmin(ctx);
+        if (me instanceof Response) return me;
         const gift = gifts.getGift(db, params.id);
-        if (!gift) return pageNotFound(ctx);
+        if (!gift) return notFoundPage(ctx);
         const { input, errors } = await readGiftForm(body);
         const r = errors.length ? null : gifts.editGift(db, gift, input);
         if (!r?.ok) return html(<GiftsAdminPage ctx={ctx} gifts={gifts.listGifts(db, false)} errors={r && !r.ok ? r.errors : errors} />, 422);

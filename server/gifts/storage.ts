@@ -1,6 +1,6 @@
 // The only file of the gifts domain with SQL.
 import type { Database } from "bun:sqlite";
-import type { Gift, GiftSend, Gifter, Goal, Tier } from "./model";
+import type { EarningRow, Gift, GiftSend, Gifter, Goal, ReceivedRow, Tier } from "./model";
 
 interface GiftRow { id: number; name: string; image: string | null; coins: number; tier: number; active: number; created_at: number }
 
@@ -82,16 +82,12 @@ export function clearGoal(db: Database, roomId: number): void {
   db.query("DELETE FROM gift_goals WHERE room_id = ?").run(roomId);
 }
 
-export interface EarningRow { roomId: number; roomTitle: string; roomSlug: string; coins: number; creatorCoins: number; sends: number }
-
 export function earningsByRoom(db: Database, creatorId: number, since: number): EarningRow[] {
   return db.query<EarningRow, [number, number]>(
     `SELECT r.id AS roomId, r.title AS roomTitle, r.slug AS roomSlug, SUM(s.coins) AS coins, SUM(s.creator_coins) AS creatorCoins, COUNT(*) AS sends
      FROM gift_sends s JOIN rooms r ON r.id = s.room_id WHERE s.creator_id = ? AND s.created_at >= ? GROUP BY r.id ORDER BY creatorCoins DESC`,
   ).all(creatorId, since);
 }
-
-export interface ReceivedRow { id: number; createdAt: number; sender: string; giftName: string; count: number; creatorCoins: number; roomTitle: string }
 
 export function recentReceived(db: Database, creatorId: number, limit: number): ReceivedRow[] {
   return db.query<ReceivedRow, [number, number]>(

@@ -1,5 +1,5 @@
 // Static assets embedded with `with { type: "file" }` so they also ship inside a `bun build --compile` binary.
-// Each is served under a content-hash URL with immutable caching; views ask assetUrl() for the current URL.
+// Each is served under a content-hash URL with immutable caching; views ask views/assets.ts for the current URL.
 import htmxJs from "../../node_modules/htmx.org/dist/htmx.min.js" with { type: "file" };
 import hxWsJs from "../../node_modules/htmx.org/dist/ext/hx-ws.min.js" with { type: "file" };
 import hlsJs from "../../node_modules/hls.js/dist/hls.light.min.js" with { type: "file" };
@@ -13,6 +13,7 @@ import playerJs from "../../public/js/player.js" with { type: "file" };
 import replayJs from "../../public/js/replay.js" with { type: "file" };
 import roomJs from "../../public/js/room.js" with { type: "file" };
 import { Elysia } from "elysia";
+import { setAssetUrl } from "../../views/assets";
 
 const SOURCES: Record<string, string> = {
   "htmx.js": htmxJs,
@@ -36,7 +37,6 @@ interface Asset {
 }
 
 const byUrl = new Map<string, Asset>();
-const byName = new Map<string, Asset>();
 
 async function registerAsset(name: string, path: string): Promise<void> {
   const bytes = new Uint8Array(await Bun.file(path).arrayBuffer());
@@ -46,17 +46,11 @@ async function registerAsset(name: string, path: string): Promise<void> {
   const type = name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
   const asset = { url, bytes, type };
   byUrl.set(url, asset);
-  byName.set(name, asset);
+  setAssetUrl(name, url);
 }
 
 export async function loadAssets(): Promise<void> {
   for (const [name, path] of Object.entries(SOURCES)) await registerAsset(name, path);
-}
-
-export function assetUrl(name: string): string {
-  const a = byName.get(name);
-  if (!a) throw new Error(`assets: ${name} is not registered`);
-  return a.url;
 }
 
 export function assetRoutes() {

@@ -7,7 +7,7 @@ import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
 import { randomToken } from "../accounts/secrets";
 import { pickLang, translator, type Lang, type Translate } from "../i18n";
-import type { Deps } from "./deps";
+import type { Deps } from "../deps";
 import { jsonError, fragment } from "./respond";
 
 export interface ReqCtx {

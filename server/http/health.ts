@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { Deps } from "./deps";
+import type { Deps } from "../deps";
 
 const startedAt = Date.now();
 

@@ -1,7 +1,5 @@
 // English catalogue: every UI string of the product. Keys are grouped by page/domain.
 export const en = {
-  "app.name": "Livehouse",
-  "app.tagline": "Your own live streaming, shop and classroom",
   "nav.home": "Home",
   "nav.studio": "Studio",
   "nav.admin": "Admin",
@@ -112,7 +110,6 @@ export const en = {
   "error.forbidden": "You are not allowed to do that.",
   "error.notFound": "Not found",
   "error.notFoundText": "There is nothing at this address.",
-  "error.loginRequired": "Log in to continue.",
   "error.generic": "Something went wrong. Nothing was changed.",
   "error.invalid": "Some fields are not valid.",
 
@@ -155,7 +152,6 @@ export const en = {
   "chatSettings.slow": "Slow mode (seconds between messages, 0 = off)",
   "chatSettings.followersOnly": "Followers-only chat",
   "chatSettings.save": "Save",
-  "chatSettings.saved": "Saved.",
   "chatSettings.moderators": "Moderators",
   "chatSettings.username": "Username",
   "chatSettings.appoint": "Appoint",
@@ -323,7 +319,6 @@ export const en = {
   "shop.coins.manualPending": "Purchase #{id} is waiting for your payment; coins arrive when the admin confirms it.",
   "shop.coins.nonePending": "No manual coin payments are waiting.",
   "shop.coins.pack": "Pack",
-  "shop.coins.pendingCount": "{n} manual coin payment(s) wait for confirmation.",
   "shop.coins.pendingTitle": "Coin payments",
   "shop.coins.status.pending": "waiting for payment",
   "shop.coins.status.paid": "credited",

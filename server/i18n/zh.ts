@@ -2,8 +2,6 @@ import type { MessageKey } from "./en";
 
 // 简体中文目录：与 en.ts 的键一一对应（类型检查保证没有遗漏）。
 export const zh: Record<MessageKey, string> = {
-  "app.name": "Livehouse",
-  "app.tagline": "属于你自己的直播、小店与课堂",
   "nav.home": "首页",
   "nav.studio": "创作中心",
   "nav.admin": "管理",
@@ -114,7 +112,6 @@ export const zh: Record<MessageKey, string> = {
   "error.forbidden": "你没有权限这样做。",
   "error.notFound": "页面不存在",
   "error.notFoundText": "这个地址什么也没有。",
-  "error.loginRequired": "请先登录。",
   "error.generic": "出错了，没有做任何更改。",
   "error.invalid": "有些字段不正确。",
 
@@ -157,7 +154,6 @@ export const zh: Record<MessageKey, string> = {
   "chatSettings.slow": "慢速模式（两条消息间隔秒数，0 为关闭）",
   "chatSettings.followersOnly": "仅关注者聊天",
   "chatSettings.save": "保存",
-  "chatSettings.saved": "已保存。",
   "chatSettings.moderators": "管理员",
   "chatSettings.username": "用户名",
   "chatSettings.appoint": "任命",
@@ -325,7 +321,6 @@ export const zh: Record<MessageKey, string> = {
   "shop.coins.manualPending": "购买 #{id} 等待付款；管理员确认后金币到账。",
   "shop.coins.nonePending": "没有等待确认的线下金币付款。",
   "shop.coins.pack": "套餐",
-  "shop.coins.pendingCount": "{n} 笔线下金币付款等待确认。",
   "shop.coins.pendingTitle": "金币付款",
   "shop.coins.status.pending": "等待付款",
   "shop.coins.status.paid": "已到账",

@@ -2,7 +2,7 @@
 // gifts, pins, clicks and orders give exactly these stats; a rebuild from the raw events gives the same; deleting
 // a user's data takes them out of every count.
 import { beforeEach, describe, expect, test } from "bun:test";
-import type { Database } from "bun:sqlite";
+import type { AppDb } from "../deps";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,8 @@ import { SCHEMAS } from "../db/schema";
 import { createBus, type Bus } from "../events/bus";
 import { createRoom } from "../rooms/rooms";
 import type { Room } from "../rooms/model";
-import { createProduct } from "../shop/products";
+import { pinCard } from "../shop/pins";
+import { createProduct, getProduct } from "../shop/products";
 import { createCapture, HEARTBEAT_MS, type Capture } from "./capture";
 import { deleteUserData, exportUserData } from "./privacy";
 import { rebuildRollups } from "./recommend";
@@ -25,7 +26,7 @@ const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 const S = 1000;
 const B = 7;
 
-let db: Database;
+let db: AppDb;
 let bus: Bus;
 let capture: Capture;
 let clock: number;
@@ -38,8 +39,10 @@ function user(username: string, role: "creator" | "viewer" = "viewer"): User {
 }
 
 beforeEach(() => {
-  db = openDb(join(mkdtempSync(join(tmpdir(), "lh-insights-")), "livehouse.db"), "app");
+  const path = join(mkdtempSync(join(tmpdir(), "lh-insights-")), "livehouse.db");
+  db = openDb(path, "app");
   migrate(db, SCHEMAS);
+  const moneyDb = openDb(path, "money");
   bus = createBus();
   clock = T0;
   seller = user("seller", "creator");
@@ -50,7 +53,7 @@ beforeEach(() => {
   if (!r.ok) throw new Error("room");
   room = r.value;
   const mk = (title: string, priceMinor: number) => {
-    const p = createProduct(db, seller, { title, description: "", priceMinor, currency: "USD", stock: 100, kind: "digital", variants: [] }, 0);
+    const p = createProduct(moneyDb, seller, { title, description: "", priceMinor, currency: "USD", stock: 100, kind: "digital", variants: [] }, 0);
     if (!p.ok) throw new Error("product");
     return p.value.id;
   };
@@ -81,8 +84,9 @@ function runScript() {
   on(310, () => gift(bob, 30));
   on(320, () => gift(bob, 30));
   // Pins: P1 at 90 s (A and C present; B sees it on joining), P2 at 240 s (A and B present).
-  on(90, () => bus.emit("room.event", { roomId: r, event: { type: "pin", action: "pin", productId: p1, pins: [{ productId: p1 }] } }));
-  on(240, () => bus.emit("room.event", { roomId: r, event: { type: "pin", action: "pin", productId: p2, pins: [{ productId: p1 }, { productId: p2 }] } }));
+  const card = (id: number) => pinCard(db, getProduct(db, id)!, clock);
+  on(90, () => bus.emit("room.event", { roomId: r, event: { type: "pin", action: "pin", productId: p1, pins: [card(p1)] } }));
+  on(240, () => bus.emit("room.event", { roomId: r, event: { type: "pin", action: "pin", productId: p2, pins: [card(p1), card(p2)] } }));
   on(250, () => bus.emit("product.viewed", { productId: p1, userId: alice.id, client: null, at: clock }));
   on(260, () => bus.emit("product.viewed", { productId: p2, userId: null, client: B_CLIENT, at: clock }));
   on(270, () => bus.emit("cart.added", { productId: p1, userId: alice.id, quantity: 2, at: clock }));

@@ -1,6 +1,6 @@
 // The insights domain's public surface: createInsights(deps) builds capture, the rebuild schedule and the routes;
 // server/app.tsx mounts them.
-import type { Deps } from "../http/deps";
+import type { Deps, Service } from "../deps";
 import { aprioriOptions } from "./apriori";
 import { createCapture } from "./capture";
 import { rebuildDerived } from "./recommend";
@@ -21,7 +21,7 @@ export function createInsights(deps: Deps) {
   };
   return {
     capture,
-    services: [
+    services: <Service[]>[
       capture.service,
       {
         name: "insights-schedule",

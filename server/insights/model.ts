@@ -1,5 +1,6 @@
 // Insights: the types every layer shares and the pure arithmetic on them (ratios, timelines, retention).
 // Contract of the JSON shapes: docs/insights.md.
+import type { Category } from "../rooms/model";
 
 /** What happened in a room. `value`: ms watched (beat), coins (gift), quantity (order, paid, cart), count (like). */
 export const EVENT_TYPES = [
@@ -192,7 +193,7 @@ export interface BoughtTogether {
   lift: number;
 }
 
-export type SimilarReason = { kind: "coviewing"; shared: number; room: string } | { kind: "watched"; room: string } | { kind: "popular"; category: string };
+export type SimilarReason = { kind: "coviewing"; shared: number; room: string } | { kind: "watched"; room: string } | { kind: "popular"; category: Category };
 
 export interface SimilarRoom {
   slug: string;

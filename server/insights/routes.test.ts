@@ -49,7 +49,7 @@ beforeAll(async () => {
   ids.room = r.value.id;
   slug = r.value.slug;
   for (const [key, title] of [["p1", `Mug ${XSS}`], ["p2", FORMULA], ["p3", "Cap"]] as const) {
-    const p = createProduct(db, owner, { title, description: "", priceMinor: 1000, currency: "USD", stock: 50, kind: "digital", variants: [] }, clock);
+    const p = createProduct(lh.deps.moneyDb, owner, { title, description: "", priceMinor: 1000, currency: "USD", stock: 50, kind: "digital", variants: [] }, clock);
     if (!p.ok) throw new Error(title);
     ids[key] = p.value.id;
   }
@@ -62,7 +62,8 @@ beforeAll(async () => {
   const { bus } = lh.deps;
   const cap = lh.insights.capture;
   bus.emit("broadcast.started", { roomId: ids.room!, slug: r.value.slug, broadcastId: 1, at: clock });
-  bus.emit("room.event", { roomId: ids.room!, event: { type: "pin", action: "pin", productId: ids.p2, pins: [{ productId: ids.p2 }] } });
+  await maker.page(`/r/${slug}`);
+  expect((await maker.fetch(`/shop/rooms/${slug}/pins`, { method: "POST", body: new URLSearchParams({ productId: String(ids.p2) }) })).status).toBe(303);
   for (let s = 0; s <= 60; s += 4) {
     clock += s === 0 ? 0 : 4000;
     expect((await api(`/api/v1/rooms/${r.value.slug}/ping?v=alice-viewer-1`, "alice")).status).toBe(204);

@@ -2,18 +2,17 @@
 // public recommendation fragments, and the Settings data export / deletion.
 import { Elysia, t } from "elysia";
 import { BROADCAST_COLUMNS, columnValue, ForecastResult, InsightsBroadcastPage, InsightsPeriodPage, type BroadcastColumn, type Fmt, type PeriodView } from "../../views/pages/insights";
-import { MessagePage } from "../../views/pages/admin";
+import { MessagePage } from "../../views/pages/message";
 import { BoughtTogetherList, SimilarRoomsList } from "../../views/partials/insights";
-import { isCreator } from "../accounts/accounts";
-import type { User } from "../accounts/model";
-import { forbidden, pageNotFound, requireAdmin, requireUser } from "../accounts/routes";
+import { isCreator, type User } from "../accounts/model";
+import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import { forbidden, notFoundPage, requireAdmin, requireUser } from "../http/guards";
 import { fragment, html, json, jsonError } from "../http/respond";
 import { getRoomById, getRoomBySlug, listRooms, listRoomsByOwner } from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import { csvTable } from "../shop/csv";
-import { formatMoney } from "../shop/money";
+import { formatMoney } from "../shop/model";
 import { getProduct } from "../shop/products";
 import type { AprioriOptions } from "./apriori";
 import type { Capture } from "./capture";
@@ -91,10 +90,9 @@ export function insightsRoutes(deps: Deps & { capture: Capture; apriori: Apriori
     return { sort, dir };
   }
 
-  function periodPage(ctx: ReqCtx, q: PeriodQuery, admin: boolean): Response {
-    const user = ctx.user!;
+  function periodPage(ctx: ReqCtx, user: User, q: PeriodQuery, admin: boolean): Response {
     const p = period(user, q, admin);
-    if ("error" in p) return p.status === 404 ? pageNotFound(ctx) : html(<p class="error" safe>{p.error}</p>, 422);
+    if ("error" in p) return p.status === 404 ? notFoundPage(ctx) : html(<p class="error" safe>{p.error}</p>, 422);
     const stats = periodStats(db, p.scope, p.from, p.to, deps.now());
     const { sort, dir } = sorted(stats, q);
     const base = admin ? "/admin/insights" : "/studio/insights";
@@ -118,20 +116,26 @@ export function insightsRoutes(deps: Deps & { capture: Capture; apriori: Apriori
     return b && canSee(user, room) ? { b, room } : null;
   }
 
-  function broadcastPage(ctx: ReqCtx, id: number, admin: boolean, table?: string): Response {
-    const v = visibleBroadcast(ctx.user, id);
-    if (!v) return pageNotFound(ctx);
+  function broadcastPage(ctx: ReqCtx, user: User, id: number, admin: boolean, table?: string): Response {
+    const v = visibleBroadcast(user, id);
+    if (!v) return notFoundPage(ctx);
     const stats = broadcastStats(db, v.b, deps.now());
     if (table !== undefined) {
       const body = broadcastCsv(stats, table);
-      return body === null ? pageNotFound(ctx) : csvResponse(`broadcast-${id}-${table}`, body);
+      return body === null ? notFoundPage(ctx) : csvResponse(`broadcast-${id}-${table}`, body);
     }
     return html(<InsightsBroadcastPage ctx={ctx} stats={stats} roomTitle={v.room.title} base={admin ? "/admin/insights" : "/studio/insights"} fmt={fmt} />);
   }
 
-  function creatorGate(ctx: ReqCtx): Response | null {
-    return requireUser(ctx) ?? (isCreator(ctx.user) ? null : forbidden(ctx));
+  /** The signed-in creator, or the login redirect / 403 page. */
+  function requireCreator(ctx: ReqCtx): User | Response {
+    const user = requireUser(ctx);
+    if (user instanceof Response) return user;
+    return isCreator(user) ? user : forbidden(ctx);
   }
+
+  /** Runs `fn` with the user a guard let through, or answers the guard's response. */
+  const guarded = (who: User | Response, fn: (user: User) => Response): Response => (who instanceof Response ? who : fn(who));
 
   const reasonJson = (ctx: ReqCtx, r: SimilarRoom) => ({
     ...r,
@@ -195,22 +199,20 @@ export function insightsRoutes(deps: Deps & { capture: Capture; apriori: Apriori
       return json(deps.capture.stats);
     })
     // ---- Studio and Admin pages
-    .get("/studio/insights", ({ ctx, query }) => creatorGate(ctx) ?? periodPage(ctx, query, false), { query: periodQuery })
-    .get("/studio/insights/export.csv", ({ ctx, query }) => creatorGate(ctx) ?? periodPage(ctx, { ...query, table: query.table ?? "broadcasts" }, false), { query: periodQuery })
-    .get("/studio/insights/b/:id", ({ ctx, params }) => requireUser(ctx) ?? broadcastPage(ctx, params.id, false), numId)
-    .get("/studio/insights/b/:id/export.csv", ({ ctx, params, query }) => requireUser(ctx) ?? broadcastPage(ctx, params.id, false, query.table ?? "timeline"),
+    .get("/studio/insights", ({ ctx, query }) => guarded(requireCreator(ctx), (u) => periodPage(ctx, u, query, false)), { query: periodQuery })
+    .get("/studio/insights/export.csv", ({ ctx, query }) => guarded(requireCreator(ctx), (u) => periodPage(ctx, u, { ...query, table: query.table ?? "broadcasts" }, false)), { query: periodQuery })
+    .get("/studio/insights/b/:id", ({ ctx, params }) => guarded(requireUser(ctx), (u) => broadcastPage(ctx, u, params.id, false)), numId)
+    .get("/studio/insights/b/:id/export.csv", ({ ctx, params, query }) => guarded(requireUser(ctx), (u) => broadcastPage(ctx, u, params.id, false, query.table ?? "timeline")),
       { ...numId, query: t.Object({ table: t.Optional(t.String({ maxLength: 20 })) }) })
-    .get("/studio/insights/forecast", ({ ctx, query }) => {
-      const denied = creatorGate(ctx);
-      if (denied) return denied;
-      const r = forecastFor(ctx.user!, query);
+    .get("/studio/insights/forecast", ({ ctx, query }) => guarded(requireCreator(ctx), (user) => {
+      const r = forecastFor(user, query);
       const result = "error" in r.body ? { error: r.status === 422 && "n" in r.body ? ctx.t("insights.forecast.notEnough", { n: r.body.n }) : r.body.error } : r.body;
       return fragment(<ForecastResult ctx={ctx} result={result} />, r.status === 200 ? 200 : 422);
-    }, forecastQuery)
-    .get("/admin/insights", ({ ctx, query }) => requireAdmin(ctx) ?? periodPage(ctx, query, true), { query: periodQuery })
-    .get("/admin/insights/export.csv", ({ ctx, query }) => requireAdmin(ctx) ?? periodPage(ctx, { ...query, table: query.table ?? "broadcasts" }, true), { query: periodQuery })
-    .get("/admin/insights/b/:id", ({ ctx, params }) => requireAdmin(ctx) ?? broadcastPage(ctx, params.id, true), numId)
-    .get("/admin/insights/b/:id/export.csv", ({ ctx, params, query }) => requireAdmin(ctx) ?? broadcastPage(ctx, params.id, true, query.table ?? "timeline"),
+    }), forecastQuery)
+    .get("/admin/insights", ({ ctx, query }) => guarded(requireAdmin(ctx), (u) => periodPage(ctx, u, query, true)), { query: periodQuery })
+    .get("/admin/insights/export.csv", ({ ctx, query }) => guarded(requireAdmin(ctx), (u) => periodPage(ctx, u, { ...query, table: query.table ?? "broadcasts" }, true)), { query: periodQuery })
+    .get("/admin/insights/b/:id", ({ ctx, params }) => guarded(requireAdmin(ctx), (u) => broadcastPage(ctx, u, params.id, true)), numId)
+    .get("/admin/insights/b/:id/export.csv", ({ ctx, params, query }) => guarded(requireAdmin(ctx), (u) => broadcastPage(ctx, u, params.id, true, query.table ?? "timeline")),
       { ...numId, query: t.Object({ table: t.Optional(t.String({ maxLength: 20 })) }) })
     // ---- public fragments (hx-get mounts)
     .get("/insights/products/:id/together", ({ ctx, params }) => fragment(<BoughtTogetherList ctx={ctx} items={boughtTogether(db, params.id, 4)} />), numId)
@@ -223,12 +225,10 @@ export function insightsRoutes(deps: Deps & { capture: Capture; apriori: Apriori
       return fragment(<SimilarRoomsList ctx={ctx} rooms={roomsForViewer(db, key, deps.now())} />);
     })
     // ---- Settings: delete my data (the export is the API's GET /api/v1/me/data, which the page links to)
-    .post("/settings/data/delete", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
+    .post("/settings/data/delete", ({ ctx }) => guarded(requireUser(ctx), (user) => {
       deps.capture.flush();
-      deleteUserData(db, ctx.user!.id, deps.now(), deps.apriori);
+      deleteUserData(db, user.id, deps.now(), deps.apriori);
       if (ctx.isHtmx) return fragment(<p class="notice" role="status" id="data-deleted" safe>{ctx.t("settings.dataDeleted")}</p>);
       return html(<MessagePage ctx={ctx} title={ctx.t("settings.data")} text={ctx.t("settings.dataDeleted")} />);
-    });
+    }));
 }

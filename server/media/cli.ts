@@ -2,7 +2,7 @@
 import { flag, has } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
 import { roomFlag } from "../cli/lookup";
-import { parseLadder } from "./ffmpeg-args";
+import { parseLadder } from "../config";
 import { getRoomLadder, setRoomLadder } from "./storage";
 
 export const mediaCommands: Command[] = [

@@ -1,6 +1,7 @@
 // Golden tests: the ladder plan and the exact ffmpeg arguments per source shape.
 import { describe, expect, test } from "bun:test";
-import { buildLadderArgs, canCopy, masterPlaylist, parseLadder, planLadder } from "./ffmpeg-args";
+import { parseLadder } from "../config";
+import { buildLadderArgs, canCopy, masterPlaylist, planLadder } from "./ffmpeg-args";
 import type { SourceInfo } from "./probe";
 
 const src720: SourceInfo = { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 2, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } };

@@ -38,13 +38,6 @@ const PRESETS: readonly [number, number][] = [
 export const DEFAULT_LADDER: readonly number[] = [1080, 720, 480, 360];
 
 /** Parses "1080,720,480,360" (an optional trailing "p" is fine); null when malformed. */
-export function parseLadder(raw: string): number[] | null {
-  const parts = raw.split(",").map((s) => s.trim().replace(/p$/i, "")).filter(Boolean);
-  if (!parts.length || parts.some((p) => !/^\d+$/.test(p))) return null;
-  const heights = [...new Set(parts.map(Number))].sort((a, b) => b - a);
-  return heights.every((h) => h >= 144 && h <= 2160 && h % 2 === 0) ? heights : null;
-}
-
 function kbpsFor(height: number, fps: number): number {
   const preset = PRESETS.find(([h]) => h <= height) ?? PRESETS[PRESETS.length - 1]!;
   return Math.round(preset[1] * (fps > 30 ? 1.5 : 1));

@@ -1,6 +1,5 @@
 // Serves HLS files from disk with the headers a CDN in front needs, Range support and strict names.
 import { statSync } from "node:fs";
-import { json } from "../http/respond";
 
 export const NAMES = {
   slug: /^[a-z0-9][a-z0-9-]{0,63}$/,
@@ -14,7 +13,7 @@ export type Kind = "playlist" | "segment" | "poster";
 const TYPES: Record<Kind, string> = { playlist: "application/vnd.apple.mpegurl", segment: "video/mp2t", poster: "image/jpeg" };
 
 export function notFound(what: string): Response {
-  return json({ error: `${what} not found` }, 404, { "cache-control": "no-cache" });
+  return Response.json({ error: `${what} not found` }, { status: 404, headers: { "cache-control": "no-cache" } });
 }
 
 /** cacheControl: playlists change (no-cache) unless final; segments never change under their name. */

@@ -1,6 +1,5 @@
 // The live pipeline's public surface for app.tsx: RTMP ingest + media lifecycle as services, and the HLS routes.
-import type { Service } from "../app";
-import type { Deps } from "../http/deps";
+import type { Deps, Service } from "../deps";
 import { createRtmpIngest } from "../ingest/rtmp";
 import { roomForStreamKey } from "../rooms/rooms";
 import { createMedia } from "./lifecycle";

@@ -25,7 +25,7 @@ async function setup(retentionDays: number) {
   const db = openDb(join(config.dataDir, "livehouse.db"));
   migrate(db, SCHEMAS);
   const now = 1000 * DAY;
-  const deps = { config, db, moneyDb: db, bus: createBus(), now: () => now, log: () => {} };
+  const deps = { config, db, moneyDb: openDb(join(config.dataDir, "livehouse.db"), "money"), bus: createBus(), now: () => now, log: () => {} };
   const user = await createUser(db, { username: "erin", password: "secret-pass-1", role: "creator" });
   if (!user.ok) throw new Error("user");
   const room = createRoom(db, user.value, { title: "Retention", description: "", category: "other", tags: "" });

@@ -3,10 +3,11 @@
 // (stop ffmpeg, finalize the replay, go offline).
 import { existsSync, mkdirSync, readFileSync, appendFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import type { IngestStream } from "../ingest/rtmp";
 import { getRoomById, markLive } from "../rooms/rooms";
-import { DEFAULT_LADDER, parseLadder, planLadder, type Plan } from "./ffmpeg-args";
+import { parseLadder } from "../config";
+import { DEFAULT_LADDER, planLadder, type Plan } from "./ffmpeg-args";
 import { parseTag } from "./flv";
 import { BroadcastOutput } from "./output";
 import { ENDLIST, playlistDurationMs } from "./playlists";

@@ -1,10 +1,10 @@
-// HLS over HTTP from our own routes (DESIGN.md §3): live under /live/<slug>/, replays under /replays/<id>/,
+// HLS over HTTP from our own routes (paths and cache headers: docs/urls.md): live under /live/<slug>/, replays under /replays/<id>/,
 // plus the replay page and the room's replay list fragment.
 import { Elysia } from "elysia";
 import { join } from "node:path";
 import { ReplayList, ReplayPage } from "../../views/partials/player";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html } from "../http/respond";
 import { getRoomById, getRoomBySlug } from "../rooms/rooms";
 import { readFileSync } from "node:fs";

@@ -1,15 +1,6 @@
 // The only file of the media domain with SQL: broadcasts (each becomes a replay) and per-room ladders.
 import type { Database } from "bun:sqlite";
-
-export interface Broadcast {
-  id: number;
-  roomId: number;
-  startedAt: number;
-  endedAt: number | null;
-  durationMs: number;
-  /** Rung names, e.g. ["720p", "480p"]. */
-  ladder: string[];
-}
+import type { Broadcast } from "./model";
 
 interface Row {
   id: number;

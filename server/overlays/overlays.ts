@@ -5,9 +5,6 @@ import type { Database } from "bun:sqlite";
 import { randomToken } from "../accounts/secrets";
 import * as store from "./storage";
 
-export const OVERLAY_KINDS = ["alerts", "chat", "goal"] as const;
-export type OverlayKind = (typeof OVERLAY_KINDS)[number];
-
 const TOKEN = /^ov_[A-Za-z0-9_-]{24,64}$/;
 
 function newToken(): string {

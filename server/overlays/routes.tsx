@@ -6,17 +6,17 @@ import { Elysia, t } from "elysia";
 import { OverlayPage } from "../../views/pages/overlay";
 import { OverlayBox } from "../../views/partials/overlay-studio";
 import { goalFor } from "../gifts/gifts";
+import { managedRoom, requireUser } from "../http/guards";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps, Service } from "../deps";
 import { fragment, html, jsonError, redirect } from "../http/respond";
 import { translator, type Lang } from "../i18n";
-import { roomTopic } from "../realtime/contract";
+import { roomTopic } from "../realtime/model";
 import type { Room } from "../rooms/model";
-import { managedRoom } from "../rooms/routes";
-import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken, type OverlayKind } from "./overlays";
+import type { OverlayEvents, OverlayKind } from "./model";
+import { maskToken, overlayToken, overlayTopic, roomForOverlayToken, rotateOverlayToken } from "./overlays";
 
 export const CLOSE_ROTATED = 4001;
-const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
 function alertSeconds(raw: string | undefined): number {
   const n = raw && /^\d{1,2}$/.test(raw) ? Number(raw) : 5;
@@ -31,17 +31,21 @@ interface Publisher {
   publish(topic: string, data: string): unknown;
 }
 
-export function overlaysRoutes(deps: Deps) {
-  const { db } = deps;
+/** The overlay pages and sockets, and the service that closes those sockets when the server stops. */
+export function createOverlays(deps: Deps): { routes: () => ReturnType<typeof overlaysRoutes>; service: Service } {
   const open = new Map<number, Set<Closable>>();
-  let publisher: Publisher | null = null;
-
-  // Bun's server.stop() waits for open sockets, and an OBS overlay never hangs up: close them when asked to stop.
+  // Bun's server.stop() waits for open sockets, and an OBS overlay never hangs up: close them before stopping.
   // OBS reconnects to the restarted server by itself.
   function closeAll(): void {
     for (const set of open.values()) for (const ws of set) ws.close(1001, "server stopping");
     open.clear();
   }
+  return { routes: () => overlaysRoutes(deps, open), service: { name: "overlays", start() {}, beforeStop: closeAll, stop() {} } };
+}
+
+function overlaysRoutes(deps: Deps, open: Map<number, Set<Closable>>) {
+  const { db } = deps;
+  let publisher: Publisher | null = null;
 
   function box(ctx: ReqCtx, request: Request, room: Room, token: string, flags: { rotated?: boolean; tested?: boolean } = {}): Response {
     const base = deps.config.publicUrl.replace(/\/$/, "") || new URL(request.url).origin;
@@ -68,10 +72,6 @@ export function overlaysRoutes(deps: Deps) {
     .use(contextPlugin(deps))
     .onStart(({ server }) => {
       publisher = server;
-      for (const sig of SIGNALS) process.on(sig, closeAll);
-    })
-    .onStop(() => {
-      for (const sig of SIGNALS) process.off(sig, closeAll);
     })
     .get("/overlay/:token/alerts", ({ ctx, params, query }) => page(ctx, params.token, "alerts", query))
     .get("/overlay/:token/chat", ({ ctx, params, query }) => page(ctx, params.token, "chat", query))
@@ -114,9 +114,11 @@ export function overlaysRoutes(deps: Deps) {
     .post(
       "/studio/rooms/:slug/overlay/test",
       ({ ctx, params, request }) => {
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
-        const event = { type: "test", sender: { username: ctx.user!.username, displayName: ctx.user!.displayName }, at: deps.now() };
+        const event: OverlayEvents["test"] = { type: "test", sender: { username: me.username, displayName: me.displayName }, at: deps.now() };
         publisher?.publish(overlayTopic(room.id), JSON.stringify(event));
         return ctx.isHtmx ? box(ctx, request, room, overlayToken(db, room.id), { tested: true }) : redirect(`/studio/rooms/${room.slug}`);
       },

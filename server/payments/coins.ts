@@ -1,16 +1,10 @@
 // Buying coins through the same providers as orders: a coin purchase is created pending and, once paid (creator
 // of the platform confirms a manual payment, or the Stripe webhook arrives), credits the wallet exactly once —
 // the status move and the wallet credit (keyed by the purchase id) share one transaction.
-import type { Database } from "bun:sqlite";
+import type { MoneyDb } from "../deps";
 import { creditCoins } from "../wallet/wallet";
+import type { CoinPack, CoinPurchase } from "./model";
 import * as store from "./storage";
-
-export interface CoinPack {
-  id: string;
-  coins: number;
-  priceMinor: number;
-  currency: string;
-}
 
 /** Fixed packs; the price is in the platform's currency (USD) and only the server's table counts. */
 export const COIN_PACKS: readonly CoinPack[] = [
@@ -19,9 +13,9 @@ export const COIN_PACKS: readonly CoinPack[] = [
   { id: "p1200", coins: 1200, priceMinor: 999, currency: "USD" },
 ];
 
-export type CoinPurchaseResult = { ok: true; purchase: store.CoinPurchase } | { ok: false; status: 404 | 409 | 422; message: string };
+export type CoinPurchaseResult = { ok: true; purchase: CoinPurchase } | { ok: false; status: 404 | 409 | 422; message: string };
 
-export function startCoinPurchase(db: Database, input: { userId: number; packId: string; provider: "manual" | "stripe"; key: string }, now: number): CoinPurchaseResult {
+export function startCoinPurchase(db: MoneyDb, input: { userId: number; packId: string; provider: "manual" | "stripe"; key: string }, now: number): CoinPurchaseResult {
   const pack = COIN_PACKS.find((p) => p.id === input.packId);
   if (!pack) return { ok: false, status: 404, message: `no coin pack "${input.packId}"` };
   if (!/^[A-Za-z0-9_.:-]{8,100}$/.test(input.key)) return { ok: false, status: 422, message: "idempotencyKey must be 8-100 letters, digits or ._:-" };
@@ -37,7 +31,7 @@ export function startCoinPurchase(db: Database, input: { userId: number; packId:
 }
 
 /** Credits the coins once; false when the purchase was not pending (already credited or cancelled). */
-export function fulfilCoinPurchase(db: Database, id: number, ref: string | null, now: number): boolean {
+export function fulfilCoinPurchase(db: MoneyDb, id: number, ref: string | null, now: number): boolean {
   return db.transaction(() => {
     const p = store.getCoinPurchase(db, id);
     if (!p || !store.moveCoinPurchase(db, id, "pending", "paid", ref, now)) return false;
@@ -46,7 +40,7 @@ export function fulfilCoinPurchase(db: Database, id: number, ref: string | null,
   }).immediate();
 }
 
-export function cancelCoinPurchase(db: Database, id: number, now: number): boolean {
+export function cancelCoinPurchase(db: MoneyDb, id: number, now: number): boolean {
   return store.moveCoinPurchase(db, id, "pending", "cancelled", null, now);
 }
 

@@ -1,27 +1,28 @@
 // Payment endpoints: the Stripe webhook (signature-verified, CSRF-exempt by path), the redirect to Stripe
 // Checkout for a pending order, and buying coins (page, API, admin confirmation of manual payments).
 import { Elysia, t } from "elysia";
-import { MessagePage } from "../../views/pages/admin";
+import { MessagePage } from "../../views/pages/message";
 import { CoinAdminPage, CoinsPage } from "../../views/pages/shop";
-import { requireAdmin, requireUser } from "../accounts/routes";
+
+import { requireAdmin, requireUser } from "../http/guards";
+import type { User } from "../accounts/model";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { html, json, jsonError, redirect } from "../http/respond";
 import { getOrder } from "../shop/orders";
 import type { Shop } from "../shop/service";
 import { COIN_PACKS, fulfilCoinPurchase, getCoinPurchase, listCoinPurchases, startCoinPurchase } from "./coins";
-import type { CoinPurchase } from "./storage";
-import { applyStripeEvent, startOrderCheckout } from "./stripe";
+import type { CoinPurchase } from "./model";
+import { applyStripeEvent, startOrderCheckout, type StripeGateway } from "./stripe";
 
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-export function paymentRoutes(deps: Deps, shop: Shop) {
-  const { stripe } = shop;
+export function paymentRoutes(deps: Deps, shop: Shop, stripe: StripeGateway) {
   const db = shop.env.db;
 
-  function coinsPage(ctx: ReqCtx, message?: string, status = 200): Response {
-    const providers = (["manual", "stripe"] as const).filter((n) => shop.providers[n].enabled()).map((name) => ({ name, label: ctx.t("shop.provider." + name) }));
-    return html(<CoinsPage ctx={ctx} packs={COIN_PACKS} providers={providers} purchases={listCoinPurchases(db, { userId: ctx.user!.id, status: null })} message={message} />, status);
+  function coinsPage(ctx: ReqCtx, me: User, message?: string, status = 200): Response {
+    const providers = (["manual", "stripe"] as const).filter((n) => shop.providers[n].enabled()).map((name) => ({ name, label: ctx.t(`shop.provider.${name}`) }));
+    return html(<CoinsPage ctx={ctx} packs={COIN_PACKS} providers={providers} purchases={listCoinPurchases(db, { userId: me.id, status: null })} message={message} />, status);
   }
 
   function message(ctx: ReqCtx, text: string, status: number): Response {
@@ -53,10 +54,10 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
     .get(
       "/shop/orders/:id/pay",
       async ({ ctx, params }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         const o = getOrder(db, params.id);
-        if (!o || o.buyerId !== ctx.user!.id) return message(ctx, ctx.t("shop.notFound"), 404);
+        if (!o || o.buyerId !== me.id) return message(ctx, ctx.t("shop.notFound"), 404);
         if (o.provider !== "stripe" || o.status !== "pending" || !stripe.enabled()) return redirect(`/shop/orders/${o.id}`);
         try {
           return redirect(await startOrderCheckout(stripe, o));
@@ -68,17 +69,17 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
       { params: t.Object({ id: t.Numeric() }) },
     )
     .get("/shop/coins", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
-      return coinsPage(ctx);
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      return coinsPage(ctx, me);
     })
     .post(
       "/shop/coins",
       async ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         if (!shop.providers[body.provider].enabled()) return message(ctx, ctx.t("shop.error.providerOff"), 422);
-        const r = startCoinPurchase(db, { userId: ctx.user!.id, packId: body.pack, provider: body.provider, key: body.idempotencyKey }, deps.now());
+        const r = startCoinPurchase(db, { userId: me.id, packId: body.pack, provider: body.provider, key: body.idempotencyKey }, deps.now());
         if (!r.ok) return message(ctx, r.message, r.status);
         if (body.provider === "stripe") {
           try {
@@ -87,7 +88,7 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
             return message(ctx, ctx.t("shop.error.providerDown"), 502);
           }
         }
-        return coinsPage(ctx, ctx.t("shop.coins.manualPending", { id: r.purchase.id }), 201);
+        return coinsPage(ctx, me, ctx.t("shop.coins.manualPending", { id: r.purchase.id }), 201);
       },
       { body: t.Object({ pack: t.String({ maxLength: 20 }), provider: t.Union([t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ maxLength: 200 }), _csrf: t.Optional(t.String()) }) },
     )
@@ -104,8 +105,8 @@ export function paymentRoutes(deps: Deps, shop: Shop) {
       { body: t.Object({ pack: t.String({ maxLength: 20 }), provider: t.Union([t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ maxLength: 200 }) }) },
     )
     .get("/admin/coins", ({ ctx }) => {
-      const denied = requireAdmin(ctx);
-      if (denied) return denied;
+      const me = requireAdmin(ctx);
+      if (me instanceof Response) return me;
       const pending = listCoinPurchases(db, { userId: null, status: "pending" }).filter((p) => p.provider === "manual");
       return html(<CoinAdminPage ctx={ctx} pending={pending} />);
     })

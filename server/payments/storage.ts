@@ -1,18 +1,6 @@
 // The only file of the payments domain with SQL: coin purchases and the webhook event log.
 import type { Database } from "bun:sqlite";
-
-export interface CoinPurchase {
-  id: number;
-  userId: number;
-  coins: number;
-  priceMinor: number;
-  currency: string;
-  provider: "manual" | "stripe";
-  status: "pending" | "paid" | "cancelled";
-  idempotencyKey: string;
-  providerRef: string | null;
-  createdAt: number;
-}
+import type { CoinPurchase } from "./model";
 
 interface Row {
   id: number; user_id: number; coins: number; price_minor: number; currency: string; provider: "manual" | "stripe";

@@ -1,14 +1,13 @@
 // Stripe Checkout through the official SDK. Orders are never fulfilled from the redirect back to our site, only
-// from the signature-verified webhook (constructEventAsync: Bun has SubtleCrypto only, DESIGN.md §5), and every
+// from the signature-verified webhook (constructEventAsync: Bun has SubtleCrypto only, so only the SDK's async helpers work), and every
 // event id counts once (webhook_events primary key). Enabled when both the secret key and webhook secret are set.
 import type { Database } from "bun:sqlite";
 import Stripe from "stripe";
 import type { Config } from "../config";
-import { CURRENCIES } from "../shop/money";
-import type { Order } from "../shop/model";
+import { CURRENCIES, type Order } from "../shop/model";
 import { getOrder, markPaid, markPaidLate, releaseOrder, type ShopEnv } from "../shop/orders";
 import { fulfilCoinPurchase, cancelCoinPurchase } from "./coins";
-import type { PaymentProvider } from "./provider";
+import type { PaymentProvider } from "../shop/providers";
 import * as store from "./storage";
 
 export interface StripeGateway extends PaymentProvider {

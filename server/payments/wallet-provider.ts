@@ -1,7 +1,7 @@
 // Pays with coins from the buyer's wallet inside the order transaction: the order row, the stock decrement and the
 // ledger movement commit together or not at all (the wallet's own transaction nests as a savepoint).
 import { requestHash, transferCoins } from "../wallet/wallet";
-import type { PaymentProvider } from "./provider";
+import type { PaymentProvider } from "../shop/providers";
 
 export function walletProvider(): PaymentProvider {
   return {

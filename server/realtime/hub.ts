@@ -1,6 +1,6 @@
 // The realtime hub: who is connected to which room, and the fan-out of room events.
 // Every event is published twice: as JSON on roomTopic(roomId) (bots, overlays), and as HTML rendered once per
-// language on htmlTopic(roomId, lang) (room pages via hx-ws). With Bun's server attached the fan-out is Bun's
+// language on htmlTopic(roomId, lang) (room pages via hx-ws) by the renderer table it is given. With Bun's server attached the fan-out is Bun's
 // native pub/sub; without it (unit tests with fake sockets) the hub loops over its own members.
 // HTML frames are coalesced: events wait for the end of the event-loop tick, and frames go out at most once per
 // window; all events of a window become one frame per language, which keeps a busy room cheap to serve (one write
@@ -10,7 +10,7 @@
 // JSON stays one event per frame.
 import type { Bus } from "../events/bus";
 import { LANGS, translator, type Lang, type Translate } from "../i18n";
-import { renderEvent, roomTopic, type RoomEventJson } from "./contract";
+import { renderEvent, roomTopic, type RoomEvent, type RoomRenderers } from "./model";
 
 export interface HubSocket {
   send(s: string): void;
@@ -78,7 +78,7 @@ export function mergeAppends(parts: readonly string[]): string {
   return out.join("");
 }
 
-export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
+export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderers: RoomRenderers }) {
   const rooms = new Map<number, Set<Member>>();
   const byTopic = new Map<string, Set<Member>>();
   const byUser = new Map<number, Set<Member>>();
@@ -144,17 +144,17 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     return langs;
   }
 
-  function publish(roomId: number, event: RoomEventJson): void {
+  function publish(roomId: number, event: RoomEvent): void {
     fanout(roomTopic(roomId), JSON.stringify(event));
     for (const lang of langsIn(roomId)) {
-      const html = renderEvent(event, translators[lang]);
+      const html = renderEvent(deps.renderers, event, translators[lang]);
       if (html) queueHtml(htmlTopic(roomId, lang), html);
     }
   }
 
   /** Sends an event to one member only, rendered for its kind: JSON for bots and overlays, HTML in its language for pages. */
-  function send(m: Member, event: RoomEventJson): void {
-    const data = m.kind === "json" ? JSON.stringify(event) : renderEvent(event, translators[m.lang]);
+  function send(m: Member, event: RoomEvent): void {
+    const data = m.kind === "json" ? JSON.stringify(event) : renderEvent(deps.renderers, event, translators[m.lang]);
     if (data) safeSend(m, data);
   }
 
@@ -193,7 +193,7 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void }) {
     },
     publish,
     send,
-    toUser(roomId: number, userId: number, event: RoomEventJson): void {
+    toUser(roomId: number, userId: number, event: RoomEvent): void {
       for (const m of byUser.get(userId) ?? []) if (m.roomId === roomId) send(m, event);
     },
     /** 1008 "policy violation": pages do not reconnect. */

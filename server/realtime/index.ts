@@ -1,11 +1,11 @@
-// The realtime layer's public surface: builds the hub, chat service and viewer counter once, and the routes.
-import { Elysia } from "elysia";
-import { chatRoutes } from "../chat/routes";
-import { createChat } from "../chat/chat";
-import type { Deps } from "../http/deps";
-import { createHub } from "./hub";
-import { registerRealtimeRenderers } from "./renderers";
-import { realtimeRoutes } from "./routes";
+// The realtime layer's public surface: the viewer counter, the room sockets' routes and the hub's lifecycle.
+// The hub and chat are built by server/app.tsx (chat needs the hub to reach sockets; realtime needs chat).
+import type { Chat } from "../chat/chat";
+import type { Deps, Service } from "../deps";
+import type { Facts } from "../events/bus";
+import { LANGS } from "../i18n";
+import type { Hub } from "./hub";
+import { realtimeRoutes, type HistoryRenderer } from "./routes";
 import { createViewerCounter } from "./viewers";
 
 /**
@@ -14,12 +14,9 @@ import { createViewerCounter } from "./viewers";
  */
 export const websocketConfig = { maxPayloadLength: 16 * 1024, idleTimeout: 120, backpressureLimit: 1024 * 1024, closeOnBackpressureLimit: true };
 
-const SIGNALS = ["SIGTERM", "SIGINT"] as const;
-
-export function createRealtime(deps: Deps) {
-  registerRealtimeRenderers();
-  const hub = createHub(deps);
-  const chat = createChat(deps, hub);
+/** history: the page rendering of the chat history a room page opens with (chat/renderers.tsx). */
+export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; history: HistoryRenderer }) {
+  const { hub, chat, history } = parts;
   const viewers = createViewerCounter({
     now: deps.now,
     socketViewers: hub.viewerIds,
@@ -27,27 +24,27 @@ export function createRealtime(deps: Deps) {
     emit: (roomId, event) => deps.bus.emit("room.event", { roomId, event }),
     record: chat.recordViewers,
   });
-  const closeSockets = () => hub.closeAll();
+  /** Rendered chat history per room and language, dropped when the room's chat changes. */
+  const historyCache = new Map<string, string>();
+  const services: Service[] = [
+    {
+      name: "realtime.hub",
+      start() {},
+      // Bun's server.stop() waits for open sockets, and services stop only after it returns: close them first.
+      beforeStop: () => hub.closeAll(),
+      stop: () => hub.stop(),
+    },
+    { name: "chat", start: () => chat.start(), stop: () => chat.stop() },
+    { name: "realtime.viewers", start: () => viewers.start(), stop: () => viewers.stop() },
+  ];
   return {
-    hub,
-    chat,
     viewers,
     viewerCount: (roomId: number) => viewers.count(roomId),
-    service: {
-      name: "realtime",
-      start() {
-        chat.start();
-        viewers.start();
-        // Bun's server.stop() waits for open sockets, and services stop only after it returns: close them first.
-        for (const sig of SIGNALS) process.on(sig, closeSockets);
-      },
-      stop() {
-        for (const sig of SIGNALS) process.off(sig, closeSockets);
-        viewers.stop();
-        chat.stop();
-        hub.stop();
-      },
+    services,
+    /** Bus listener: a chat or moderation event makes the room's cached history stale. */
+    forgetHistory({ roomId, event }: Facts["room.event"]): void {
+      if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
     },
-    routes: () => new Elysia({ name: "livehouse.realtime-all" }).use(realtimeRoutes({ ...deps, hub, chat, viewers })).use(chatRoutes({ ...deps, chat, viewerCount: viewers.count })),
+    routes: () => realtimeRoutes({ ...deps, hub, chat, viewers, historyCache, history }),
   };
 }

@@ -9,13 +9,12 @@ import { Elysia, t } from "elysia";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
 import type { Chat } from "../chat/chat";
-import type { Refusal } from "../chat/model";
+import type { ChatEvent, NoticeCode, Refusal } from "../chat/model";
 import { bearerToken, contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
 import { jsonError } from "../http/respond";
-import { HistoryFragment } from "../../views/partials/chat";
-import { LANGS, translator, type Lang } from "../i18n";
+import { translator, type Lang, type Translate } from "../i18n";
 import { clientId } from "../insights/model";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
@@ -44,23 +43,22 @@ interface PageSocketData {
   conn: Conn | null;
 }
 
+/** The page rendering of a room's recent chat, sent when a page socket opens. */
+export type HistoryRenderer = (events: ChatEvent[], t: Translate) => string;
+
 type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unknown };
 
 const AUTH_RECHECK_MS = 5_000;
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter }) {
-  const { db, hub, chat } = deps;
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer }) {
+  const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
-  const historyCache = new Map<string, string>();
-  deps.bus.on("room.event", ({ roomId, event }) => {
-    if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
-  });
 
   function historyHtml(roomId: number, lang: Lang): string {
     const key = `${roomId}:${lang}`;
     let html = historyCache.get(key);
-    if (html === undefined) historyCache.set(key, (html = HistoryFragment({ events: chat.history(roomId), t: translator(lang) }) as string));
+    if (html === undefined) historyCache.set(key, (html = deps.history(chat.history(roomId), translator(lang))));
     return html;
   }
 
@@ -80,7 +78,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     };
   }
 
-  function notice(conn: Conn, r: Refusal | { code: string; status: number; vars?: Record<string, string | number> }): void {
+  function notice(conn: Conn, r: Refusal | { code: NoticeCode; status: number; vars?: Record<string, string | number> }): void {
     const message = translator(conn.member.lang)(`chat.notice.${r.code}`, r.vars);
     hub.send(conn.member, { type: "notice", code: r.code, status: r.status, message });
   }

@@ -1,7 +1,7 @@
 // Viewer counts: page viewers with an open socket plus HLS-only viewers who ping (like Owncast: the player pings
 // every 4 s and a viewer expires 15 s after its last ping). One viewer id per page load, so a page that both
 // holds a socket and pings counts once. A changed count is pushed as a "viewers" event at most every tick.
-import type { RoomEventJson } from "./contract";
+import type { RoomEvents } from "./model";
 
 declare module "../events/bus" {
   interface Facts {
@@ -21,7 +21,7 @@ export function createViewerCounter(deps: {
   now: () => number;
   socketViewers(roomId: number): string[];
   socketRooms(): number[];
-  emit(roomId: number, event: RoomEventJson): void;
+  emit(roomId: number, event: RoomEvents["viewers"]): void;
   record(roomId: number, count: number): void;
 }) {
   const pings = new Map<number, Map<string, number>>();

@@ -1,4 +1,4 @@
-// JSON shape of a room for the public API (DESIGN.md §2 contract: slug, title, url, live, viewers, hls).
+// JSON shape of a room for the public API (contract, docs/api.md: slug, title, url, live, viewers, hls).
 import type { Room } from "./model";
 
 export interface RoomJson {

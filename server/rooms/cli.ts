@@ -1,6 +1,7 @@
 import { flag, has, required } from "../cli/args";
-import { CommandError, type Command } from "../cli/command";
+import { fieldErrors, type Command } from "../cli/command";
 import { roomFlag, userFlag } from "../cli/lookup";
+import { CATEGORIES } from "./model";
 import * as rooms from "./rooms";
 
 export const roomsCommands: Command[] = [
@@ -13,7 +14,7 @@ export const roomsCommands: Command[] = [
         title: required(argv, "--title"), description: flag(argv, "--description") ?? "",
         category: flag(argv, "--category") ?? "just-chatting", tags: flag(argv, "--tags") ?? "",
       });
-      if (!r.ok) throw new CommandError(r.errors.map((e) => `${e.field}: ${e.message.replace("error.", "")}`).join("; "));
+      if (!r.ok) throw fieldErrors(r.errors, { category: `--category must be one of ${CATEGORIES.join(", ")}`, owner: `--owner: "${owner.username}" is a ${owner.role}; only creators and admins open rooms` });
       const { id, slug, title, streamKey } = r.value;
       return { id, slug, title, streamKey, url: `/r/${slug}` };
     },

@@ -1,6 +1,6 @@
 // Cover images of rooms: JPEG/PNG/WebP up to 2 MB, stored under DATA/media/covers.
 import { join } from "node:path";
-import { checkImageUpload, storeImage } from "../http/uploads";
+import { checkImageUpload, storeImage } from "../lib/images";
 
 export const MAX_COVER_BYTES = 2 * 1024 * 1024;
 export const COVER_NAME = /^\d+-[0-9a-f]{16}\.(jpg|png|webp)$/;

@@ -6,7 +6,7 @@ export interface Room {
   slug: string;
   title: string;
   description: string;
-  category: string;
+  category: Category;
   tags: string[];
   coverPath: string | null;
   /** When the current broadcast started; null when offline. */
@@ -23,3 +23,4 @@ export interface RoomInput {
 }
 
 export const CATEGORIES = ["just-chatting", "gaming", "music", "education", "shopping", "creative", "sports", "other"] as const;
+export type Category = (typeof CATEGORIES)[number];

@@ -1,20 +1,20 @@
 // Thin HTTP adapters for rooms: home, room page, Studio (create/edit/cover/stream key), covers, room API.
-import type { Database } from "bun:sqlite";
 import { Elysia, t } from "elysia";
-import { MessagePage } from "../../views/pages/admin";
+import { MessagePage } from "../../views/pages/message";
 import { HomePage } from "../../views/pages/home";
 import { RoomPage } from "../../views/pages/room";
 import { RoomForm, StreamKeyBox, StudioPage, StudioRoomPage, StudioStatus, type RoomFormValues } from "../../views/pages/studio";
-import { forbidden, requireUser } from "../accounts/routes";
-import { countUsers, isCreator } from "../accounts/accounts";
+import { countUsers } from "../accounts/accounts";
+import { isCreator } from "../accounts/model";
 import { rtmpServerUrl } from "../config";
-import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import { forbidden, managedRoom, notFoundPage, requireUser } from "../http/guards";
+import { contextPlugin } from "../http/context";
+import type { Deps } from "../deps";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
+import { PING_EVERY_MS } from "../realtime/viewers";
 import { roomJson } from "./api";
 import { checkCover, COVER_NAME, coversDir, saveCover } from "./covers";
-import type { Room } from "./model";
 import * as rooms from "./rooms";
 
 const roomBody = t.Object({
@@ -30,19 +30,6 @@ type RoomBody = typeof roomBody.static;
 
 function formValues(body: RoomBody): RoomFormValues {
   return { title: body.title, description: body.description ?? "", category: body.category ?? "other", tags: body.tags ?? "" };
-}
-
-export function notFoundPage(ctx: ReqCtx): Response {
-  return html(<MessagePage ctx={ctx} title={ctx.t("room.notFound")} text={ctx.t("room.notFoundText")} status={404} />, 404);
-}
-
-/** The room when the signed-in user may manage it (owner or admin), else the response to send instead. */
-export function managedRoom(db: Database, ctx: ReqCtx, slug: string): Room | Response {
-  const denied = requireUser(ctx);
-  if (denied) return denied;
-  const room = rooms.getRoomBySlug(db, slug);
-  if (!room) return notFoundPage(ctx);
-  return rooms.canManage(ctx.user, room) ? room : forbidden(ctx);
 }
 
 export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }) {
@@ -66,20 +53,20 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number }
     })
     .get("/r/:slug", ({ ctx, params }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
-      return room ? html(<RoomPage ctx={ctx} room={room} />) : notFoundPage(ctx);
+      return room ? html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} />) : notFoundPage(ctx, "room");
     })
     .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return html(<MessagePage ctx={ctx} title={ctx.t("studio.title")} text={ctx.t("studio.notCreator")} status={403} />, 403);
       return html(<StudioPage ctx={ctx} rooms={rooms.listRoomsByOwner(db, ctx.user.id)} />);
     })
     .post(
       "/studio/rooms",
       async ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         if (!isCreator(ctx.user)) return forbidden(ctx);
         const { values, cover, errors } = await readRoomForm(body);
         const r = errors.length ? null : rooms.createRoom(db, ctx.user, values, deps.now());

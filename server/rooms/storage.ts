@@ -1,6 +1,6 @@
 // The only file of the rooms domain with SQL.
 import type { Database } from "bun:sqlite";
-import type { Room } from "./model";
+import type { Category, Room } from "./model";
 
 interface RoomRow {
   id: number;
@@ -10,7 +10,8 @@ interface RoomRow {
   slug: string;
   title: string;
   description: string;
-  category: string;
+  /** Only validated categories are written (rooms.ts checks CATEGORIES). */
+  category: Category;
   tags: string;
   cover_path: string | null;
   live_since: number | null;

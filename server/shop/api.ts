@@ -1,16 +1,16 @@
-// JSON API of the shop (DESIGN.md §2): room products, pins, orders. Bearer token or cookie (+CSRF) auth;
+// JSON API of the shop (docs/api.md): room products, pins, orders. Bearer token or cookie (+CSRF) auth;
 // errors are { error } with 401/402/403/404/409/422/429.
 import { Elysia, t } from "elysia";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { json, jsonError } from "../http/respond";
 import { getRoomBySlug } from "../rooms/rooms";
 import { canManage } from "../rooms/rooms";
-import { currentFlashSale, saleState } from "./flash-sales";
-import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
+import { currentFlashSale } from "./flash-sales";
+import { PROVIDER_WORDS, saleState, stockOf, type Order, type OrderRefusal, type PlaceOrderInput, type Product, type ProviderName } from "./model";
 import { canSeeOrder, getOrder, listOrderEvents } from "./orders";
 import { activePinCards, pinProduct, replayPins, unpinProduct } from "./pins";
-import { getProduct, listProductsByOwner, stockOf } from "./products";
+import { getProduct, listProductsByOwner } from "./products";
 import type { Shop } from "./service";
 import { validateProvider } from "./validate";
 
@@ -58,7 +58,7 @@ export const orderBody = t.Object({
 
 /** Shared by the API and the HTML buy form: turns request fields into a domain input or a refusal. */
 export function toOrderInput(deps: Deps, buyerId: number, b: typeof orderBody.static): PlaceOrderInput | OrderRefusal {
-  if (!validateProvider(b.provider)) return { kind: "invalid", field: "provider", message: "provider must be wallet, manual or stripe" };
+  if (!validateProvider(b.provider)) return { kind: "invalid", field: "provider", message: `provider must be ${PROVIDER_WORDS}` };
   const room = b.room ? getRoomBySlug(deps.db, b.room) : null;
   if (b.room && !room) return { kind: "not_found", message: `no room "${b.room}"` };
   // Purchase notices go to this room: only the room's own products may name it.

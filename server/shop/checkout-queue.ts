@@ -3,7 +3,7 @@
 // IMMEDIATE transaction, so a burst costs one fsync (synchronous=FULL) instead of one per order. Nobody gets an
 // answer before the shared COMMIT returned, so a 201 still means "on disk"; if the COMMIT fails, every order of
 // the batch fails and none was written.
-import type { Service } from "../app";
+import type { Service } from "../deps";
 import type { PlaceOrderInput } from "./model";
 import { announcePlaced, placeOrderTx, type Charge, type PlaceResult, type ShopEnv } from "./orders";
 

@@ -1,5 +1,5 @@
 import { flag, intFlag, required } from "../cli/args";
-import { CommandError, type Command } from "../cli/command";
+import { CommandError, fieldErrors, type Command } from "../cli/command";
 import { userFlag } from "../cli/lookup";
 import { createProduct } from "./products";
 
@@ -16,7 +16,7 @@ export const shopCommands: Command[] = [
         title: required(argv, "--title"), description: flag(argv, "--description") ?? "", priceMinor: intFlag(argv, "--price"),
         currency: required(argv, "--currency"), stock: intFlag(argv, "--stock"), kind, variants: [],
       }, Date.now());
-      if (!r.ok) throw new CommandError(r.errors.map((e) => `--${e.field}: ${e.message.replace("shop.error.", "").replace("error.", "")}`).join("; "));
+      if (!r.ok) throw fieldErrors(r.errors, { price: "--price: give the price in minor units (cents), an integer from 0", stock: "--stock: give a whole number, 0 or more" });
       const p = r.value;
       return { id: p.id, title: p.title, price: { minor: p.priceMinor, currency: p.currency }, stock: p.stock, kind: p.kind, owner: p.ownerUsername, url: `/shop/p/${p.id}` };
     },

@@ -1,7 +1,6 @@
 // CSV export of orders that spreadsheets open safely: every cell is quoted, and a cell that a spreadsheet would
 // read as a formula (starting with = + - @, tab or carriage return) gets a leading apostrophe.
-import { formatMoney } from "./money";
-import type { Order } from "./model";
+import { formatMoney, type Order } from "./model";
 
 export function csvCell(value: string | number | null): string {
   let s = value === null ? "" : String(value);

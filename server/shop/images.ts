@@ -3,7 +3,7 @@
 // (size-limited), under content-hash names so both can be cached forever.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { checkImageUpload, contentHash, storeImage } from "../http/uploads";
+import { checkImageUpload, contentHash, storeImage } from "../lib/images";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_IMAGES = 4;

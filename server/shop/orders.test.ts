@@ -1,7 +1,7 @@
 // Domain rules of the shop on a real SQLite file (no HTTP): refusals write nothing, idempotency, reservations
 // expire on a controllable clock and return stock exactly once, wallet payment and refund move coins atomically.
 import { beforeEach, describe, expect, test } from "bun:test";
-import type { Database } from "bun:sqlite";
+import type { MoneyDb } from "../deps";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,14 +14,13 @@ import { walletProvider } from "../payments/wallet-provider";
 import { creditCoins, getBalance, checkLedger } from "../wallet/wallet";
 import { csvCell, ordersCsv } from "./csv";
 import { createFlashSale } from "./flash-sales";
-import type { PlaceOrderInput } from "./model";
-import { parseAmount } from "./money";
+import { parseAmount, type PlaceOrderInput } from "./model";
 import { markPaid, placeOrder, refundOrder, releaseOrder, type ShopEnv } from "./orders";
 import { createProduct, parseVariantLines } from "./products";
 import { sweepReservations } from "./reservations";
 import * as store from "./storage";
 
-let db: Database;
+let db: MoneyDb;
 let clock: number;
 let env: ShopEnv;
 let paid: Facts["order.paid"][];

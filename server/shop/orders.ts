@@ -3,10 +3,10 @@
 // the payment. Any refusal throws inside the transaction so nothing is written.
 // Every later state change goes through store.moveOrder (conditional on the current status), so a stock return
 // or a "paid" notice happens exactly once however often it is asked for.
+import type { MoneyDb } from "../deps";
 import type { Database } from "bun:sqlite";
 import type { Bus } from "../events/bus";
-import { saleState } from "./flash-sales";
-import type { Order, OrderRefusal, OrderStatus, PlaceOrderInput, Product, ProviderName } from "./model";
+import { saleState, type Order, type OrderRefusal, type OrderStatus, type PlaceOrderInput, type Product, type ProviderName } from "./model";
 import { unitPrice } from "./products";
 import * as store from "./storage";
 import { validateAddress, validateIdempotencyKey, validateQuantity } from "./validate";
@@ -26,7 +26,7 @@ declare module "../events/bus" {
 
 export interface ShopEnv {
   /** The synchronous=FULL connection: orders and stock. */
-  db: Database;
+  db: MoneyDb;
   bus: Bus;
   now: () => number;
   reservationMs: number;
@@ -34,7 +34,7 @@ export interface ShopEnv {
 
 export type ChargeResult = { ok: true; paid: boolean; ref?: string } | { ok: false; refusal: OrderRefusal };
 /** Runs inside the order transaction after the stock was taken (the wallet provider pays here). */
-export type Charge = (db: Database, order: Order) => ChargeResult;
+export type Charge = (db: MoneyDb, order: Order) => ChargeResult;
 
 export type PlaceResult = { ok: true; order: Order; replay: boolean } | { ok: false; refusal: OrderRefusal };
 
@@ -244,7 +244,7 @@ export function markCompleted(env: ShopEnv, order: Order, by: string): boolean {
 }
 
 /** paid/shipped → refunded; `settle` gives the money back inside the same transaction (wallet) or before (Stripe). */
-export function refundOrder(env: ShopEnv, order: Order, settle: ((db: Database, o: Order) => string | null) | null): { ok: true } | { ok: false; message: string } {
+export function refundOrder(env: ShopEnv, order: Order, settle: ((db: MoneyDb, o: Order) => string | null) | null): { ok: true } | { ok: false; message: string } {
   const { db } = env;
   const now = env.now();
   try {
@@ -264,7 +264,7 @@ export function refundOrder(env: ShopEnv, order: Order, settle: ((db: Database, 
   }
 }
 
-function move(env: ShopEnv, order: Order, from: OrderStatus[], to: OrderStatus, by: string, extra: { tracking?: string } = {}): boolean {
+function move(env: ShopEnv, order: Order, from: OrderStatus[], to: Exclude<OrderStatus, "pending">, by: string, extra: { tracking?: string } = {}): boolean {
   const now = env.now();
   const changed = env.db.transaction(() => {
     if (!store.moveOrder(env.db, order.id, from, to, now, extra)) return false;

@@ -3,12 +3,9 @@
 // show what was pinned at each moment (shoppable replay).
 import type { Database } from "bun:sqlite";
 import type { Bus } from "../events/bus";
-import type { RoomEventJson } from "../realtime/contract";
 import type { Room } from "../rooms/model";
-import { currentFlashSale, saleState } from "./flash-sales";
-import { formatMoney } from "./money";
-import type { Pin, Product } from "./model";
-import { stockOf } from "./products";
+import { currentFlashSale } from "./flash-sales";
+import { formatMoney, saleState, stockOf, thumbName, type Pin, type PinCard, type PinEvent, type Product } from "./model";
 import * as store from "./storage";
 
 export const MAX_PINS = 3;
@@ -33,19 +30,6 @@ export function trackBroadcasts(bus: Bus, db: Database, now: () => number): Live
   return { current: (roomId) => live.get(roomId) ?? null, stop: () => offs.forEach((off) => off()) };
 }
 
-export interface PinCard {
-  productId: number;
-  title: string;
-  price: string;
-  priceMinor: number;
-  currency: string;
-  salePrice: string | null;
-  saleEndsAt: number | null;
-  stock: number;
-  image: string | null;
-  url: string;
-}
-
 export function pinCard(db: Database, p: Product, now: number): PinCard {
   const sale = currentFlashSale(db, p.id, now);
   const live = sale && saleState(sale, now) === "live" ? sale : null;
@@ -56,12 +40,8 @@ export function pinCard(db: Database, p: Product, now: number): PinCard {
   };
 }
 
-export function thumbName(image: string): string {
-  return image.replace(/\.(jpg|png|webp)$/, "-t.jpg");
-}
-
-/** The room event carrying the whole current pin list, so a late page or overlay needs no other state. */
-export function pinEvent(db: Database, roomId: number, now: number, action: "pin" | "unpin" | "clear" | "update", productId: number | null): RoomEventJson {
+/** The current pin list as a room event. */
+export function pinEvent(db: Database, roomId: number, now: number, action: PinEvent["action"], productId: number | null): PinEvent {
   const pins = store.activePins(db, roomId)
     .map((pin) => store.getProduct(db, pin.productId))
     .filter((p): p is Product => p !== null && p.active)
@@ -70,10 +50,10 @@ export function pinEvent(db: Database, roomId: number, now: number, action: "pin
 }
 
 export function activePinCards(db: Database, roomId: number, now: number): PinCard[] {
-  return (pinEvent(db, roomId, now, "pin", null).pins as PinCard[]);
+  return pinEvent(db, roomId, now, "pin", null).pins;
 }
 
-export type PinResult = { ok: true; event: RoomEventJson } | { ok: false; status: 404 | 409; message: string };
+export type PinResult = { ok: true; event: PinEvent } | { ok: false; status: 404 | 409; message: string };
 
 export function pinProduct(db: Database, bus: Bus, live: LiveBroadcasts, room: Room, productId: number, now: number): PinResult {
   const p = store.getProduct(db, productId);

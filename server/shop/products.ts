@@ -1,7 +1,6 @@
 // Product rules: who may manage a product, what a buyer pays for a product/variant, how much is left.
-import type { Database } from "bun:sqlite";
-import { isCreator } from "../accounts/accounts";
-import type { User } from "../accounts/model";
+import type { MoneyDb } from "../deps";
+import { isCreator, type User } from "../accounts/model";
 import type { FieldError, Product, ProductInput, Variant } from "./model";
 import * as store from "./storage";
 import { validateProduct } from "./validate";
@@ -19,7 +18,7 @@ function normalize(input: ProductInput): ProductInput {
   };
 }
 
-export function createProduct(db: Database, owner: User, raw: ProductInput, now: number): Result<Product> {
+export function createProduct(db: MoneyDb, owner: User, raw: ProductInput, now: number): Result<Product> {
   if (!isCreator(owner)) return { ok: false, errors: [{ field: "owner", message: "error.notCreator" }] };
   const input = normalize(raw);
   const errors = validateProduct(input);
@@ -28,7 +27,7 @@ export function createProduct(db: Database, owner: User, raw: ProductInput, now:
   return { ok: true, value: store.getProduct(db, id)! };
 }
 
-export function editProduct(db: Database, product: Product, raw: ProductInput, now: number): Result<Product> {
+export function editProduct(db: MoneyDb, product: Product, raw: ProductInput, now: number): Result<Product> {
   const input = normalize(raw);
   const errors = validateProduct(input);
   if (errors.length) return { ok: false, errors };
@@ -38,10 +37,6 @@ export function editProduct(db: Database, product: Product, raw: ProductInput, n
 
 export function unitPrice(p: Product, v: Variant | null): number {
   return v?.priceMinor ?? p.priceMinor;
-}
-
-export function stockOf(p: Product): number {
-  return p.variants.length ? p.variants.reduce((n, v) => n + v.stock, 0) : p.stock;
 }
 
 /** Parses the back-office variant lines "Label | price | stock" (price may be empty: the product's price). */

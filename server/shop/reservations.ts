@@ -1,7 +1,7 @@
 // Unpaid orders hold their stock until reserved_until; the sweeper expires them and returns the stock.
 // Time comes from env.now (tests pass a controllable clock and call sweep() themselves); the timer only decides
 // how often to look. releaseOrder's conditional status move makes a double sweep harmless.
-import type { Service } from "../app";
+import type { Service } from "../deps";
 import { releaseOrder, type ShopEnv } from "./orders";
 import { listExpiredReservations } from "./storage";
 

@@ -1,26 +1,26 @@
 // Thin HTTP adapters for the shop pages: catalogue, product, buy, cart/checkout, orders, the room's shop bag and
 // pins, and the creator's back office. Domain rules live in products.ts / orders.ts / pins.ts.
 import { Elysia, t } from "elysia";
-import { MessagePage } from "../../views/pages/admin";
+import { MessagePage } from "../../views/pages/message";
 import { CartPage, CataloguePage, MyOrdersPage, OrderPage, PinOverlayPage, ProductPage, type CartLine } from "../../views/pages/shop";
 import { OrderActions, ProductEditPage, StudioOrdersPage, StudioShopPage, type ProductFormValues } from "../../views/pages/shop-studio";
 import { BuyForm, ShopBag } from "../../views/partials/shop";
-import { getUserByUsername, isCreator } from "../accounts/accounts";
-import { forbidden, requireUser } from "../accounts/routes";
+import { getUserByUsername } from "../accounts/accounts";
+import { isCreator, type User } from "../accounts/model";
+import { forbidden, managedRoom, notFoundPage, parseInteger, requireUser } from "../http/guards";
 import { contextPlugin, type ReqCtx } from "../http/context";
-import type { Deps } from "../http/deps";
+import type { Deps } from "../deps";
 import { fragment, html, redirect } from "../http/respond";
 import { clientId } from "../insights/model";
 import { rankProducts } from "../insights/recommend";
 import { serveStored } from "../http/uploads";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
-import { managedRoom } from "../rooms/routes";
+
 import { orderBody, refusalStatus, toOrderInput } from "./api";
 import { ordersCsv } from "./csv";
 import { createFlashSale, currentFlashSale, endFlashSale } from "./flash-sales";
 import { checkImage, IMAGE_NAME, imagesDir, MAX_IMAGES, saveImage } from "./images";
-import { parseAmount } from "./money";
-import { ORDER_STATUSES, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput } from "./model";
+import { ORDER_STATUSES, PROVIDERS, parseAmount, type FieldError, type FlashSale, type OrderStatus, type Product, type ProductInput, type ProviderName } from "./model";
 import { canSeeOrder, canSellOrder, getOrder, listOrderEvents, listOrdersByBuyer, listOrdersBySeller, markCompleted, markPaid, markShipped, releaseOrder } from "./orders";
 import { activePinCards, pinProduct, unpinProduct } from "./pins";
 import * as products from "./products";
@@ -29,11 +29,6 @@ import * as store from "./storage";
 import { validateTracking } from "./validate";
 
 const form = { _csrf: t.Optional(t.String()) };
-const int = (s: string | undefined): number | null => (s !== undefined && /^-?\d{1,15}$/.test(s.trim()) ? Number(s) : null);
-
-function notFound(ctx: ReqCtx): Response {
-  return html(<MessagePage ctx={ctx} title={ctx.t("error.notFound")} text={ctx.t("shop.notFound")} status={404} />, 404);
-}
 
 function productInput(v: ProductFormValues): { input: ProductInput; errors: FieldError[] } {
   const currency = v.currency.trim().toUpperCase();
@@ -42,7 +37,7 @@ function productInput(v: ProductFormValues): { input: ProductInput; errors: Fiel
   const errors: FieldError[] = [];
   if (priceMinor === null) errors.push({ field: "price", message: "shop.error.price" });
   if (variants === null) errors.push({ field: "variants", message: "shop.error.variants" });
-  const stock = int(v.stock);
+  const stock = parseInteger(v.stock);
   return {
     input: { title: v.title, description: v.description, priceMinor: priceMinor ?? -1, currency, stock: stock ?? -1, kind: v.kind === "digital" ? "digital" : "physical", variants: variants ?? [] },
     errors,
@@ -66,30 +61,30 @@ function files(v: unknown): Blob[] {
 
 export function shopRoutes(deps: Deps, shop: Shop) {
   const { db, config } = deps;
-  const label = (ctx: ReqCtx) => (name: string) => ({ name, label: ctx.t("shop.provider." + name) });
+  const label = (ctx: ReqCtx) => (name: ProviderName) => ({ name, label: ctx.t(`shop.provider.${name}`) });
   const saleOf = (p: Product): FlashSale | null => currentFlashSale(db, p.id, deps.now());
 
   function ownProduct(ctx: ReqCtx, id: number): Product | Response {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
+    const me = requireUser(ctx);
+    if (me instanceof Response) return me;
     const p = products.getProduct(db, id);
-    if (!p) return notFound(ctx);
+    if (!p) return notFoundPage(ctx, "shop");
     return products.canManageProduct(ctx.user, p) ? p : forbidden(ctx);
   }
 
   /** The order when the signed-in user bought it, else the response to send instead. */
   function buyerOrder(ctx: ReqCtx, id: number) {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
+    const me = requireUser(ctx);
+    if (me instanceof Response) return me;
     const o = getOrder(shop.env.db, id);
-    return o && o.buyerId === ctx.user!.id ? o : notFound(ctx);
+    return o && o.buyerId === me.id ? o : notFoundPage(ctx, "shop");
   }
 
   function sellerOrder(ctx: ReqCtx, id: number) {
-    const denied = requireUser(ctx);
-    if (denied) return denied;
+    const me = requireUser(ctx);
+    if (me instanceof Response) return me;
     const o = getOrder(shop.env.db, id);
-    if (!o || !canSellOrder(ctx.user, o)) return notFound(ctx);
+    if (!o || !canSellOrder(ctx.user, o)) return notFoundPage(ctx, "shop");
     return o;
   }
 
@@ -110,7 +105,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
 
   function bag(ctx: ReqCtx, slug: string, request: Request): Response {
     const room = getRoomBySlug(db, slug);
-    if (!room) return notFound(ctx);
+    if (!room) return notFoundPage(ctx, "shop");
     const now = deps.now();
     const list = rankProducts(db, room.ownerId, products.listProductsByOwner(db, room.ownerId, { activeOnly: true }));
     deps.bus.emit("shop.bag.shown", { roomId: room.id, productIds: list.map((p) => p.id), userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")), at: now });
@@ -124,7 +119,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     const day = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(s + "T00:00:00Z") : null);
     const to = day(q.to);
     return {
-      status: ORDER_STATUSES.includes(q.status as OrderStatus) ? (q.status as OrderStatus) : null, productId: int(q.product),
+      status: ORDER_STATUSES.includes(q.status as OrderStatus) ? (q.status as OrderStatus) : null, productId: parseInteger(q.product),
       from: day(q.from), to: to === null ? null : to + 86_400_000, q: q.q?.trim().slice(0, 100) || null,
     };
   }
@@ -134,14 +129,14 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .get("/shop/images/:file", ({ params }) => serveStored(imagesDir(config.dataDir), params.file, IMAGE_NAME))
     .get("/shop/u/:username", ({ ctx, params }) => {
       const owner = getUserByUsername(db, params.username);
-      if (!owner || !isCreator(owner)) return notFound(ctx);
+      if (!owner || !isCreator(owner)) return notFoundPage(ctx, "shop");
       return html(<CataloguePage ctx={ctx} owner={owner} products={products.listProductsByOwner(db, owner.id, { activeOnly: true })} />);
     })
     .get(
       "/shop/p/:id",
       ({ ctx, params, request }) => {
         const p = products.getProduct(db, params.id);
-        if (!p || (!p.active && !products.canManageProduct(ctx.user, p))) return notFound(ctx);
+        if (!p || (!p.active && !products.canManageProduct(ctx.user, p))) return notFoundPage(ctx, "shop");
         deps.bus.emit("product.viewed", { productId: p.id, userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")), at: deps.now() });
         return html(<ProductPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} />);
       },
@@ -150,20 +145,20 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .post(
       "/shop/buy",
       async ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        const productId = int(body.productId) ?? 0;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        const productId = parseInteger(body.productId) ?? 0;
         const p = products.getProduct(db, productId);
-        if (!p) return notFound(ctx);
+        if (!p) return notFoundPage(ctx, "shop");
         const render = (status: number, message: { ok: boolean; text: string; orderId?: number }) =>
           !ctx.isHtmx ? html(<ProductPage ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} message={message} />, status) : fragment(<BuyForm ctx={ctx} product={products.getProduct(db, p.id)!} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} room={body.room} compact={body.quantity === "1" && !!body.room} message={message} />, status);
-        if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return render(429, { ok: false, text: ctx.t("shop.error.rateLimited") });
+        if (shop.checkoutLimit.hit(String(me.id), deps.now()) > 0) return render(429, { ok: false, text: ctx.t("shop.error.rateLimited") });
         const fields = {
-          productId, variantId: body.variantId ? int(body.variantId) : null, quantity: int(body.quantity) ?? 0, provider: body.provider,
-          idempotencyKey: body.idempotencyKey, flashSaleId: body.flashSaleId ? int(body.flashSaleId) : null,
-          unitPrice: body.unitPrice ? int(body.unitPrice) : null, currency: body.currency, shippingAddress: body.shippingAddress, room: body.room || undefined,
+          productId, variantId: body.variantId ? parseInteger(body.variantId) : null, quantity: parseInteger(body.quantity) ?? 0, provider: body.provider,
+          idempotencyKey: body.idempotencyKey, flashSaleId: body.flashSaleId ? parseInteger(body.flashSaleId) : null,
+          unitPrice: body.unitPrice ? parseInteger(body.unitPrice) : null, currency: body.currency, shippingAddress: body.shippingAddress, room: body.room || undefined,
         } satisfies Partial<typeof orderBody.static>;
-        const input = toOrderInput(deps, ctx.user!.id, fields);
+        const input = toOrderInput(deps, me.id, fields);
         const r = "kind" in input ? { ok: false as const, refusal: input } : await shop.checkout(input);
         if (!r.ok) return render(refusalStatus(r.refusal), { ok: false, text: r.refusal.message });
         const next = shop.providers[r.order.provider].payUrl(r.order);
@@ -181,23 +176,23 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       },
     )
     .get("/shop/cart", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
-      return cartPage(ctx);
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      return cartPage(ctx, me);
     })
     .post(
       "/shop/cart",
       ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        const p = products.getProduct(db, int(body.productId) ?? 0);
-        const q = int(body.quantity ?? "1");
-        const variantId = body.variantId ? int(body.variantId) : null;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        const p = products.getProduct(db, parseInteger(body.productId) ?? 0);
+        const q = parseInteger(body.quantity ?? "1");
+        const variantId = body.variantId ? parseInteger(body.variantId) : null;
         if (!p || !p.active || q === null || q < 1 || q > 100 || (p.variants.length > 0) !== (variantId !== null) || (variantId !== null && !p.variants.some((v) => v.id === variantId))) {
           return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("shop.error.cartItem")} status={422} />, 422);
         }
-        store.upsertCartItem(db, ctx.user!.id, p.id, variantId, q, deps.now());
-        deps.bus.emit("cart.added", { productId: p.id, userId: ctx.user!.id, quantity: q, at: deps.now() });
+        store.upsertCartItem(db, me.id, p.id, variantId, q, deps.now());
+        deps.bus.emit("cart.added", { productId: p.id, userId: me.id, quantity: q, at: deps.now() });
         return redirect("/shop/cart", ctx.isHtmx);
       },
       { body: t.Object({ productId: t.String({ maxLength: 20 }), variantId: t.Optional(t.String({ maxLength: 20 })), quantity: t.Optional(t.String({ maxLength: 10 })), ...form }) },
@@ -205,9 +200,9 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .post(
       "/shop/cart/remove",
       ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        store.removeCartItem(db, ctx.user!.id, int(body.productId) ?? 0, body.variantId ? int(body.variantId) : null);
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        store.removeCartItem(db, me.id, parseInteger(body.productId) ?? 0, body.variantId ? parseInteger(body.variantId) : null);
         return redirect("/shop/cart", ctx.isHtmx);
       },
       { body: t.Object({ productId: t.String({ maxLength: 20 }), variantId: t.Optional(t.String({ maxLength: 20 })), ...form }) },
@@ -215,42 +210,42 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .post(
       "/shop/checkout",
       async ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
-        if (shop.checkoutLimit.hit(String(ctx.user!.id), deps.now()) > 0) return cartPage(ctx, [ctx.t("shop.error.rateLimited")], 429);
-        const lines = cartLines(ctx.user!.id);
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
+        if (shop.checkoutLimit.hit(String(me.id), deps.now()) > 0) return cartPage(ctx, me, [ctx.t("shop.error.rateLimited")], 429);
+        const lines = cartLines(me.id);
         const placed: number[] = [];
         const errors: string[] = [];
         // One order per line; each line's key derives from the form's key so a resubmitted form repeats nothing.
         for (const [i, l] of lines.entries()) {
           const r = await shop.checkout({
-            buyerId: ctx.user!.id, productId: l.product.id, variantId: l.variantId, quantity: l.quantity, provider: body.provider as "manual",
+            buyerId: me.id, productId: l.product.id, variantId: l.variantId, quantity: l.quantity, provider: body.provider as "manual",
             idempotencyKey: `${body.idempotencyKey}.${i}`, flashSaleId: null, expectedUnitPriceMinor: null, currency: l.product.currency,
             shippingAddress: body.shippingAddress ?? null, roomId: null,
           });
           if (r.ok) {
             placed.push(r.order.id);
-            store.removeCartItem(db, ctx.user!.id, l.product.id, l.variantId);
+            store.removeCartItem(db, me.id, l.product.id, l.variantId);
           } else errors.push(`${l.product.title}: ${r.refusal.message}`);
         }
-        if (errors.length) return cartPage(ctx, errors, 409);
+        if (errors.length) return cartPage(ctx, me, errors, 409);
         return redirect(placed.length === 1 ? `/shop/orders/${placed[0]}?placed=1` : "/shop/orders", ctx.isHtmx);
       },
-      { body: t.Object({ provider: t.Union([t.Literal("wallet"), t.Literal("manual"), t.Literal("stripe")]), idempotencyKey: t.String({ minLength: 8, maxLength: 90 }), shippingAddress: t.Optional(t.String({ maxLength: 1000 })), ...form }) },
+      { body: t.Object({ provider: t.Union(PROVIDERS.map((p) => t.Literal(p))), idempotencyKey: t.String({ minLength: 8, maxLength: 90 }), shippingAddress: t.Optional(t.String({ maxLength: 1000 })), ...form }) },
     )
     .get("/shop/orders", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
-      return html(<MyOrdersPage ctx={ctx} orders={listOrdersByBuyer(shop.env.db, ctx.user!.id)} />);
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      return html(<MyOrdersPage ctx={ctx} orders={listOrdersByBuyer(shop.env.db, me.id)} />);
     })
     .get(
       "/shop/orders/:id",
       ({ ctx, params, query }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         const o = getOrder(shop.env.db, params.id);
-        if (!o || !canSeeOrder(ctx.user, o)) return notFound(ctx);
-        const buyer = o.buyerId === ctx.user!.id;
+        if (!o || !canSeeOrder(ctx.user, o)) return notFoundPage(ctx, "shop");
+        const buyer = o.buyerId === me.id;
         return html(<OrderPage ctx={ctx} order={o} events={listOrderEvents(shop.env.db, o.id)} payUrl={buyer ? shop.providers[o.provider].payUrl(o) : null} seller={!buyer} justPlaced={query.placed === "1" || query.paid === "1"} />);
       },
       { params: t.Object({ id: t.Numeric() }) },
@@ -278,7 +273,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     .get("/shop/rooms/:slug/bag", ({ ctx, params, request }) => bag(ctx, params.slug, request))
     .get("/shop/rooms/:slug/overlay", ({ ctx, params }) => {
       const room = getRoomBySlug(db, params.slug);
-      if (!room) return notFound(ctx);
+      if (!room) return notFoundPage(ctx, "shop");
       return html(<PinOverlayPage slug={room.slug} title={room.title} pins={activePinCards(db, room.id, deps.now())} />);
     })
     .post(
@@ -286,7 +281,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       ({ ctx, params, body, request }) => {
         const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
-        const id = int(body.productId) ?? 0;
+        const id = parseInteger(body.productId) ?? 0;
         const r = body.action === "unpin" ? unpinProduct(db, deps.bus, shop.live, room, id, deps.now()) : pinProduct(db, deps.bus, shop.live, room, id, deps.now());
         if (!r.ok) return fragment(<p class="error" role="alert" safe>{r.message}</p>, r.status);
         return ctx.isHtmx ? bag(ctx, room.slug, request) : redirect(`/r/${room.slug}`);
@@ -295,20 +290,20 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     )
     // ---- back office
     .get("/studio/shop", ({ ctx }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return forbidden(ctx);
       return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} rooms={listRoomsByOwner(db, ctx.user.id)} />);
     })
     .post(
       "/studio/shop/products",
       async ({ ctx, body }) => {
-        const denied = requireUser(ctx);
-        if (denied) return denied;
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         if (!isCreator(ctx.user)) return forbidden(ctx);
         const values = formValues(body);
         const { input, errors } = productInput(values);
-        const r = errors.length ? null : products.createProduct(db, ctx.user, input, deps.now());
+        const r = errors.length ? null : products.createProduct(deps.moneyDb, ctx.user, input, deps.now());
         if (!r?.ok) {
           const all = [...errors, ...(r && !r.ok ? r.errors : [])];
           return html(<StudioShopPage ctx={ctx} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} values={values} errors={all} status={422} />, 422);
@@ -335,7 +330,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         if (p instanceof Response) return p;
         const values = formValues(body);
         const { input, errors } = productInput(values);
-        const r = errors.length ? null : products.editProduct(db, p, input, deps.now());
+        const r = errors.length ? null : products.editProduct(deps.moneyDb, p, input, deps.now());
         if (!r?.ok) return html(<ProductEditPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} values={values} errors={[...errors, ...(r && !r.ok ? r.errors : [])]} />, 422);
         const imgErr = await addImages(ctx, r.value, body.images);
         const fresh = products.getProduct(db, p.id)!;
@@ -359,10 +354,10 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         const p = ownProduct(ctx, params.id);
         if (p instanceof Response) return p;
         const now = deps.now();
-        const start = now + (int(body.startsInMinutes) ?? 0) * 60_000;
-        const r = createFlashSale(db, p, {
-          priceMinor: parseAmount(body.salePrice, p.currency) ?? -1, quantity: int(body.quantity) ?? 0, perBuyerLimit: int(body.perBuyerLimit) ?? 0,
-          startsAt: start, endsAt: start + (int(body.minutes) ?? 0) * 60_000,
+        const start = now + (parseInteger(body.startsInMinutes) ?? 0) * 60_000;
+        const r = createFlashSale(deps.moneyDb, p, {
+          priceMinor: parseAmount(body.salePrice, p.currency) ?? -1, quantity: parseInteger(body.quantity) ?? 0, perBuyerLimit: parseInteger(body.perBuyerLimit) ?? 0,
+          startsAt: start, endsAt: start + (parseInteger(body.minutes) ?? 0) * 60_000,
         }, now);
         if (!r.ok) return html(<ProductEditPage ctx={ctx} product={p} sale={saleOf(p)} now={now} saleErrors={r.errors} />, 422);
         return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
@@ -378,21 +373,21 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         const p = ownProduct(ctx, params.id);
         if (p instanceof Response) return p;
         const sale = saleOf(p);
-        if (sale) endFlashSale(db, sale.id, deps.now());
+        if (sale) endFlashSale(deps.moneyDb, sale.id, deps.now());
         return redirect(`/studio/shop/products/${p.id}`, ctx.isHtmx);
       },
       { params: t.Object({ id: t.Numeric() }) },
     )
     .get("/studio/shop/orders", ({ ctx, query, request }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return forbidden(ctx);
       const filter = studioFilter(query);
       return html(<StudioOrdersPage ctx={ctx} orders={listOrdersBySeller(shop.env.db, ctx.user.id, filter, 500)} filter={filter} products={products.listProductsByOwner(db, ctx.user.id, { activeOnly: false })} query={new URL(request.url).search} />);
     })
     .get("/studio/shop/orders.csv", ({ ctx, query }) => {
-      const denied = requireUser(ctx);
-      if (denied) return denied;
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
       if (!isCreator(ctx.user)) return forbidden(ctx);
       const csv = ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, studioFilter(query), 100_000));
       return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"` } });
@@ -439,9 +434,9 @@ export function shopRoutes(deps: Deps, shop: Shop) {
   }
 
   /** The cart page; the providers offered are those every line accepts. */
-  function cartPage(ctx: ReqCtx, errors?: string[], status = 200): Response {
-    const lines = cartLines(ctx.user!.id);
-    const providers = (["wallet", "manual", "stripe"] as const).filter((n) => lines.every((l) => shop.choices(l.product).includes(n))).map(label(ctx));
+  function cartPage(ctx: ReqCtx, me: User, errors?: string[], status = 200): Response {
+    const lines = cartLines(me.id);
+    const providers = PROVIDERS.filter((n) => lines.every((l) => shop.choices(l.product).includes(n))).map(label(ctx));
     return html(<CartPage ctx={ctx} lines={lines} providers={providers} errors={errors} />, status);
   }
 }

@@ -1,19 +1,12 @@
-// Builds the shop once per app: the order environment on the money connection, the payment providers, broadcast
-// tracking for pins, purchase notices, the room-event renderers and the reservation sweeper.
-import type { Service } from "../app";
-import { baseUrl } from "../config";
-import type { Deps } from "../http/deps";
-import { createRateLimiter, type RateLimiter } from "../http/rate-limit";
-import { manualProvider } from "../payments/manual";
-import { providerProblem, type Providers } from "../payments/provider";
-import { stripeProvider, type StripeGateway } from "../payments/stripe";
-import { walletProvider } from "../payments/wallet-provider";
-import { registerRenderer } from "../realtime/contract";
-import { renderPinEvent, renderPurchaseEvent } from "../../views/partials/shop";
+// Builds the shop once per app: the order environment on the money connection, the payment providers' choices, broadcast
+// tracking for pins, purchase notices and the reservation sweeper.
+import type { Deps, Service } from "../deps";
+import { createRateLimiter, type RateLimiter } from "../lib/rate-limit";
 import type { Order, OrderRefusal, PlaceOrderInput, Product, ProviderName } from "./model";
 import { PROVIDERS } from "./model";
 import { quickRefusal, refundOrder, type PlaceResult, type ShopEnv } from "./orders";
 import { announcePurchases, refreshPinsOnStock, trackBroadcasts, type LiveBroadcasts } from "./pins";
+import { providerProblem, type Providers } from "./providers";
 import { getProduct } from "./storage";
 import { reservationSweeper } from "./reservations";
 import { createCheckoutQueue } from "./checkout-queue";
@@ -21,7 +14,6 @@ import { createCheckoutQueue } from "./checkout-queue";
 export interface Shop {
   env: ShopEnv;
   providers: Providers;
-  stripe: StripeGateway;
   live: LiveBroadcasts;
   services: Service[];
   /** Places an order through the group-commit queue; resolves after the order is durable (or refused). */
@@ -33,13 +25,10 @@ export interface Shop {
   choices(p: Product): ProviderName[];
 }
 
-export function createShop(deps: Deps): Shop {
+/** `providers` come from server/payments (built by app.tsx), so the shop never imports payments. */
+export function createShop(deps: Deps, providers: Providers): Shop {
   const env: ShopEnv = { db: deps.moneyDb, bus: deps.bus, now: deps.now, reservationMs: deps.config.orderReservationMs };
-  const stripe = stripeProvider(deps.config, baseUrl(deps.config));
-  const providers: Providers = { wallet: walletProvider(), manual: manualProvider(), stripe };
   const live = trackBroadcasts(deps.bus, deps.db, deps.now);
-  registerRenderer("pin", renderPinEvent);
-  registerRenderer("purchase", renderPurchaseEvent);
   let offPurchases: (() => void) | null = null;
   const queue = createCheckoutQueue(env);
   const services: Service[] = [
@@ -58,7 +47,7 @@ export function createShop(deps: Deps): Shop {
     },
   ];
   return {
-    env, providers, stripe, live, services,
+    env, providers, live, services,
     // Generous enough for a real buyer hammering "buy" in a flash sale, tight enough to stop a script.
     checkoutLimit: createRateLimiter({ max: 60, windowMs: 60_000 }),
     async checkout(input) {

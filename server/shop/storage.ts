@@ -1,7 +1,7 @@
 // The only file of the shop domain with SQL. Stock-moving statements are conditional (they cannot go below
 // zero) and report whether they applied; callers run them inside one transaction.
 import type { Database } from "bun:sqlite";
-import type { FlashSale, Order, OrderEvent, OrderStatus, Pin, Product, ProductInput, ProductKind, ProviderName, Variant } from "./model";
+import type { FlashSale, Order, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Pin, Product, ProductInput, ProductKind, ProviderName, Variant } from "./model";
 
 interface ProductRow {
   id: number; owner_id: number; owner_name: string; owner_username: string; title: string; description: string;
@@ -236,7 +236,7 @@ export function setOrderProviderRef(db: Database, id: number, ref: string, now: 
   db.query("UPDATE orders SET provider_ref = ?, updated_at = ? WHERE id = ?").run(ref, now, id);
 }
 
-export function addOrderEvent(db: Database, orderId: number, kind: string, note: string, at: number): void {
+export function addOrderEvent(db: Database, orderId: number, kind: OrderEventKind, note: string, at: number): void {
   db.query("INSERT INTO order_events (order_id, kind, note, at) VALUES (?, ?, ?, ?)").run(orderId, kind, note, at);
 }
 
@@ -246,14 +246,6 @@ export function listOrderEvents(db: Database, orderId: number): OrderEvent[] {
 
 export function listOrdersByBuyer(db: Database, buyerId: number, limit = 200): Order[] {
   return db.query<OrderRow, [number, number]>(`${ORDER_SELECT} WHERE o.buyer_id = ? ORDER BY o.id DESC LIMIT ?`).all(buyerId, limit).map(toOrder);
-}
-
-export interface OrderFilter {
-  status: OrderStatus | null;
-  productId: number | null;
-  from: number | null;
-  to: number | null;
-  q: string | null;
 }
 
 export function listOrdersBySeller(db: Database, sellerId: number, f: OrderFilter, limit = 1000): Order[] {

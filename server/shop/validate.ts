@@ -1,12 +1,12 @@
 // Domain validators: each returns a FieldError (message = i18n key) or null. Routes also validate shape with `t`.
-import { isCurrency } from "./money";
-import type { FieldError, ProductInput, PROVIDERS } from "./model";
+import type { MessageKey } from "../i18n";
+import { isCurrency, PROVIDERS, type FieldError, type ProductInput, type ProviderName } from "./model";
 
 const MAX_MINOR = 100_000_000_00;
 const MAX_STOCK = 1_000_000;
 export const MAX_QUANTITY = 100;
 
-const err = (field: string, message: string): FieldError => ({ field, message });
+const err = (field: string, message: MessageKey): FieldError => ({ field, message });
 
 export function validateProduct(p: ProductInput): FieldError[] {
   const out: (FieldError | null)[] = [
@@ -40,8 +40,8 @@ export function validateIdempotencyKey(k: string): FieldError | null {
   return /^[A-Za-z0-9_.:-]{8,100}$/.test(k) ? null : err("idempotencyKey", "shop.error.idempotencyKey");
 }
 
-export function validateProvider(p: string): p is (typeof PROVIDERS)[number] {
-  return p === "wallet" || p === "manual" || p === "stripe";
+export function validateProvider(p: string): p is ProviderName {
+  return (PROVIDERS as readonly string[]).includes(p);
 }
 
 export function validateAddress(a: string | null): FieldError | null {

@@ -1,7 +1,18 @@
 import { userFlag } from "../cli/lookup";
 import { flag, intFlag } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
+import { WalletError } from "./model";
 import { checkLedger, creditCoins, getBalance, MAX_COINS } from "./wallet";
+
+/** A reused --key with another amount is the operator's mistake: say so in one line. */
+function credit<T>(fn: () => T, key: string | undefined): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof WalletError) throw new CommandError(`--key: "${key}" was already used for a credit with other content; pick a new key to credit again`);
+    throw err;
+  }
+}
 
 export const walletCommands: Command[] = [
   {
@@ -12,7 +23,7 @@ export const walletCommands: Command[] = [
       const coins = intFlag(argv, "--coins");
       if (coins < 1 || coins > MAX_COINS) throw new CommandError(`--coins must be between 1 and ${MAX_COINS}`);
       const key = flag(argv, "--key");
-      const r = creditCoins(moneyDb, { userId: user.id, coins, reason: "admin_credit", ref: "cli", idempotencyKey: key ? `cli:${key}` : undefined });
+      const r = credit(() => creditCoins(moneyDb, { userId: user.id, coins, reason: "admin_credit", ref: "cli", idempotencyKey: key ? `cli:${key}` : undefined }), key);
       return { username: user.username, credited: r.replay ? 0 : coins, balance: r.balance, transaction: r.entryId, replay: r.replay };
     },
   },

@@ -1,10 +1,13 @@
+/** Why coins moved; each is shown translated (`wallet.reason.*`) in wallet history. */
+export type LedgerReason = "gift" | "admin_credit" | "redeem" | "purchase" | "order" | "refund";
+
 /** A receiving side of a transfer: a user's wallet or the platform's. */
 export type Leg = { userId: number; coins: number } | { userId: "platform"; coins: number };
 
 export interface TransferInput {
   payerId: number;
   legs: Leg[];
-  /** Short machine word: "gift", "order", ... shown (translated) in wallet history. */
+  /** Short machine word, a LedgerReason in the product (tests use their own); shown translated in wallet history. */
   reason: string;
   /** What the movement was for, e.g. "gift:3/room:7"; free text kept with the transaction. */
   ref: string;
@@ -29,9 +32,20 @@ export interface CreditInput {
 export interface HistoryEntry {
   txId: number;
   amount: number;
-  reason: string;
+  reason: LedgerReason;
   ref: string;
   createdAt: number;
+}
+
+/** A redeem code as the admin page lists it. */
+export interface CodeRow { id: number; code: string; coins: number; maxUses: number; uses: number; note: string; createdAt: number; expiresAt: number | null }
+
+export interface LedgerSummary {
+  /** Every coin ever credited (admin, codes, purchases). */
+  issued: number;
+  /** Coins held in user wallets. */
+  inWallets: number;
+  platform: number;
 }
 
 export interface LedgerCheck {

@@ -1,12 +1,14 @@
 // Redeem codes: the admin creates codes worth N coins with a number of uses; each user redeems a code once.
 // Redeeming is one transaction: the use is taken with a conditional UPDATE (never beyond max uses), the
 // (code, user) pair is a primary key, and the coins are credited with an idempotency key per (code, user).
+import type { MoneyDb } from "../deps";
 import type { Database } from "bun:sqlite";
 import { randomInt } from "node:crypto";
+import type { MessageKey } from "../i18n";
+import type { CodeRow } from "./model";
 import * as store from "./storage";
 import { creditCoins, MAX_COINS } from "./wallet";
 
-export type { CodeRow } from "./storage";
 
 // No 0/O, 1/I/L: codes get read aloud and typed from screenshots.
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -30,8 +32,8 @@ export interface CodeRequest {
   expiresAt: number | null;
 }
 
-export function validateCodeRequest(r: CodeRequest): { field: string; message: string }[] {
-  const errors: { field: string; message: string }[] = [];
+export function validateCodeRequest(r: CodeRequest): { field: string; message: MessageKey }[] {
+  const errors: { field: string; message: MessageKey }[] = [];
   if (!Number.isSafeInteger(r.coins) || r.coins < 1 || r.coins > MAX_COINS) errors.push({ field: "coins", message: "redeem.error.coins" });
   if (!Number.isSafeInteger(r.maxUses) || r.maxUses < 1 || r.maxUses > 1_000_000) errors.push({ field: "maxUses", message: "redeem.error.uses" });
   if (!Number.isSafeInteger(r.count) || r.count < 1 || r.count > 100) errors.push({ field: "count", message: "redeem.error.count" });
@@ -39,7 +41,7 @@ export function validateCodeRequest(r: CodeRequest): { field: string; message: s
   return errors;
 }
 
-export function createCodes(db: Database, createdBy: number, r: CodeRequest, now = Date.now()): store.CodeRow[] {
+export function createCodes(db: MoneyDb, createdBy: number, r: CodeRequest, now = Date.now()): CodeRow[] {
   return db.transaction(() =>
     Array.from({ length: r.count }, () => store.insertCode(db, { code: newCode(), coins: r.coins, maxUses: r.maxUses, note: r.note.trim(), createdBy, now, expiresAt: r.expiresAt })),
   ).immediate();
@@ -47,7 +49,7 @@ export function createCodes(db: Database, createdBy: number, r: CodeRequest, now
 
 export type RedeemResult = { ok: true; coins: number; balance: number } | { ok: false; error: "unknown" | "expired" | "used" | "exhausted" };
 
-export function redeemCode(db: Database, userId: number, raw: string, now = Date.now()): RedeemResult {
+export function redeemCode(db: MoneyDb, userId: number, raw: string, now = Date.now()): RedeemResult {
   const text = normalizeCode(raw);
   return db.transaction((): RedeemResult => {
     const code = store.codeByText(db, text);

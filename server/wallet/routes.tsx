@@ -3,15 +3,15 @@ import { Elysia, t } from "elysia";
 import { WalletAdminPage } from "../../views/pages/wallet-admin";
 import { RedeemForm, WalletPage } from "../../views/pages/wallet";
 import { getUserByUsername } from "../accounts/accounts";
-import { requireAdmin, requireUser } from "../accounts/routes";
+
+import { parseInteger, requireAdmin, requireUser } from "../http/guards";
 import { contextPlugin } from "../http/context";
-import type { Deps } from "../http/deps";
-import { createRateLimiter } from "../http/rate-limit";
+import type { Deps } from "../deps";
+import { createRateLimiter } from "../lib/rate-limit";
 import { fragment, html, json, jsonError } from "../http/respond";
 import { createCodes, listCodes, redeemCode, validateCodeRequest } from "./redeem";
 import { checkLedger, creditCoins, getBalance, ledgerSummary, MAX_COINS, walletHistory, WalletError } from "./wallet";
 
-const int = (s: string | undefined, fallback: number): number => (s === undefined || s.trim() === "" ? fallback : /^\d{1,10}$/.test(s.trim()) ? Number(s) : NaN);
 
 export function walletRoutes(deps: Deps) {
   const { moneyDb: db } = deps;
@@ -27,39 +27,44 @@ export function walletRoutes(deps: Deps) {
       return json({ coins: getBalance(db, ctx.user.id), history: walletHistory(db, ctx.user.id, 50, before) });
     })
     .get("/wallet", ({ ctx }) => {
-      if (!ctx.user) return requireUser(ctx);
-      return html(<WalletPage ctx={ctx} balance={getBalance(db, ctx.user.id)} history={walletHistory(db, ctx.user.id, 100)} />);
+      const me = requireUser(ctx);
+      if (me instanceof Response) return me;
+      return html(<WalletPage ctx={ctx} balance={getBalance(db, me.id)} history={walletHistory(db, me.id, 100)} />);
     })
     .post(
       "/wallet/redeem",
       ({ ctx, body }) => {
-        if (!ctx.user) return requireUser(ctx);
+        const me = requireUser(ctx);
+        if (me instanceof Response) return me;
         const respond = (message: string, ok: boolean, status: number) =>
           ctx.isHtmx
             ? fragment(<RedeemForm ctx={ctx} message={message} ok={ok} />, status)
-            : html(<WalletPage ctx={ctx} balance={getBalance(db, ctx.user!.id)} history={walletHistory(db, ctx.user!.id, 100)} message={message} ok={ok} />, status);
-        const wait = redeemLimiter.hit(String(ctx.user.id), deps.now());
+            : html(<WalletPage ctx={ctx} balance={getBalance(db, me.id)} history={walletHistory(db, me.id, 100)} message={message} ok={ok} />, status);
+        const wait = redeemLimiter.hit(String(me.id), deps.now());
         if (wait > 0) return respond(ctx.t("redeem.rateLimited", { seconds: wait }), false, 429);
-        const r = redeemCode(db, ctx.user.id, body.code, deps.now());
+        const r = redeemCode(db, me.id, body.code, deps.now());
         if (!r.ok) return respond(ctx.t(`redeem.error.${r.error}`), false, r.error === "unknown" ? 404 : 409);
         return respond(ctx.t("redeem.done", { coins: r.coins, balance: r.balance }), true, 200);
       },
       { body: t.Object({ code: t.String({ maxLength: 40 }), _csrf: t.Optional(t.String()) }) },
     )
-    .get("/admin/wallet", ({ ctx, query }) => requireAdmin(ctx) ?? html(<WalletAdminPage ctx={ctx} {...adminData(query.check === "1")} />))
+    .get("/admin/wallet", ({ ctx, query }) => {
+      const me = requireAdmin(ctx);
+      return me instanceof Response ? me : html(<WalletAdminPage ctx={ctx} {...adminData(query.check === "1")} />);
+    })
     .post(
       "/admin/wallet/credit",
       ({ ctx, body }) => {
-        const denied = requireAdmin(ctx);
-        if (denied) return denied;
+        const me = requireAdmin(ctx);
+        if (me instanceof Response) return me;
         const page = (message: string, ok: boolean, status: number) => html(<WalletAdminPage ctx={ctx} {...adminData()} message={message} ok={ok} />, status);
-        const coins = int(body.coins, NaN);
+        const coins = parseInteger(body.coins) ?? NaN;
         if (!Number.isSafeInteger(coins) || coins < 1 || coins > MAX_COINS) return page(ctx.t("wallet.error.coins"), false, 422);
         const user = getUserByUsername(deps.db, body.username.trim());
         if (!user) return page(ctx.t("wallet.error.user", { username: body.username }), false, 404);
         const key = body.key && /^[A-Za-z0-9-]{8,64}$/.test(body.key) ? `admin-form:${body.key}` : undefined;
         try {
-          const r = creditCoins(db, { userId: user.id, coins, reason: "admin_credit", ref: `admin:${ctx.user!.id}`, idempotencyKey: key }, deps.now());
+          const r = creditCoins(db, { userId: user.id, coins, reason: "admin_credit", ref: `admin:${me.id}`, idempotencyKey: key }, deps.now());
           const text = ctx.t(r.replay ? "wallet.creditRepeated" : "wallet.credited", { coins, username: user.username, balance: r.balance });
           return page(text, true, 200);
         } catch (err) {
@@ -72,14 +77,14 @@ export function walletRoutes(deps: Deps) {
     .post(
       "/admin/wallet/codes",
       ({ ctx, body }) => {
-        const denied = requireAdmin(ctx);
-        if (denied) return denied;
-        const days = int(body.expiresDays, 0);
-        const req = { coins: int(body.coins, NaN), maxUses: int(body.maxUses, 1), count: int(body.count, 1), note: body.note ?? "", expiresAt: days > 0 ? deps.now() + days * 86_400_000 : null };
+        const me = requireAdmin(ctx);
+        if (me instanceof Response) return me;
+        const days = parseInteger(body.expiresDays, 0) ?? NaN;
+        const req = { coins: (parseInteger(body.coins) ?? NaN), maxUses: (parseInteger(body.maxUses, 1) ?? NaN), count: (parseInteger(body.count, 1) ?? NaN), note: body.note ?? "", expiresAt: days > 0 ? deps.now() + days * 86_400_000 : null };
         const errors = validateCodeRequest(req);
         if (!Number.isSafeInteger(days) || days < 0 || days > 3650) errors.push({ field: "expiresDays", message: "redeem.error.expires" });
         if (errors.length) return html(<WalletAdminPage ctx={ctx} {...adminData()} message={errors.map((e) => ctx.t(e.message)).join(" ")} ok={false} />, 422);
-        const created = createCodes(db, ctx.user!.id, req, deps.now());
+        const created = createCodes(db, me.id, req, deps.now());
         return html(<WalletAdminPage ctx={ctx} {...adminData()} created={created.map((c) => c.code)} message={ctx.t("redeem.created", { n: created.length })} ok />);
       },
       {

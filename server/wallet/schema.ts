@@ -1,4 +1,4 @@
-// Coin ledger tables (DESIGN.md §5). Accounts 1 and 2 are the system accounts: "issuance" is where coins come from
+// Coin ledger tables (docs/api.md: money and idempotency). Accounts 1 and 2 are the system accounts: "issuance" is where coins come from
 // (its balance is minus every coin ever issued, so all balances together always sum to zero) and "platform"
 // collects the platform's share. Every user gets an account on first use.
 import type { DomainSchema } from "../db/migrate";

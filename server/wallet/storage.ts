@@ -1,7 +1,7 @@
 // The only file of the wallet domain with SQL.
 import type { Database } from "bun:sqlite";
 import { ISSUANCE_ACCOUNT } from "./schema";
-import type { HistoryEntry } from "./model";
+import type { CodeRow, HistoryEntry } from "./model";
 
 export function userAccount(db: Database, userId: number): number | null {
   return db.query<{ id: number }, [number]>("SELECT id FROM wallet_accounts WHERE user_id = ?").get(userId)?.id ?? null;
@@ -110,8 +110,6 @@ export function orphanEntries(db: Database): number {
 export function totalBalance(db: Database): number {
   return db.query<{ s: number }, []>("SELECT COALESCE(SUM(balance), 0) AS s FROM wallet_accounts").get()!.s;
 }
-
-export interface CodeRow { id: number; code: string; coins: number; maxUses: number; uses: number; note: string; createdAt: number; expiresAt: number | null }
 
 const CODE_COLS = "id, code, coins, max_uses AS maxUses, uses, note, created_at AS createdAt, expires_at AS expiresAt";
 

@@ -1,12 +1,13 @@
-// The coin wallet: a double-entry ledger (DESIGN.md §5). Every movement is one SQLite transaction whose entries
+// The coin wallet: a double-entry ledger (docs/api.md: money and idempotency). Every movement is one SQLite transaction whose entries
 // sum to zero; stored balances move in the same transaction; a debit is a conditional UPDATE that cannot take a
 // user's balance below zero. Idempotency keys are unique per paying account: a repeat with the same request
 // digest returns the first result without moving coins again, a repeat with another digest is a conflict.
 // Callers pass deps.moneyDb (synchronous=FULL). A caller may wrap a call in its own db.transaction to write its
 // own rows atomically with the movement (the inner transaction becomes a savepoint).
+import type { MoneyDb } from "../deps";
 import type { Database } from "bun:sqlite";
 import { randomUUID } from "node:crypto";
-import { WalletError, type CreditInput, type HistoryEntry, type LedgerCheck, type TransferInput, type TransferResult } from "./model";
+import { WalletError, type CreditInput, type HistoryEntry, type LedgerCheck, type LedgerSummary, type TransferInput, type TransferResult } from "./model";
 import { ISSUANCE_ACCOUNT, PLATFORM_ACCOUNT } from "./schema";
 import * as store from "./storage";
 
@@ -39,7 +40,7 @@ export function platformBalance(db: Database): number {
   return store.accountBalance(db, PLATFORM_ACCOUNT);
 }
 
-export function transferCoins(db: Database, input: TransferInput, now = Date.now()): TransferResult {
+export function transferCoins(db: MoneyDb, input: TransferInput, now = Date.now()): TransferResult {
   if (!Number.isSafeInteger(input.payerId) || input.payerId < 1) throw new WalletError("wallet transfer: payerId must be a user id");
   if (!Array.isArray(input.legs) || input.legs.length === 0) throw new WalletError("wallet transfer: at least one leg is needed");
   for (const leg of input.legs) {
@@ -77,7 +78,7 @@ export function transferCoins(db: Database, input: TransferInput, now = Date.now
  * Issues new coins to a user (admin credit, redeem codes, coin purchases). A repeated key with the same content
  * credits once; with other content it throws WalletError (the caller reused a key by mistake).
  */
-export function creditCoins(db: Database, input: CreditInput, now = Date.now()): { balance: number; entryId: number; replay: boolean } {
+export function creditCoins(db: MoneyDb, input: CreditInput, now = Date.now()): { balance: number; entryId: number; replay: boolean } {
   if (!Number.isSafeInteger(input.userId) || input.userId < 1) throw new WalletError("wallet credit: userId must be a user id");
   if (!isCoins(input.coins, 1)) throw new WalletError(`wallet credit: coins must be an integer 1..${MAX_COINS}`);
   const key = checkKey(input.idempotencyKey ?? `credit:${randomUUID()}`);
@@ -111,14 +112,6 @@ export function walletHistory(db: Database, userId: number, limit = 50, beforeTx
 export function receivedSince(db: Database, userId: number, reason: string, since: number): number {
   const acct = store.userAccount(db, userId);
   return acct === null ? 0 : store.receivedByReason(db, acct, reason, since);
-}
-
-export interface LedgerSummary {
-  /** Every coin ever credited (admin, codes, purchases). */
-  issued: number;
-  /** Coins held in user wallets. */
-  inWallets: number;
-  platform: number;
 }
 
 export function ledgerSummary(db: Database): LedgerSummary {

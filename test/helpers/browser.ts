@@ -1,4 +1,4 @@
-// Debian's Chromium driven by playwright-core (DESIGN.md §4 launch flags that work here as root).
+// Debian's Chromium driven by playwright-core (the launch flags below are the ones that work here as root).
 import { afterAll, beforeAll } from "bun:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { removeDir, startServer, type RunningServer } from "./server";

@@ -1,7 +1,8 @@
 import type { ReqCtx } from "../../server/http/context";
+import type { MessageKey } from "../../server/i18n";
 import { Csrf, FieldError, Layout } from "../layout";
 
-type Errors = { field: string; message: string }[];
+type Errors = { field: string; message: MessageKey }[];
 
 export interface AuthFormProps {
   ctx: ReqCtx;

@@ -1,6 +1,4 @@
-import type { FieldError, Gift } from "../../server/gifts/model";
-import { TIERS } from "../../server/gifts/model";
-import { giftImageUrl } from "../../server/gifts/events";
+import { giftImageUrl, TIERS, type FieldError, type Gift } from "../../server/gifts/model";
 import type { ReqCtx } from "../../server/http/context";
 import { Csrf, FieldError as FieldErr, Layout } from "../layout";
 

@@ -7,6 +7,8 @@ import { BarChart, Funnel, LineChart } from "../partials/insights-charts";
 
 export type Fmt = (m: Money) => string;
 
+type MetricKey = BroadcastColumn | "gmv";
+
 /** Sortable columns of the broadcasts table (also the CSV's columns). */
 export const BROADCAST_COLUMNS = [
   "startedAt", "minutes", "peakViewers", "avgViewers", "uniqueViewers", "watchSeconds", "chatMessages", "likes", "follows", "giftCoins",
@@ -23,7 +25,7 @@ const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 1000) 
 
 function TotalsGrid({ ctx, s, fmt }: { ctx: ReqCtx; s: Totals; fmt: Fmt }): JSX.Element {
   const { t } = ctx;
-  const cells: [string, string][] = [
+  const cells: [MetricKey, string][] = [
     ["peakViewers", String(s.peakViewers)], ["avgViewers", String(s.avgViewers)], ["uniqueViewers", String(s.uniqueViewers)],
     ["watchSeconds", `${Math.round(s.watchSeconds / 60)} min`], ["chatMessages", String(s.chatMessages)], ["likes", String(s.likes)],
     ["follows", String(s.follows)], ["giftCoins", String(s.giftCoins)], ["ctr", pct(s.ctr)], ["cvr", pct(s.cvr)],

@@ -1,9 +1,9 @@
 // OBS browser-source page: transparent, no login, no site chrome. public/js/overlay.js connects to the overlay
 // socket and draws every user string with textContent; the translated templates travel as data attributes.
 import type { Goal } from "../../server/gifts/model";
-import { assetUrl } from "../../server/http/assets";
+import { assetUrl } from "../assets";
 import type { Translate } from "../../server/i18n";
-import type { OverlayKind } from "../../server/overlays/overlays";
+import type { OverlayKind } from "../../server/overlays/model";
 
 export function OverlayPage({ t, lang, kind, wsPath, goal, alertSeconds = 5 }: { t: Translate; lang: string; kind: OverlayKind; wsPath: string; goal: Goal | null; alertSeconds?: number }): JSX.Element {
   return (

@@ -7,11 +7,12 @@ import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
 
-export function RoomPage({ ctx, room }: { ctx: ReqCtx; room: Room }): JSX.Element {
+/** `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it). */
+export function RoomPage({ ctx, room, pingMs }: { ctx: ReqCtx; room: Room; pingMs: number }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
-      <div class="room-layout" data-room={room.slug}>
+      <div class="room-layout" data-room={room.slug} data-ping-ms={String(pingMs)}>
         <section>
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
             <GiftFx />

@@ -1,12 +1,7 @@
 // The creator's back office: products (with variants, images, flash sales) and orders (filters, confirm a manual
 // payment, ship with tracking, complete, cancel, refund, CSV export).
-import type { FieldError } from "../../server/shop/model";
 import type { ReqCtx } from "../../server/http/context";
-import { saleState } from "../../server/shop/flash-sales";
-import { CURRENCIES, formatMoney } from "../../server/shop/money";
-import { ORDER_STATUSES, type FlashSale, type Order, type Product } from "../../server/shop/model";
-import { stockOf } from "../../server/shop/products";
-import type { OrderFilter } from "../../server/shop/storage";
+import { CURRENCIES, formatMoney, ORDER_STATUSES, saleState, stockOf, type FieldError, type FlashSale, type Order, type OrderFilter, type Product } from "../../server/shop/model";
 import { Csrf, FieldError as FieldErr, Layout } from "../layout";
 import { Countdown, imageUrl, OrderSummary } from "../partials/shop";
 import { ShopScript } from "./shop";
@@ -128,7 +123,7 @@ export function ProductEditPage({ ctx, product, sale, now, values, errors, saleE
           <div>
             <p>
               <strong safe>{formatMoney(sale.priceMinor, product.currency)}</strong> · <span safe>{t("shop.sale.left", { n: sale.remaining, limit: sale.perBuyerLimit })}</span> ·{" "}
-              <span safe>{t("shop.sale.state." + saleState(sale, now))}</span>{" "}
+              <span safe>{t(`shop.sale.state.${saleState(sale, now)}`)}</span>{" "}
               <Countdown t={t} endsAt={saleState(sale, now) === "upcoming" ? sale.startsAt : sale.endsAt} now={now} />
             </p>
             <form method="post" action={`/studio/shop/products/${product.id}/flash-sale/end`}>
@@ -164,7 +159,7 @@ export function OrderActions({ ctx, order, message }: { ctx: ReqCtx; order: Orde
   return (
     <tr id={`order-${order.id}`}>
       <td><a href={`/shop/orders/${order.id}`} safe>{`#${order.id}`}</a></td>
-      <td><OrderSummary t={t} order={order} /><br /><span class="muted" safe>{`${order.buyerName} · ${t("shop.provider." + order.provider)}`}</span>
+      <td><OrderSummary t={t} order={order} /><br /><span class="muted" safe>{`${order.buyerName} · ${t(`shop.provider.${order.provider}`)}`}</span>
         {order.shippingAddress ? <><br /><span class="muted" style="white-space:pre-wrap" safe>{order.shippingAddress}</span></> : ""}
         {order.tracking ? <><br /><span safe>{`${t("shop.tracking")}: ${order.tracking}`}</span></> : ""}
         {message ? <p class={message.ok ? "notice" : "error"} role={message.ok ? "status" : "alert"} safe>{message.text}</p> : ""}
@@ -196,7 +191,7 @@ export function StudioOrdersPage({ ctx, orders, filter, products, query }: { ctx
       <form class="row card" method="get" action="/studio/shop/orders">
         <select name="status" aria-label={t("shop.filter.status")}>
           <option value="" safe>{t("shop.filter.any")}</option>
-          {ORDER_STATUSES.map((s) => <option value={s} selected={filter.status === s} safe>{t("shop.status." + s)}</option>)}
+          {ORDER_STATUSES.map((s) => <option value={s} selected={filter.status === s} safe>{t(`shop.status.${s}`)}</option>)}
         </select>
         <select name="product" aria-label={t("shop.filter.product")}>
           <option value="" safe>{t("shop.filter.anyProduct")}</option>

@@ -2,13 +2,9 @@
 // "my orders" and buying coins.
 import type { User } from "../../server/accounts/model";
 import type { ReqCtx } from "../../server/http/context";
-import type { CoinPack } from "../../server/payments/coins";
-import type { CoinPurchase } from "../../server/payments/storage";
-import { formatMoney } from "../../server/shop/money";
-import type { FlashSale, Order, OrderEvent, Product } from "../../server/shop/model";
-import type { PinCard } from "../../server/shop/pins";
-import { stockOf } from "../../server/shop/products";
-import { assetUrl } from "../../server/http/assets";
+import type { CoinPack, CoinPurchase } from "../../server/payments/model";
+import { formatMoney, stockOf, type FlashSale, type Order, type OrderEvent, type PinCard, type Product } from "../../server/shop/model";
+import { assetUrl } from "../assets";
 import { utcMinute } from "../format";
 import { Csrf, Layout } from "../layout";
 import { BuyForm, imageUrl, OrderSummary, PriceTag, ProductCard, StatusBadge } from "../partials/shop";
@@ -127,7 +123,7 @@ export function OrderPage({ ctx, order, events, payUrl, seller, justPlaced }: { 
       {justPlaced ? <p class="notice" role="status" safe>{t("shop.thanks")}</p> : ""}
       <div class="card">
         <p><OrderSummary t={t} order={order} /></p>
-        <p class="muted" safe>{`${t("shop.provider." + order.provider)} · ${utcMinute(order.createdAt)} UTC`}</p>
+        <p class="muted" safe>{`${t(`shop.provider.${order.provider}`)} · ${utcMinute(order.createdAt)} UTC`}</p>
         {order.status === "pending" && order.provider === "manual" ? <p safe>{t("shop.manualInstructions")}</p> : ""}
         {order.status === "pending" && order.reservedUntil ? <p class="muted" safe>{t("shop.reservedUntil", { time: utcMinute(order.reservedUntil) + " UTC" })}</p> : ""}
         {payUrl ? <a class="button primary" href={payUrl} safe>{t("shop.payNow")}</a> : ""}
@@ -141,7 +137,7 @@ export function OrderPage({ ctx, order, events, payUrl, seller, justPlaced }: { 
         ) : ""}
       </div>
       <h2 safe>{t("shop.history")}</h2>
-      <ul>{events.map((e) => <li><span safe>{new Date(e.at).toISOString().replace("T", " ").slice(0, 19)}</span> · <span safe>{t("shop.event." + e.kind)}</span> <span class="muted" safe>{e.note}</span></li>)}</ul>
+      <ul>{events.map((e) => <li><span safe>{new Date(e.at).toISOString().replace("T", " ").slice(0, 19)}</span> · <span safe>{t(`shop.event.${e.kind}`)}</span> <span class="muted" safe>{e.note}</span></li>)}</ul>
     </Layout>
   );
 }
@@ -179,7 +175,7 @@ export function CoinsPage({ ctx, packs, providers, purchases, message }: { ctx: 
         <button class="primary" type="submit" safe>{t("shop.coins.buy")}</button>
       </form>
       <h2 safe>{t("shop.coins.history")}</h2>
-      <ul>{purchases.map((p) => <li safe>{`#${p.id} · ${p.coins} coins · ${formatMoney(p.priceMinor, p.currency)} · ${t("shop.provider." + p.provider)} · ${t("shop.coins.status." + p.status)}`}</li>)}</ul>
+      <ul>{purchases.map((p) => <li safe>{`#${p.id} · ${p.coins} coins · ${formatMoney(p.priceMinor, p.currency)} · ${t(`shop.provider.${p.provider}`)} · ${t(`shop.coins.status.${p.status}`)}`}</li>)}</ul>
     </Layout>
   );
 }

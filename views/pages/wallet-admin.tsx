@@ -1,6 +1,5 @@
 import type { ReqCtx } from "../../server/http/context";
-import type { CodeRow } from "../../server/wallet/redeem";
-import type { LedgerCheck, LedgerSummary } from "../../server/wallet/wallet";
+import type { CodeRow, LedgerCheck, LedgerSummary } from "../../server/wallet/model";
 import { Csrf, Layout } from "../layout";
 
 export interface WalletAdminProps {

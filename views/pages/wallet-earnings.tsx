@@ -1,4 +1,4 @@
-import type { EarningRow, ReceivedRow } from "../../server/gifts/storage";
+import type { EarningRow, ReceivedRow } from "../../server/gifts/model";
 import type { ReqCtx } from "../../server/http/context";
 import { utcMinute } from "../format";
 import { Layout } from "../layout";

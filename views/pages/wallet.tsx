@@ -1,5 +1,5 @@
 import type { ReqCtx } from "../../server/http/context";
-import type { HistoryEntry } from "../../server/wallet/wallet";
+import type { HistoryEntry } from "../../server/wallet/model";
 import { utcMinute } from "../format";
 import { Csrf, Layout } from "../layout";
 

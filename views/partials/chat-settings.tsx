@@ -1,5 +1,6 @@
 // Studio page for a room's chat: modes, moderators, banned terms, auto-replies, emotes, broadcast peaks.
 import type { ReqCtx } from "../../server/http/context";
+import type { MessageKey } from "../../server/i18n";
 import { utcMinute } from "../format";
 import type { ChatSettings } from "../../server/chat/model";
 import type { Room } from "../../server/rooms/model";
@@ -24,7 +25,7 @@ function RemoveButton({ ctx, action, name, value }: { ctx: ReqCtx; action: strin
   );
 }
 
-export function ChatSettingsPage({ ctx, room, data, message, error }: { ctx: ReqCtx; room: Room; data: ChatSettingsData & { viewers: number }; message?: string; error?: string }): JSX.Element {
+export function ChatSettingsPage({ ctx, room, data, message, error }: { ctx: ReqCtx; room: Room; data: ChatSettingsData & { viewers: number }; message?: MessageKey; error?: MessageKey }): JSX.Element {
   const { t } = ctx;
   const base = `/studio/rooms/${room.slug}/chat`;
   return (

@@ -6,7 +6,7 @@ import type { ReqCtx } from "../../server/http/context";
 import type { ChatEvent, Part } from "../../server/chat/model";
 import { MAX_MESSAGE_LENGTH } from "../../server/chat/model";
 import type { Room } from "../../server/rooms/model";
-import { assetUrl } from "../../server/http/assets";
+import { assetUrl } from "../assets";
 
 export function Parts({ parts }: { parts: Part[] }): JSX.Element {
   return (

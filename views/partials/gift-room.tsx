@@ -1,11 +1,8 @@
 // The gift parts of the room page: the gift bar under the player, the goal bar and top-gifters board in the side,
 // and the HTML rendering of a live "gift" / "goal" room event (hx-swap-oob fragments delivered by the realtime hub).
-import type { Gift, Gifter, Goal } from "../../server/gifts/model";
-import type { GiftEventJson } from "../../server/gifts/events";
-import { giftImageUrl } from "../../server/gifts/events";
+import { giftImageUrl, type BoardEvent, type Gift, type GiftEvent, type Goal, type GoalEvent, type TopGifter } from "../../server/gifts/model";
 import type { Translate } from "../../server/i18n";
-import type { RoomEventJson } from "../../server/realtime/contract";
-import { assetUrl } from "../../server/http/assets";
+import { assetUrl } from "../assets";
 
 export function GiftBar({ t, slug, gifts, balance, signedIn }: { t: Translate; slug: string; gifts: Gift[]; balance: number | null; signedIn: boolean }): JSX.Element {
   if (!gifts.length) return "";
@@ -51,7 +48,7 @@ export function GoalBar({ t, goal, oob }: { t: Translate; goal: Goal | null; oob
   );
 }
 
-export function TopGifters({ t, top, oob }: { t: Translate; top: Pick<Gifter, "displayName" | "coins">[]; oob?: boolean }): JSX.Element {
+export function TopGifters({ t, top, oob }: { t: Translate; top: TopGifter[]; oob?: boolean }): JSX.Element {
   return (
     <section class="card top-gifters-card" id="top-gifters-card" hx-swap-oob={oob ? "outerHTML" : undefined}>
       <h2 safe>{t("gift.top")}</h2>
@@ -67,8 +64,7 @@ export function TopGifters({ t, top, oob }: { t: Translate; top: Pick<Gifter, "d
 }
 
 /** HTML for a live gift: an animation sized by tier with the combo counter, plus the refreshed board and goal. */
-export function renderGiftEvent(raw: RoomEventJson, t: Translate): string {
-  const e = raw as unknown as GiftEventJson;
+export function renderGiftEvent(e: GiftEvent, t: Translate): string {
   return (
     <>
       <div id="gift-fx" hx-swap-oob="beforeend">
@@ -85,12 +81,12 @@ export function renderGiftEvent(raw: RoomEventJson, t: Translate): string {
   ) as string;
 }
 
-export function renderBoardEvent(raw: RoomEventJson, t: Translate): string {
-  return (<TopGifters t={t} top={(raw.top as Pick<Gifter, "displayName" | "coins">[]) ?? []} oob />) as string;
+export function renderBoardEvent(e: BoardEvent, t: Translate): string {
+  return (<TopGifters t={t} top={e.top} oob />) as string;
 }
 
-export function renderGoalEvent(raw: RoomEventJson, t: Translate): string {
-  return (<GoalBar t={t} goal={(raw.goal as Goal | null) ?? null} oob />) as string;
+export function renderGoalEvent(e: GoalEvent, t: Translate): string {
+  return (<GoalBar t={t} goal={e.goal} oob />) as string;
 }
 
 /** Room page mount points; the pieces load from the gifts routes so the room view stays the rooms domain's. */

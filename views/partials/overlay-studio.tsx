@@ -1,5 +1,5 @@
 import type { ReqCtx } from "../../server/http/context";
-import { OVERLAY_KINDS } from "../../server/overlays/overlays";
+import { OVERLAY_KINDS } from "../../server/overlays/model";
 import type { Room } from "../../server/rooms/model";
 
 /** Studio: the room's overlay URLs (masked until revealed), rotation and the test alert. */

@@ -1,7 +1,7 @@
 // The hls.js light player (native HLS on Safari) used on the room page (live) and the replay page (VOD).
-import type { Broadcast } from "../../server/media/storage";
+import type { Broadcast } from "../../server/media/model";
 import type { ReqCtx } from "../../server/http/context";
-import { assetUrl } from "../../server/http/assets";
+import { assetUrl } from "../assets";
 import type { Room } from "../../server/rooms/model";
 import { Layout } from "../layout";
 import { utcMinute } from "../format";

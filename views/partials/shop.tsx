@@ -1,15 +1,10 @@
 // Shop pieces shared by pages and the room: product cards, the buy form, the room's shop bag (pins, notices,
 // products), flash-sale countdowns, order rows and the HTML rendering of live "pin" / "purchase" room events.
-import { assetUrl } from "../../server/http/assets";
+import { assetUrl } from "../assets";
 import { Csrf } from "../layout";
 import type { ReqCtx } from "../../server/http/context";
 import type { Translate } from "../../server/i18n";
-import type { RoomEventJson } from "../../server/realtime/contract";
-import { saleState } from "../../server/shop/flash-sales";
-import { formatMoney } from "../../server/shop/money";
-import type { FlashSale, Order, Product } from "../../server/shop/model";
-import { thumbName, type PinCard } from "../../server/shop/pins";
-import { stockOf } from "../../server/shop/products";
+import { formatMoney, saleState, stockOf, thumbName, type FlashSale, type Order, type OrderStatus, type PinCard, type PinEvent, type Product, type PurchaseEvent } from "../../server/shop/model";
 
 export function imageUrl(name: string, thumb = false): string {
   return `/shop/images/${thumb ? thumbName(name) : name}`;
@@ -186,7 +181,7 @@ export function ShopBag({ ctx, slug, pins, products, sales, now, providers, host
   );
 }
 
-export function StatusBadge({ t, status }: { t: Translate; status: string }): JSX.Element {
+export function StatusBadge({ t, status }: { t: Translate; status: OrderStatus }): JSX.Element {
   return <span class={`badge status-${status}`} data-status={status} safe>{t(`shop.status.${status}`)}</span>;
 }
 
@@ -201,14 +196,14 @@ export function OrderSummary({ t, order }: { t: Translate; order: Order }): JSX.
 }
 
 /** Live room events rendered for pages: the pin list replaces itself; purchase notices are prepended. */
-export function renderPinEvent(event: RoomEventJson, t: Translate): string {
-  return PinList({ t, pins: (event.pins as PinCard[]) ?? [], oob: true }) as string;
+export function renderPinEvent(event: PinEvent, t: Translate): string {
+  return PinList({ t, pins: event.pins, oob: true }) as string;
 }
 
-export function renderPurchaseEvent(event: RoomEventJson, t: Translate): string {
+export function renderPurchaseEvent(event: PurchaseEvent, t: Translate): string {
   return (
     <ul id="shop-notices" hx-swap-oob="afterbegin">
-      <PurchaseNotice t={t} buyer={String(event.buyer ?? "")} product={String(event.product ?? "")} />
+      <PurchaseNotice t={t} buyer={event.buyer} product={event.product} />
     </ul>
   ) as string;
 }
