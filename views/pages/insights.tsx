@@ -240,7 +240,7 @@ export function InsightsBroadcastPage({ ctx, stats, roomTitle, base, fmt }: { ct
         <h2 class="row"><span safe>{t("insights.topGifters")}</span> <a class="button" href={csv("gifters")}>CSV</a></h2>
         {stats.topGifters.length ? (
           <ol id="top-gifters">{stats.topGifters.map((g) => <li><span safe>{g.name}</span> <span class="muted" safe>{`${g.coins}`}</span></li>)}</ol>
-        ) : <p class="muted" safe>—</p>}
+        ) : <p class="muted">—</p>}
       </section>
       <section class="card">
         <h2 class="row"><span safe>{t("insights.revenue")}</span> <a class="button" href={csv("revenue")}>CSV</a></h2>
