@@ -156,6 +156,23 @@ describe("a scripted broadcast", () => {
     expect(p.hours).toEqual([{ hour: 12, liveMinutes: 12, avgViewers: 1.37, paidOrders: 2 }]);
   });
 
+  test("a second broadcast the next day: the signed-in viewer returns, a visitor is new again (daily key)", () => {
+    runScript();
+    const day2 = T0 + 86_400_000;
+    clock = day2;
+    bus.emit("broadcast.started", { roomId: room.id, slug: room.slug, broadcastId: 8, at: clock });
+    bus.emit("viewer.joined", { roomId: room.id, viewerId: "va2", userId: alice.id, client: null, at: clock });
+    bus.emit("viewer.joined", { roomId: room.id, viewerId: "vb2", userId: null, client: B_CLIENT, at: clock });
+    clock = day2 + 120_000;
+    capture.tick(clock);
+    bus.emit("broadcast.ended", { roomId: room.id, slug: room.slug, broadcastId: 8, at: clock });
+    const p = periodStats(db, { kind: "room", roomId: room.id }, day2 - 3600_000, day2 + 86_400_000, clock);
+    expect(p).toMatchObject({ uniqueViewers: 2, returningViewers: 1, newViewers: 1, watchSeconds: 240 });
+    const both = periodStats(db, { kind: "owner", ownerId: seller.id }, T0, day2 + 86_400_000, clock);
+    expect(both).toMatchObject({ uniqueViewers: 4, newViewers: 4, returningViewers: 0 });
+    expect(both.broadcasts.map((b) => b.broadcastId)).toEqual([8, B]);
+  });
+
   test("deleting a user's data removes them from unique counts, sums and exports", () => {
     runScript();
     expect(exportUserData(db, alice.id, clock).events.length).toBeGreaterThan(40);
