@@ -219,8 +219,8 @@ async function pages(): Promise<void> {
     ["pins", "SELECT at, product_id FROM insights_events WHERE broadcast_id = ? AND type = 'pin' ORDER BY at", [fx.bigBroadcastId]],
     ["period sums", "SELECT sum(watch_ms), sum(paid) FROM insights_minutes WHERE owner_id = ? AND minute >= ? AND minute < ?", [fx.ownerId, from, now]],
     ["per-broadcast sums", "SELECT broadcast_id, sum(watch_ms) FROM insights_minutes WHERE broadcast_id IN (1,2,3) GROUP BY broadcast_id", []],
-    ["period unique viewers", "SELECT count(DISTINCT viewer) FROM insights_viewers v WHERE v.owner_id = ? AND first_at >= ? AND first_at < ?", [fx.ownerId, from, now]],
-    ["returning viewers", "SELECT count(DISTINCT v.viewer) FROM insights_viewers v WHERE v.owner_id = ? AND v.first_at >= ? AND v.first_at < ? AND EXISTS (SELECT 1 FROM insights_viewers p WHERE p.viewer = v.viewer AND p.owner_id = ? AND p.first_at < ?)", [fx.ownerId, from, now, fx.ownerId, from]],
+    ["period viewer sketches", "SELECT seen, fresh FROM insights_day_viewers WHERE owner_id = ? AND day >= ? AND day < ?", [fx.ownerId, Math.floor(from / 86_400_000), Math.ceil(now / 86_400_000)]],
+    ["period broadcasts", "SELECT * FROM insights_broadcasts WHERE owner_id = ? AND started_at >= ? AND started_at < ? ORDER BY started_at DESC", [fx.ownerId, from, now]],
   ] as const) console.log(`    ${name.padEnd(30)} ${plan(sql, ...args)}`);
   await lh.stop();
 }

@@ -238,11 +238,13 @@ export interface Rollup {
   /** One row per viewer per broadcast: unique viewers, watch time, retention. */
   viewers: Map<string, { broadcastId: number; viewer: string; roomId: number; ownerId: number; userId: number | null; firstAt: number; lastAt: number; watchMs: number }>;
   /** One row per viewer per room: behaviour weights for "rooms you may like". */
+  /** Viewers seen per owner, room and UTC day (beats and joins): the period's distinct-viewer sketches. */
+  days: Map<string, { ownerId: number; roomId: number; day: number; viewers: Set<string> }>;
   affinity: Map<string, { roomId: number; viewer: string; ownerId: number; userId: number | null; watchMs: number; likes: number; chat: number; purchases: number; firstAt: number; lastAt: number }>;
 }
 
 export function rollup(events: Iterable<InsightEvent>): Rollup {
-  const r: Rollup = { minutes: new Map(), revenue: new Map(), viewers: new Map(), affinity: new Map() };
+  const r: Rollup = { minutes: new Map(), revenue: new Map(), viewers: new Map(), days: new Map(), affinity: new Map() };
   const add = (k: MinuteKey, d: Partial<MinuteRow>) => {
     const key = `${k.ownerId}:${k.roomId}:${k.broadcastId}:${k.minute}`;
     let m = r.minutes.get(key);
@@ -277,6 +279,11 @@ export function rollup(events: Iterable<InsightEvent>): Rollup {
       v.firstAt = Math.min(v.firstAt, e.at);
       v.lastAt = Math.max(v.lastAt, e.at);
       if (e.type === "beat") v.watchMs += e.value;
+      const day = Math.floor(e.at / DAY);
+      const dk = `${e.ownerId}:${e.roomId}:${day}`;
+      let d = r.days.get(dk);
+      if (!d) r.days.set(dk, (d = { ownerId: e.ownerId, roomId: e.roomId, day, viewers: new Set() }));
+      d.viewers.add(e.viewer);
     }
     if (e.viewer && e.roomId !== null && (e.type === "join" || e.type === "beat" || e.type === "like" || e.type === "chat" || e.type === "paid")) {
       const ak = `${e.roomId}:${e.viewer}`;
@@ -302,4 +309,89 @@ export function affinityWeight(a: { watchMs: number; likes: number; chat: number
 /** What identifies an anonymous client before hashing (address + user agent); hashed with a daily salt, never stored. */
 export function clientId(ip: string | null, userAgent: string | null): string | null {
   return ip || userAgent ? `${ip ?? ""}|${userAgent ?? ""}` : null;
+}
+
+// ---- distinct-viewer sketches: exact sets while small, HyperLogLog (2^14 registers, ~0.8 % error) beyond, so a
+// period's unique viewers merge per-day sketches instead of counting hundreds of thousands of rows.
+
+const HLL_P = 14;
+const HLL_M = 1 << HLL_P;
+const EXACT_MAX = 1024;
+
+export type Sketch = { kind: "exact"; hashes: Set<bigint> } | { kind: "hll"; registers: Uint8Array };
+
+export function emptySketch(): Sketch {
+  return { kind: "exact", hashes: new Set() };
+}
+
+function toHll(s: Sketch): Uint8Array {
+  if (s.kind === "hll") return s.registers;
+  const r = new Uint8Array(HLL_M);
+  for (const h of s.hashes) hllAdd(r, h);
+  return r;
+}
+
+function hllAdd(r: Uint8Array, h: bigint): void {
+  const idx = Number(h >> BigInt(64 - HLL_P));
+  const rest = (h << BigInt(HLL_P)) & 0xffffffffffffffffn;
+  let rank = 1;
+  for (let bit = 63n; bit >= 0n && ((rest >> bit) & 1n) === 0n && rank <= 64 - HLL_P; bit--) rank++;
+  if (rank > r[idx]!) r[idx] = rank;
+}
+
+export function hashViewer(viewer: string): bigint {
+  return BigInt.asUintN(64, BigInt(Bun.hash.wyhash(viewer, 0x1f2e3d4cn)));
+}
+
+export function sketchAdd(s: Sketch, viewer: string): Sketch {
+  const h = hashViewer(viewer);
+  if (s.kind === "hll") {
+    hllAdd(s.registers, h);
+    return s;
+  }
+  s.hashes.add(h);
+  return s.hashes.size > EXACT_MAX ? { kind: "hll", registers: toHll(s) } : s;
+}
+
+export function sketchMerge(a: Sketch, b: Sketch): Sketch {
+  if (a.kind === "exact" && b.kind === "exact") {
+    const u = new Set([...a.hashes, ...b.hashes]);
+    return u.size > EXACT_MAX ? { kind: "hll", registers: toHll({ kind: "exact", hashes: u }) } : { kind: "exact", hashes: u };
+  }
+  const r = new Uint8Array(toHll(a));
+  const o = toHll(b);
+  for (let i = 0; i < HLL_M; i++) if (o[i]! > r[i]!) r[i] = o[i]!;
+  return { kind: "hll", registers: r };
+}
+
+export function sketchCount(s: Sketch): number {
+  if (s.kind === "exact") return s.hashes.size;
+  let sum = 0;
+  let zeros = 0;
+  for (const v of s.registers) {
+    sum += 2 ** -v;
+    if (v === 0) zeros++;
+  }
+  const e = ((0.7213 / (1 + 1.079 / HLL_M)) * HLL_M * HLL_M) / sum;
+  return Math.round(e <= 2.5 * HLL_M && zeros > 0 ? HLL_M * Math.log(HLL_M / zeros) : e);
+}
+
+export function encodeSketch(s: Sketch): Uint8Array {
+  if (s.kind === "hll") return Uint8Array.of(1, ...s.registers);
+  const out = new Uint8Array(1 + 8 * s.hashes.size);
+  const view = new DataView(out.buffer);
+  let i = 1;
+  for (const h of s.hashes) {
+    view.setBigUint64(i, h, true);
+    i += 8;
+  }
+  return out;
+}
+
+export function decodeSketch(b: Uint8Array): Sketch {
+  if (b[0] === 1) return { kind: "hll", registers: b.slice(1) };
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const hashes = new Set<bigint>();
+  for (let i = 1; i + 8 <= b.length; i += 8) hashes.add(view.getBigUint64(i, true));
+  return { kind: "exact", hashes };
 }

@@ -27,8 +27,11 @@ export function exportUserData(db: Database, userId: number, now: number): UserD
 export function deleteUserData(db: Database, userId: number, now: number, opts?: AprioriOptions): { events: number } {
   const events = store.userEvents(db, userId);
   db.transaction(() => {
+    const touched = store.userTouches(db, userId);
     store.writeBatch(db, events, rollup(events), "subtract");
+    for (const b of touched.broadcasts) store.subtractUnique(db, b.broadcastId, b.n);
     store.deleteUserRows(db, userId);
+    for (const d of touched.days) store.rebuildDay(db, d.ownerId, d.roomId, d.day);
   })();
   rebuildDerived(db, now, opts);
   return { events: events.length };

@@ -197,13 +197,12 @@ export function forecastPoints(db: Database, ownerId: number, now: number): Fore
   const list = store.listBroadcasts(db, { kind: "owner", ownerId }, 0, now + 1).filter((b) => b.endedAt !== null);
   const ids = list.map((b) => b.broadcastId);
   const sums = store.broadcastSums(db, ids);
-  const uniques = store.uniqueViewersOf(db, ids);
   const prices = store.pinPrices(db, ids);
   const out: ForecastPoint[] = [];
   for (const b of list) {
     const price = prices.get(b.broadcastId);
     if (price === undefined) continue;
-    out.push({ broadcastId: b.broadcastId, units: sums.get(b.broadcastId)?.units ?? 0, viewers: uniques.get(b.broadcastId) ?? 0, priceMinor: price, minutes: (b.endedAt! - b.startedAt) / MINUTE });
+    out.push({ broadcastId: b.broadcastId, units: sums.get(b.broadcastId)?.units ?? 0, viewers: b.uniqueViewers, priceMinor: price, minutes: (b.endedAt! - b.startedAt) / MINUTE });
   }
   return out;
 }

@@ -34,7 +34,9 @@ export const insightsSchema: DomainSchema = {
             room_id INTEGER NOT NULL,
             owner_id INTEGER NOT NULL,
             started_at INTEGER NOT NULL,
-            ended_at INTEGER
+            ended_at INTEGER,
+            -- kept by every batch (a new insights_viewers row adds one), so the period table never counts rows
+            unique_viewers INTEGER NOT NULL DEFAULT 0
           );
           CREATE INDEX insights_broadcasts_room ON insights_broadcasts(room_id, started_at);
           CREATE INDEX insights_broadcasts_started ON insights_broadcasts(started_at);
@@ -67,6 +69,14 @@ export const insightsSchema: DomainSchema = {
           CREATE INDEX insights_viewers_owner ON insights_viewers(owner_id, first_at, viewer);
           CREATE INDEX insights_viewers_user ON insights_viewers(user_id) WHERE user_id IS NOT NULL;
           -- first_at: when this viewer was first seen in the room ("new vs returning" without scanning history)
+          -- distinct-viewer sketches per room and UTC day (model.ts: exact sets while small, HyperLogLog beyond):
+          -- seen = watched that day, fresh = first seen in the room that day; a period merges its days' sketches.
+          CREATE TABLE insights_day_viewers (
+            owner_id INTEGER NOT NULL, room_id INTEGER NOT NULL, day INTEGER NOT NULL, seen BLOB NOT NULL, fresh BLOB NOT NULL,
+            PRIMARY KEY (owner_id, room_id, day)
+          ) WITHOUT ROWID;
+          CREATE INDEX insights_day_viewers_room ON insights_day_viewers(room_id, day);
+          CREATE INDEX insights_day_viewers_day ON insights_day_viewers(day);
           CREATE TABLE insights_affinity (
             room_id INTEGER NOT NULL, viewer TEXT NOT NULL, owner_id INTEGER NOT NULL, user_id INTEGER, watch_ms INTEGER NOT NULL,
             likes INTEGER NOT NULL, chat INTEGER NOT NULL, purchases INTEGER NOT NULL, first_at INTEGER NOT NULL, last_at INTEGER NOT NULL,

@@ -4,7 +4,7 @@ import type { Database } from "bun:sqlite";
 import { getUserById } from "../accounts/accounts";
 import { getProduct } from "../shop/products";
 import {
-  DAY, MINUTE, RETENTION_MINUTES, ratio, sumMinutes, timeline, totals,
+  DAY, decodeSketch, emptySketch, MINUTE, RETENTION_MINUTES, ratio, sketchCount, sketchMerge, sumMinutes, timeline, totals,
   type BroadcastStats, type BroadcastSummary, type Money, type MinuteRow, type PeriodStats, type RevenueKind,
 } from "./model";
 import * as store from "./storage";
@@ -72,20 +72,33 @@ function bestHours(list: readonly BroadcastRow[], rows: readonly { hour: number;
   return live.flatMap((ms, hour) => ms > 0 ? [{ hour, liveMinutes: Math.round(ms / MINUTE), avgViewers: round2((by.get(hour)?.watchMs ?? 0) / ms), paidOrders: by.get(hour)?.paid ?? 0 }] : []);
 }
 
+/**
+ * Distinct viewers in the period's UTC days and how many were first seen then (in one of the scope's rooms): the
+ * merge of per-room-day sketches — exact up to 1,024 viewers per sketch, HyperLogLog (≈0.8 %) beyond.
+ */
+function periodViewers(db: Database, scope: Scope, from: number, to: number): { unique: number; fresh: number } {
+  let seen = emptySketch();
+  let fresh = emptySketch();
+  for (const d of store.daySketches(db, scope, Math.floor(from / DAY), Math.ceil(to / DAY))) {
+    seen = sketchMerge(seen, decodeSketch(d.seen));
+    fresh = sketchMerge(fresh, decodeSketch(d.fresh));
+  }
+  return { unique: sketchCount(seen), fresh: sketchCount(fresh) };
+}
+
 /** Totals over [from, to): every broadcast that started in it, plus shop activity outside broadcasts. */
 export function periodStats(db: Database, scope: Scope, from: number, to: number, now: number): PeriodStats {
   const list = store.listBroadcasts(db, scope, from, to);
   const ids = list.map((b) => b.broadcastId);
   const sums = store.broadcastSums(db, ids);
-  const uniques = store.uniqueViewersOf(db, ids);
   const revenue = store.revenueOfBroadcasts(db, ids);
   const broadcasts = list.map((b) => {
     const sum = sums.get(b.broadcastId);
     const rows = revenue.filter((r) => r.broadcastId === b.broadcastId);
-    return summary(b, sum ?? sumMinutes([]), Math.round((sum?.peakMs ?? 0) / MINUTE), uniques.get(b.broadcastId) ?? 0, gmvOf(rows), now);
+    return summary(b, sum ?? sumMinutes([]), Math.round((sum?.peakMs ?? 0) / MINUTE), b.uniqueViewers, gmvOf(rows), now);
   });
   const sum = store.periodSum(db, scope, from, to);
-  const viewers = store.periodViewers(db, scope, from, to);
+  const viewers = periodViewers(db, scope, from, to);
   const liveMs = list.reduce((a, b) => a + (endOf(b, now) - b.startedAt), 0);
   const hours = bestHours(list, store.hourly(db, scope, from, to), now);
   return {

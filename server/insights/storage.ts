@@ -1,7 +1,10 @@
 // The only file of the insights domain with SQL: the event stream, its rollups, and the derived tables.
 import type { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
-import { emptyMinute, type EventType, type InsightEvent, type MinuteRow, type RevenueKind, type Rollup } from "./model";
+import {
+  DAY, decodeSketch, emptyMinute, emptySketch, encodeSketch, sketchAdd,
+  type EventType, type InsightEvent, type MinuteRow, type RevenueKind, type Rollup, type Sketch,
+} from "./model";
 
 /** Which rows a period query covers: one room, one creator's rooms and shop, or the whole instance (admin). */
 export type Scope = { kind: "room"; roomId: number } | { kind: "owner"; ownerId: number } | { kind: "all" };
@@ -54,6 +57,9 @@ export function writeBatch(db: Database, events: readonly InsightEvent[], r: Rol
     ON CONFLICT DO UPDATE SET watch_ms = watch_ms + excluded.watch_ms, likes = likes + excluded.likes, chat = chat + excluded.chat,
       purchases = purchases + excluded.purchases, first_at = min(first_at, excluded.first_at), last_at = max(last_at, excluded.last_at),
       user_id = coalesce(user_id, excluded.user_id)`);
+  const viewerExists = db.query<{ x: number }, [number, string]>("SELECT 1 AS x FROM insights_viewers WHERE broadcast_id = ? AND viewer = ?");
+  const affinityExists = db.query<{ x: number }, [number, string]>("SELECT 1 AS x FROM insights_affinity WHERE room_id = ? AND viewer = ?");
+  const addUnique = db.query("UPDATE insights_broadcasts SET unique_viewers = unique_viewers + ? WHERE broadcast_id = ?");
   db.transaction(() => {
     if (mode === "append") {
       for (const e of events) ins.run(e.at, e.ownerId, e.roomId, e.broadcastId, e.viewer, e.userId, e.type, e.productId, e.value, e.amountMinor, e.currency);
@@ -61,8 +67,25 @@ export function writeBatch(db: Database, events: readonly InsightEvent[], r: Rol
     for (const m of r.minutes.values()) min.run(m.ownerId, m.roomId, m.broadcastId, m.minute, ...MINUTE_FIELDS.map((f) => sign * m.row[f]));
     for (const m of r.revenue.values()) rev.run(m.ownerId, m.roomId, m.broadcastId, m.minute, m.kind, m.currency, sign * m.minor, sign * m.count);
     if (sign === 1) {
-      for (const v of r.viewers.values()) vw.run(v.broadcastId, v.viewer, v.roomId, v.ownerId, v.userId, v.firstAt, v.lastAt, v.watchMs);
-      for (const a of r.affinity.values()) af.run(a.roomId, a.viewer, a.ownerId, a.userId, a.watchMs, a.likes, a.chat, a.purchases, a.firstAt, a.lastAt);
+      const fresh = new Map<string, { ownerId: number; roomId: number; day: number; viewers: string[] }>();
+      const newPerBroadcast = new Map<number, number>();
+      for (const v of r.viewers.values()) {
+        if (!viewerExists.get(v.broadcastId, v.viewer)) newPerBroadcast.set(v.broadcastId, (newPerBroadcast.get(v.broadcastId) ?? 0) + 1);
+        vw.run(v.broadcastId, v.viewer, v.roomId, v.ownerId, v.userId, v.firstAt, v.lastAt, v.watchMs);
+      }
+      for (const [b, n] of newPerBroadcast) addUnique.run(n, b);
+      for (const a of r.affinity.values()) {
+        if (!affinityExists.get(a.roomId, a.viewer)) {
+          const day = Math.floor(a.firstAt / DAY);
+          const k = `${a.ownerId}:${a.roomId}:${day}`;
+          const f = fresh.get(k) ?? { ownerId: a.ownerId, roomId: a.roomId, day, viewers: [] };
+          f.viewers.push(a.viewer);
+          fresh.set(k, f);
+        }
+        af.run(a.roomId, a.viewer, a.ownerId, a.userId, a.watchMs, a.likes, a.chat, a.purchases, a.firstAt, a.lastAt);
+      }
+      for (const [k, d] of r.days) addToDay(db, d.ownerId, d.roomId, d.day, d.viewers, fresh.get(k)?.viewers ?? []);
+      for (const [k, f] of fresh) if (!r.days.has(k)) addToDay(db, f.ownerId, f.roomId, f.day, [], f.viewers);
     }
   })();
 }
@@ -79,6 +102,50 @@ function toEvent(r: EventRow): InsightEvent {
   };
 }
 
+type DayRow = { seen: Uint8Array; fresh: Uint8Array };
+
+/** Adds viewers to a room-day's sketches (seen, and first seen in the room). */
+function addToDay(db: Database, ownerId: number, roomId: number, day: number, seen: Iterable<string>, fresh: Iterable<string>): void {
+  const row = db.query<DayRow, [number, number, number]>("SELECT seen, fresh FROM insights_day_viewers WHERE owner_id = ? AND room_id = ? AND day = ?").get(ownerId, roomId, day);
+  let s: Sketch = row ? decodeSketch(row.seen) : emptySketch();
+  let f: Sketch = row ? decodeSketch(row.fresh) : emptySketch();
+  for (const v of seen) s = sketchAdd(s, v);
+  for (const v of fresh) f = sketchAdd(f, v);
+  db.query("INSERT OR REPLACE INTO insights_day_viewers (owner_id, room_id, day, seen, fresh) VALUES (?, ?, ?, ?, ?)").run(ownerId, roomId, day, encodeSketch(s), encodeSketch(f));
+}
+
+/** The sketches of every room-day of the scope in [fromDay, toDay). */
+export function daySketches(db: Database, scope: Scope, fromDay: number, toDay: number): DayRow[] {
+  const w = scopeWhere(scope);
+  return db.query<DayRow, number[]>(`SELECT seen, fresh FROM insights_day_viewers WHERE ${w.sql} AND day >= ? AND day < ?`).all(...w.args, fromDay, toDay);
+}
+
+/** Recomputes one room-day's sketches from what is stored now (after a user's rows were deleted). */
+export function rebuildDay(db: Database, ownerId: number, roomId: number, day: number): void {
+  const seen = db.query<{ viewer: string }, [number, number, number, number]>(
+    `SELECT DISTINCT viewer FROM insights_events WHERE owner_id = ? AND type IN ('join', 'beat') AND room_id = ? AND broadcast_id IS NOT NULL AND viewer != '' AND at >= ? AND at < ?`,
+  ).all(ownerId, roomId, day * DAY, (day + 1) * DAY).map((r) => r.viewer);
+  const fresh = db.query<{ viewer: string }, [number, number, number]>("SELECT viewer FROM insights_affinity WHERE room_id = ? AND first_at >= ? AND first_at < ?")
+    .all(roomId, day * DAY, (day + 1) * DAY).map((r) => r.viewer);
+  db.query("DELETE FROM insights_day_viewers WHERE owner_id = ? AND room_id = ? AND day = ?").run(ownerId, roomId, day);
+  addToDay(db, ownerId, roomId, day, seen, fresh);
+}
+
+/** What a user's rows touch: the broadcasts they count in, and the room-days of their sketches. */
+export function userTouches(db: Database, userId: number): { broadcasts: { broadcastId: number; n: number }[]; days: { ownerId: number; roomId: number; day: number }[] } {
+  const broadcasts = db.query<{ broadcast_id: number; n: number }, [number]>("SELECT broadcast_id, count(*) AS n FROM insights_viewers WHERE user_id = ? GROUP BY broadcast_id").all(userId)
+    .map((r) => ({ broadcastId: r.broadcast_id, n: r.n }));
+  const days = db.query<{ owner_id: number; room_id: number; day: number }, [number, number]>(
+    `SELECT DISTINCT owner_id, room_id, at / 86400000 AS day FROM insights_events WHERE user_id = ? AND type IN ('join', 'beat') AND room_id IS NOT NULL
+     UNION SELECT owner_id, room_id, first_at / 86400000 FROM insights_affinity WHERE user_id = ?`,
+  ).all(userId, userId).map((r) => ({ ownerId: r.owner_id, roomId: r.room_id, day: r.day }));
+  return { broadcasts, days };
+}
+
+export function subtractUnique(db: Database, broadcastId: number, n: number): void {
+  db.query("UPDATE insights_broadcasts SET unique_viewers = max(0, unique_viewers - ?) WHERE broadcast_id = ?").run(n, broadcastId);
+}
+
 /** Events in id order after `afterId`, a page at a time (rebuilds stream the table instead of loading it). */
 export function eventsPage(db: Database, afterId: number, limit: number): { lastId: number; events: InsightEvent[] } {
   const rows = db.query<EventRow, [number, number]>("SELECT * FROM insights_events WHERE id > ? ORDER BY id LIMIT ?").all(afterId, limit);
@@ -87,7 +154,8 @@ export function eventsPage(db: Database, afterId: number, limit: number): { last
 
 /** Empties every table derived from the events (before a rebuild replays them). */
 export function clearRollups(db: Database): void {
-  db.exec("DELETE FROM insights_minutes; DELETE FROM insights_revenue; DELETE FROM insights_viewers; DELETE FROM insights_affinity;");
+  db.exec(`DELETE FROM insights_minutes; DELETE FROM insights_revenue; DELETE FROM insights_viewers; DELETE FROM insights_affinity;
+    DELETE FROM insights_day_viewers; UPDATE insights_broadcasts SET unique_viewers = 0;`);
 }
 
 // ---- a user's own data (Settings: export and delete)
@@ -120,12 +188,13 @@ export interface BroadcastRow {
   ownerId: number;
   startedAt: number;
   endedAt: number | null;
+  uniqueViewers: number;
 }
 
-type BRow = { broadcast_id: number; room_id: number; owner_id: number; started_at: number; ended_at: number | null };
-const toB = (r: BRow): BroadcastRow => ({ broadcastId: r.broadcast_id, roomId: r.room_id, ownerId: r.owner_id, startedAt: r.started_at, endedAt: r.ended_at });
+type BRow = { broadcast_id: number; room_id: number; owner_id: number; started_at: number; ended_at: number | null; unique_viewers: number };
+const toB = (r: BRow): BroadcastRow => ({ broadcastId: r.broadcast_id, roomId: r.room_id, ownerId: r.owner_id, startedAt: r.started_at, endedAt: r.ended_at, uniqueViewers: r.unique_viewers });
 
-export function startBroadcast(db: Database, b: Omit<BroadcastRow, "endedAt">): void {
+export function startBroadcast(db: Database, b: Omit<BroadcastRow, "endedAt" | "uniqueViewers">): void {
   db.query("INSERT OR IGNORE INTO insights_broadcasts (broadcast_id, room_id, owner_id, started_at) VALUES (?, ?, ?, ?)").run(b.broadcastId, b.roomId, b.ownerId, b.startedAt);
 }
 
@@ -226,31 +295,7 @@ export function viewerCounts(db: Database, broadcastId: number, thresholdsMs: re
   return { unique: r.n ?? 0, retained: thresholdsMs.map((_, i) => r[`r${i}`] ?? 0) };
 }
 
-export function uniqueViewersOf(db: Database, ids: readonly number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  if (!ids.length) return out;
-  const q = db.query<{ broadcast_id: number; n: number }, number[]>(
-    `SELECT broadcast_id, count(*) AS n FROM insights_viewers WHERE broadcast_id IN (${ids.map(() => "?").join(",")}) GROUP BY broadcast_id`);
-  for (let i = 0; i < ids.length; i += 500) for (const r of q.all(...ids.slice(i, i + 500))) out.set(r.broadcast_id, r.n);
-  return out;
-}
 
-/**
- * Distinct viewers of broadcasts in a period, and how many of them were new: first seen (in the scope's rooms)
- * during the period. The first-seen times live in insights_affinity, so no query walks the history before `from`.
- */
-export function periodViewers(db: Database, scope: Scope, from: number, to: number): { unique: number; fresh: number } {
-  const w = scopeWhere(scope, "v");
-  const unique = db.query<{ n: number }, number[]>(`SELECT count(DISTINCT viewer) AS n FROM insights_viewers v WHERE ${w.sql} AND first_at >= ? AND first_at < ?`)
-    .get(...w.args, from, to)!.n;
-  const fresh = scope.kind === "room"
-    ? db.query<{ n: number }, number[]>("SELECT count(*) AS n FROM insights_affinity WHERE room_id = ? AND first_at >= ? AND first_at < ?").get(scope.roomId, from, to)!.n
-    : db.query<{ n: number }, number[]>(
-      `SELECT count(DISTINCT a.viewer) AS n FROM insights_affinity a WHERE ${scopeWhere(scope, "a").sql} AND a.first_at >= ? AND a.first_at < ?
-       AND NOT EXISTS (SELECT 1 FROM insights_affinity b WHERE b.viewer = a.viewer AND ${scopeWhere(scope, "b").sql} AND b.first_at < ?)`,
-    ).get(...scopeWhere(scope).args, from, to, ...scopeWhere(scope).args, from)!.n;
-  return { unique, fresh };
-}
 
 export function topGifters(db: Database, broadcastId: number, limit: number): { userId: number; coins: number }[] {
   return db.query<{ user_id: number; coins: number }, [number, number]>(
