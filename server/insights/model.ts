@@ -332,10 +332,12 @@ function toHll(s: Sketch): Uint8Array {
 }
 
 function hllAdd(r: Uint8Array, h: bigint): void {
-  const idx = Number(h >> BigInt(64 - HLL_P));
-  const rest = (h << BigInt(HLL_P)) & 0xffffffffffffffffn;
-  let rank = 1;
-  for (let bit = 63n; bit >= 0n && ((rest >> bit) & 1n) === 0n && rank <= 64 - HLL_P; bit--) rank++;
+  // Top 14 bits pick the register; the rank is 1 + the leading zeros of the remaining 50 bits (18 + 32).
+  const hi = Number(h >> 32n);
+  const lo = Number(h & 0xffffffffn);
+  const idx = hi >>> (32 - HLL_P);
+  const rest = hi & ((1 << (32 - HLL_P)) - 1);
+  const rank = rest !== 0 ? Math.clz32(rest) - HLL_P + 1 : 32 - HLL_P + Math.clz32(lo) + 1;
   if (rank > r[idx]!) r[idx] = rank;
 }
 
@@ -353,12 +355,14 @@ export function sketchAdd(s: Sketch, viewer: string): Sketch {
   return s.hashes.size > EXACT_MAX ? { kind: "hll", registers: toHll(s) } : s;
 }
 
+/** The union; `a` may be reused (callers fold many sketches into one accumulator). */
 export function sketchMerge(a: Sketch, b: Sketch): Sketch {
   if (a.kind === "exact" && b.kind === "exact") {
     const u = new Set([...a.hashes, ...b.hashes]);
     return u.size > EXACT_MAX ? { kind: "hll", registers: toHll({ kind: "exact", hashes: u }) } : { kind: "exact", hashes: u };
   }
-  const r = new Uint8Array(toHll(a));
+  if (a.kind === "exact" && b.kind === "hll") return sketchMerge({ kind: "hll", registers: new Uint8Array(b.registers) }, a);
+  const r = a.kind === "hll" ? a.registers : toHll(a);
   const o = toHll(b);
   for (let i = 0; i < HLL_M; i++) if (o[i]! > r[i]!) r[i] = o[i]!;
   return { kind: "hll", registers: r };
