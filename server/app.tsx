@@ -29,6 +29,7 @@ import { createLive } from "./media";
 import { createOverlays } from "./overlays";
 import { createPayments } from "./payments";
 import { createRealtime, websocketConfig } from "./realtime";
+import { createInsights } from "./insights";
 import { createHub } from "./realtime/hub";
 import { createRooms } from "./rooms";
 import { clearAllLive } from "./rooms/rooms";
@@ -110,8 +111,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const classes = createClasses(deps, { stripe: payments.stripe, mailer: createSmtpMailer(config.smtpUrl, config.smtpFrom), presence: { rooms: hub.roomIds, users: hub.userIds } });
   const memberships = createMemberships(deps, classes.env);
 
+  const insights = createInsights(deps);
+
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
@@ -170,7 +173,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(memberships.routes())
     .use(payments.routes(shop.shop, { ...classes.stripeFulfillers, ...memberships.stripeFulfillers }))
     .use(realtime.routes())
-    .use(chat.routes(realtime.viewerCount));
+    .use(chat.routes(realtime.viewerCount))
+    .use(insights.routes());
 
   async function start(): Promise<void> {
     for (const s of services) await s.start();
@@ -193,7 +197,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     closeDatabases(db, moneyDb);
   }
 
-  return { app, deps, services, start, beforeStop, stop, classes };
+  return { app, deps, services, start, beforeStop, stop, classes, insights };
 }
 
 export type LivehouseApp = Awaited<ReturnType<typeof createApp>>;

@@ -60,6 +60,14 @@ export interface Config {
   readonly mediaTokenSecret: string;
   /** How long a signed media URL stays valid; the player refreshes it before then. */
   readonly mediaTokenTtlSeconds: number;
+  /** "Frequently bought together": minimum support (fraction of baskets), baskets, and confidence of a rule. */
+  readonly insightsMinSupport: number;
+  readonly insightsMinCount: number;
+  readonly insightsMinConfidence: number;
+  /** Minutes between rebuilds of the derived insights tables (rules, similar rooms, models); 0 = only by CLI. */
+  readonly insightsRebuildMinutes: number;
+  /** "off": record no analytics events at all (stats stay empty). */
+  readonly insightsCapture: string;
 }
 
 type Key = keyof Config;
@@ -122,6 +130,11 @@ export const OPTIONS = [
   opt({ key: "smtpFrom", flag: "--smtp-from", env: "LIVEHOUSE_SMTP_FROM", default: "livehouse@localhost", parse: str, validate: (v) => (/^[^\s<>@]+@[^\s<>@]+$/.test(v) ? null : "must be an e-mail address"), help: "sender address of e-mails" }),
   opt({ key: "mediaTokenSecret", flag: "--media-token-secret", env: "LIVEHOUSE_MEDIA_TOKEN_SECRET", default: "", parse: str, secret: true, validate: (v) => (v === "" || v.length >= 16 ? null : "must be at least 16 characters"), help: "secret for signed media URLs (shared with an nginx edge)" }),
   opt({ key: "mediaTokenTtlSeconds", flag: "--media-token-ttl", env: "LIVEHOUSE_MEDIA_TOKEN_TTL", default: 300, parse: int, validate: (v) => (v >= 2 && v <= 86_400 ? null : "must be between 2 and 86400 seconds"), help: "lifetime of signed media URLs in seconds" }),
+  opt({ key: "insightsMinSupport", flag: "--insights-min-support", env: "LIVEHOUSE_INSIGHTS_MIN_SUPPORT", default: 0.01, parse: Number, validate: (v) => (v > 0 && v <= 1 ? null : "must be above 0 and at most 1"), help: "bought-together: minimum support (fraction of baskets)" }),
+  opt({ key: "insightsMinCount", flag: "--insights-min-count", env: "LIVEHOUSE_INSIGHTS_MIN_COUNT", default: 2, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "bought-together: minimum baskets behind a rule" }),
+  opt({ key: "insightsMinConfidence", flag: "--insights-min-confidence", env: "LIVEHOUSE_INSIGHTS_MIN_CONFIDENCE", default: 0.1, parse: Number, validate: (v) => (v >= 0 && v <= 1 ? null : "must be from 0 to 1"), help: "bought-together: minimum confidence" }),
+  opt({ key: "insightsRebuildMinutes", flag: "--insights-rebuild-minutes", env: "LIVEHOUSE_INSIGHTS_REBUILD_MINUTES", default: 60, parse: int, validate: nonNegative, help: "minutes between insights rebuilds (0 = CLI only)" }),
+  opt({ key: "insightsCapture", flag: "--insights-capture", env: "LIVEHOUSE_INSIGHTS_CAPTURE", default: "on", parse: str, validate: (v) => (v === "on" || v === "off" ? null : "must be on or off"), help: "record analytics events (on/off)" }),
 ] as const;
 
 export class ConfigError extends Error {}

@@ -16,6 +16,9 @@ import * as store from "./storage";
 declare module "../events/bus" {
   interface Facts {
     "follow.created": { creatorId: number; followerId: number; username: string; displayName: string; roomId: number };
+    "chat.posted": { roomId: number; userId: number; at: number };
+    /** One accepted like; viewerId is the page's viewer id when the liker is not signed in. */
+    "like.sent": { roomId: number; userId: number | null; viewerId: string | null; at: number };
   }
 }
 
@@ -151,6 +154,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
       return { ok: true, event };
     }
     emit(room.id, event);
+    bus.emit("chat.posted", { roomId: room.id, userId: user.id, at: m.createdAt });
     autoReply(room, text);
     return { ok: true, event };
   }
@@ -207,9 +211,10 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     }
   }
 
-  function like(roomId: number, key: string): boolean {
+  function like(roomId: number, key: string, who: { userId: number | null; viewerId: string | null } = { userId: null, viewerId: null }): boolean {
     if (likeRate.hit(key, now()) > 0) return false;
     pendingLikes.set(roomId, (pendingLikes.get(roomId) ?? 0) + 1);
+    bus.emit("like.sent", { roomId, ...who, at: now() });
     return true;
   }
 

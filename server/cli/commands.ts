@@ -11,6 +11,7 @@ import { webhooksCommands } from "../webhooks/cli";
 import { classesCommands } from "../classes/cli";
 import { membershipsCommands } from "../memberships/cli";
 import { accessCommands } from "../access/cli";
+import { insightsCommands } from "../insights/cli";
 import { required } from "./args";
 import { CommandError, type Command } from "./command";
 
@@ -28,4 +29,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, ...accessCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, ...accessCommands, ...insightsCommands, backupCommand];

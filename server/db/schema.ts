@@ -12,6 +12,7 @@ import { webhooksSchema } from "../webhooks/schema";
 import { classesSchema } from "../classes/schema";
 import { membershipsSchema } from "../memberships/schema";
 import { accessSchema } from "../access/schema";
+import { insightsSchema } from "../insights/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema];

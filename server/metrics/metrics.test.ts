@@ -29,9 +29,9 @@ test("facts feed the counters: chat, gifts, orders and GMV by currency, restarts
   bus.emit("room.event", { roomId: 1, event: { type: "chat", id: 1, user: null, text: "hi", parts: [{ t: "text", v: "hi" }], bot: false, at: 0, offsetMs: 0 } });
   bus.emit("room.event", { roomId: 1, event: { type: "like", count: 1, total: 1 } });
   bus.emit("gift.sent", { roomId: 1, sendId: 1, senderId: 2, creatorId: 3, giftId: 4, count: 3, coins: 30, creatorCoins: 21, platformCoins: 9, at: 0 });
-  bus.emit("order.placed", { orderId: 1, buyerId: 2, sellerId: 3, productId: 4, provider: "wallet" });
+  bus.emit("order.placed", { orderId: 1, buyerId: 2, sellerId: 3, productId: 4, provider: "wallet", roomId: 1, quantity: 1, totalMinor: 30, currency: "COIN", at: 0 });
   for (const [id, total, cur] of [[1, 1999, "EUR"], [2, 1, "EUR"], [3, 500, "USD"]] as const)
-    bus.emit("order.paid", { orderId: id, buyerId: 2, buyerName: "b", sellerId: 3, productId: 4, title: "t", quantity: 1, roomId: null, totalMinor: total, currency: cur });
+    bus.emit("order.paid", { orderId: id, buyerId: 2, buyerName: "b", sellerId: 3, productId: 4, title: "t", quantity: 1, roomId: null, totalMinor: total, currency: cur, at: 0 });
   bus.emit("transcoder.restarted", { roomId: 1, slug: "a" });
   bus.emit("media.segment", { roomId: 1, slug: "a", rung: "360p", durationMs: 1000, lagMs: 700 });
   const text = metrics.text();

@@ -15,6 +15,7 @@ import type { Deps } from "../deps";
 import { createRateLimiter } from "../lib/rate-limit";
 import { jsonError } from "../http/respond";
 import { translator, type Lang, type Translate } from "../i18n";
+import { clientId } from "../insights/model";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
@@ -35,6 +36,8 @@ interface PageSocketData {
   close(ws: ServerWebSocket<PageSocketData>): void;
   lang: Lang;
   viewerId: string;
+  /** Address + user agent, only for insights' hashed viewer key. */
+  client: string | null;
   /** Everything but the hub membership, which exists once the socket is open. */
   init: Omit<Conn, "member">;
   conn: Conn | null;
@@ -85,7 +88,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     const user = conn.user();
     const isLike = msg.action === "like" || msg.type === "like";
     if (isLike) {
-      chat.like(conn.room.id, user ? `u${user.id}` : `v${conn.member.viewerId ?? conn.ip}`);
+      chat.like(conn.room.id, user ? `u${user.id}` : `v${conn.member.viewerId ?? conn.ip}`, { userId: user?.id ?? null, viewerId: conn.member.viewerId });
       return;
     }
     if (typeof msg.text !== "string" || (conn.member.kind === "json" && msg.type !== "chat")) return notice(conn, { code: "invalid", status: 400 });
@@ -112,6 +115,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
   function pageOpen(ws: ServerWebSocket<PageSocketData>): void {
     const { init, lang, viewerId } = ws.data;
     ws.data.conn = { ...init, member: hub.join(init.room.id, ws, { kind: "page", lang, userId: init.user()?.id ?? null, viewerId }) };
+    deps.bus.emit("viewer.joined", { roomId: init.room.id, viewerId, userId: ws.data.conn.member.userId, client: ws.data.client, at: deps.now() });
     ws.send(historyHtml(init.room.id, lang));
   }
 
@@ -124,7 +128,9 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
   }
 
   function pageClose(ws: ServerWebSocket<PageSocketData>): void {
-    if (ws.data.conn) hub.leave(ws.data.conn.member);
+    if (!ws.data.conn) return;
+    hub.leave(ws.data.conn.member);
+    deps.bus.emit("viewer.left", { roomId: ws.data.conn.room.id, viewerId: ws.data.viewerId, at: deps.now() });
   }
 
   return new Elysia({ name: "livehouse.realtime" })
@@ -145,7 +151,7 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         if (!deps.canWatch(room, ctx.user)) return jsonError(ctx.user ? 403 : 401, "no access to this room");
         const viewerId = viewerKey(ctx.user?.id ?? null, ctx.ip, query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`);
         const data: PageSocketData = {
-          open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId,
+          open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId, client: clientId(ctx.ip, request.headers.get("user-agent")),
           init: { room, ip: ctx.ip, user: authOf(ctx, request), csrf: ctx.csrf }, conn: null,
         };
         if (server?.upgrade(request, { data })) return;
@@ -183,13 +189,14 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     })
     .get(
       "/api/v1/rooms/:slug/ping",
-      ({ ctx, params, query }) => {
+      ({ ctx, params, query, request }) => {
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         if (!VIEWER_ID.test(query.v)) return jsonError(422, "v must be 8-40 letters, digits, _ or -");
         const wait = pingsByIp.hit(ctx.ip ?? "unknown", deps.now());
         if (wait > 0) return jsonError(429, `too many pings; retry in ${wait} s`);
         deps.viewers.ping(room.id, viewerKey(ctx.user?.id ?? null, ctx.ip, query.v));
+        deps.bus.emit("viewer.pinged", { roomId: room.id, viewerId: query.v, userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")), at: deps.now() });
         return new Response(null, { status: 204 });
       },
       { query: t.Object({ v: t.String({ maxLength: 40 }) }) },

@@ -7,6 +7,15 @@
 // they sign in.
 import type { RoomEvents } from "./model";
 
+declare module "../events/bus" {
+  interface Facts {
+    /** A room page's socket opened / closed, or an HLS-only viewer pinged. `client`: address + user agent (never stored raw). */
+    "viewer.joined": { roomId: number; viewerId: string; userId: number | null; client: string | null; at: number };
+    "viewer.left": { roomId: number; viewerId: string; at: number };
+    "viewer.pinged": { roomId: number; viewerId: string; userId: number | null; client: string | null; at: number };
+  }
+}
+
 export const PING_EVERY_MS = 4_000;
 export const PING_EXPIRY_MS = 15_000;
 const TICK_MS = 2_000;

@@ -13,9 +13,14 @@ import { totalOverCap, validateAddress, validateIdempotencyKey, validateQuantity
 
 declare module "../events/bus" {
   interface Facts {
-    "order.placed": { orderId: number; buyerId: number; sellerId: number; productId: number; provider: ProviderName };
-    "order.paid": { orderId: number; buyerId: number; buyerName: string; sellerId: number; productId: number; title: string; quantity: number; roomId: number | null; totalMinor: number; currency: string };
+    "order.placed": { orderId: number; buyerId: number; sellerId: number; productId: number; provider: ProviderName; roomId: number | null; quantity: number; totalMinor: number; currency: string; at: number };
+    "order.paid": { orderId: number; buyerId: number; buyerName: string; sellerId: number; productId: number; title: string; quantity: number; roomId: number | null; totalMinor: number; currency: string; at: number };
     "order.changed": { orderId: number; productId: number; status: OrderStatus };
+    /** The room's shop bag was shown to someone (its products were on screen): product impressions. */
+    "shop.bag.shown": { roomId: number; productIds: number[]; userId: number | null; client: string | null; at: number };
+    /** A product page was opened (a click on a pinned card or a listed product). */
+    "product.viewed": { productId: number; userId: number | null; client: string | null; at: number };
+    "cart.added": { productId: number; userId: number; quantity: number; at: number };
   }
 }
 
@@ -159,7 +164,7 @@ export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charg
 /** Tells the rest of the house about a placed order; call only after the transaction that placed it committed. */
 export function announcePlaced(env: ShopEnv, r: PlaceResult): void {
   if (!r.ok || r.replay) return;
-  env.bus.emit("order.placed", { orderId: r.order.id, buyerId: r.order.buyerId, sellerId: r.order.sellerId, productId: r.order.productId, provider: r.order.provider });
+  env.bus.emit("order.placed", { orderId: r.order.id, buyerId: r.order.buyerId, sellerId: r.order.sellerId, productId: r.order.productId, provider: r.order.provider, roomId: r.order.roomId, quantity: r.order.quantity, totalMinor: r.order.totalMinor, currency: r.order.currency, at: env.now() });
   if (r.order.status === "paid") emitPaid(env, r.order);
 }
 
@@ -170,7 +175,7 @@ export function placeOrder(env: ShopEnv, input: PlaceOrderInput, charge: Charge 
 }
 
 function emitPaid(env: ShopEnv, o: Order): void {
-  env.bus.emit("order.paid", { orderId: o.id, buyerId: o.buyerId, buyerName: o.buyerName, sellerId: o.sellerId, productId: o.productId, title: o.title, quantity: o.quantity, roomId: o.roomId, totalMinor: o.totalMinor, currency: o.currency });
+  env.bus.emit("order.paid", { orderId: o.id, buyerId: o.buyerId, buyerName: o.buyerName, sellerId: o.sellerId, productId: o.productId, title: o.title, quantity: o.quantity, roomId: o.roomId, totalMinor: o.totalMinor, currency: o.currency, at: env.now() });
   env.bus.emit("order.changed", { orderId: o.id, productId: o.productId, status: "paid" });
 }
 

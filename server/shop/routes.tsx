@@ -11,6 +11,8 @@ import { forbidden, managedRoom, notFoundPage, parseInteger, requireUser } from 
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../deps";
 import { fragment, html, redirect } from "../http/respond";
+import { clientId } from "../insights/model";
+import { rankProducts } from "../insights/recommend";
 import { serveStored } from "../http/uploads";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
 
@@ -105,11 +107,12 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     return null;
   }
 
-  function bag(ctx: ReqCtx, slug: string): Response {
+  function bag(ctx: ReqCtx, slug: string, request: Request): Response {
     const room = getRoomBySlug(db, slug);
     if (!room) return notFoundPage(ctx, "shop");
     const now = deps.now();
-    const list = products.listProductsByOwner(db, room.ownerId, { activeOnly: true });
+    const list = rankProducts(db, room.ownerId, products.listProductsByOwner(db, room.ownerId, { activeOnly: true }));
+    deps.bus.emit("shop.bag.shown", { roomId: room.id, productIds: list.map((p) => p.id), userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")), at: now });
     return fragment(
       <ShopBag ctx={ctx} slug={slug} pins={activePinCards(db, room.id, now)} products={list} sales={new Map(list.map((p) => [p.id, saleOf(p)]))}
         now={now} providers={(p) => shop.choices(p).map(label(ctx))} host={canManage(ctx.user, room)} />,
@@ -142,9 +145,10 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     })
     .get(
       "/shop/p/:id",
-      ({ ctx, params }) => {
+      ({ ctx, params, request }) => {
         const p = products.getProduct(db, params.id);
         if (!p || (!p.active && !products.canManageProduct(ctx.user, p))) return notFoundPage(ctx, "shop");
+        deps.bus.emit("product.viewed", { productId: p.id, userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")), at: deps.now() });
         return html(<ProductPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} />);
       },
       { params: t.Object({ id: t.Numeric() }) },
@@ -199,6 +203,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
           return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("shop.error.cartItem")} status={422} />, 422);
         }
         store.upsertCartItem(db, me.id, p.id, variantId, q, deps.now());
+        deps.bus.emit("cart.added", { productId: p.id, userId: me.id, quantity: q, at: deps.now() });
         return redirect("/shop/cart", ctx.isHtmx);
       },
       { body: t.Object({ productId: t.String({ maxLength: 20 }), variantId: t.Optional(t.String({ maxLength: 20 })), quantity: t.Optional(t.String({ maxLength: 10 })), ...form }) },
@@ -276,7 +281,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       },
       { params: t.Object({ id: t.Numeric() }) },
     )
-    .get("/shop/rooms/:slug/bag", ({ ctx, params }) => bag(ctx, params.slug))
+    .get("/shop/rooms/:slug/bag", ({ ctx, params, request }) => bag(ctx, params.slug, request))
     .get("/shop/rooms/:slug/overlay", ({ ctx, params }) => {
       const room = getRoomBySlug(db, params.slug);
       if (!room) return notFoundPage(ctx, "shop");
@@ -284,13 +289,13 @@ export function shopRoutes(deps: Deps, shop: Shop) {
     })
     .post(
       "/shop/rooms/:slug/pins",
-      ({ ctx, params, body }) => {
+      ({ ctx, params, body, request }) => {
         const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const id = parseInteger(body.productId) ?? 0;
         const r = body.action === "unpin" ? unpinProduct(db, deps.bus, shop.live, room, id, deps.now()) : pinProduct(db, deps.bus, shop.live, room, id, deps.now());
         if (!r.ok) return fragment(<p class="error" role="alert" safe>{r.message}</p>, r.status);
-        return ctx.isHtmx ? bag(ctx, room.slug) : redirect(`/r/${room.slug}`);
+        return ctx.isHtmx ? bag(ctx, room.slug, request) : redirect(`/r/${room.slug}`);
       },
       { body: t.Object({ productId: t.String({ maxLength: 20 }), action: t.Optional(t.Union([t.Literal("pin"), t.Literal("unpin")])), ...form }) },
     )

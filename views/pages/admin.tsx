@@ -36,7 +36,7 @@ export function AdminPage({ ctx, users }: { ctx: ReqCtx; users: User[] }): JSX.E
   return (
     <Layout ctx={ctx} title={t("admin.title")}>
       <h1 safe>{t("admin.title")}</h1>
-      <p class="row" id="admin-money-links"><a class="button" href="/admin/wallet" safe>{t("wallet.admin")}</a> <a class="button" href="/admin/gifts" safe>{t("gift.admin")}</a> <a class="button" href="/admin/coins" safe>{t("shop.coins.pendingTitle")}</a> <a class="button" href="/admin/webhooks" safe>{t("webhook.title")}</a> <a class="button" href="/admin/system" safe>{t("system.title")}</a></p>
+      <p class="row" id="admin-money-links"><a class="button" href="/admin/wallet" safe>{t("wallet.admin")}</a> <a class="button" href="/admin/gifts" safe>{t("gift.admin")}</a> <a class="button" href="/admin/coins" safe>{t("shop.coins.pendingTitle")}</a> <a class="button" href="/admin/webhooks" safe>{t("webhook.title")}</a> <a class="button" href="/admin/system" safe>{t("system.title")}</a> <a class="button" href="/admin/insights" id="admin-insights-link" safe>{t("insights.adminTitle")}</a></p>
       <section class="card">
         <h2 safe>{t("admin.users")}</h2>
         <table>

@@ -9,6 +9,7 @@ export function HomePage({ ctx, rooms }: { ctx: ReqCtx; rooms: Room[] }): JSX.El
   const rest = rooms.filter((r) => !r.liveSince);
   return (
     <Layout ctx={ctx} title={t("nav.home")}>
+      <div id="for-you" hx-get="/insights/for-you" hx-trigger="load" hx-swap="outerHTML"></div>
       {live.length ? (
         <section>
           <h2 safe>{t("home.live")}</h2>

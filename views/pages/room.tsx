@@ -43,6 +43,7 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, pla
             {room.tags.length ? <div class="tags">{room.tags.map((tag) => <span class="tag" safe>#{tag}</span>)}</div> : ""}
           </div>
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
+          <div id="similar-rooms" hx-get={`/insights/rooms/${room.slug}/similar`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>
         <aside id="side">
           {paywall ? "" : <><GiftSideMount slug={room.slug} /><ChatMount room={room} /></>}

@@ -49,6 +49,17 @@ export function SettingsPage({ ctx, tokens }: { ctx: ReqCtx; tokens: AccessToken
         </form>
         <TokenList ctx={ctx} tokens={tokens} />
       </section>
+      <section class="card" id="my-data">
+        <h2 safe>{t("settings.data")}</h2>
+        <p class="muted" safe>{t("settings.dataIntro")}</p>
+        <div class="row">
+          <a class="button" href="/api/v1/me/data" download="livehouse-data.json" safe>{t("settings.dataDownload")}</a>
+          <form method="post" action="/settings/data/delete" hx-post="/settings/data/delete" hx-confirm={t("settings.dataDeleteConfirm")} hx-target="this" hx-swap="outerHTML">
+            <Csrf ctx={ctx} />
+            <button type="submit" class="danger" safe>{t("settings.dataDelete")}</button>
+          </form>
+        </div>
+      </section>
     </Layout>
   );
 }

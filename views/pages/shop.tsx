@@ -47,6 +47,7 @@ export function ProductPage({ ctx, product, sale, now, providers, message }: { c
               <button type="submit" safe>{t("shop.addToCart")}</button>
             </form>
           ) : ""}
+          <div id="bought-together" hx-get={`/insights/products/${product.id}/together`} hx-trigger="load" hx-swap="outerHTML"></div>
         </div>
       </div>
     </Layout>

@@ -176,6 +176,7 @@ export function ShopBag({ ctx, slug, pins, products, sales, now, providers, host
           ))}
         </ul>
       ) : <p class="muted" safe>{t("shop.noProducts")}</p>}
+      {pins[0] ? <div class="bag-together" hx-get={`/insights/products/${pins[0].productId}/together`} hx-trigger="load" hx-swap="outerHTML"></div> : ""}
     </section>
   );
 }
