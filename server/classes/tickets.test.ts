@@ -23,8 +23,12 @@ describe("buying tickets", () => {
   test("coins pay the teacher's share and the platform's; the seat is taken; the ledger holds", () => {
     const c = f.klass({ priceMinor: 100 });
     const u = f.user("ann", 150);
+    const paid: unknown[] = [];
+    f.bus.on("access.paid", (e) => paid.push(e));
     const r = buy(c.id, u.id);
     expect(r.ok && r.ticket.status).toBe("valid");
+    // The sale is revenue of the class's room for creator insights.
+    expect(paid).toEqual([{ kind: "ticket", ownerId: f.teacher.id, roomId: c.roomId, userId: u.id, amountMinor: 100, currency: "COIN", at: f.clock.now }]);
     expect(getBalance(f.db, u.id)).toBe(50);
     expect(getBalance(f.db, f.teacher.id)).toBe(80);
     expect(platformBalance(f.db)).toBe(20);

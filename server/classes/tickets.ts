@@ -148,8 +148,11 @@ export function buyTicket(env: PaidEnv, i: BuyTicketInput): TicketResult {
   }
 }
 
-function announce(env: Pick<PaidEnv, "bus">, t: Ticket): void {
+function announce(env: Pick<PaidEnv, "bus" | "db" | "now">, t: Ticket): void {
   env.bus.emit("ticket.changed", { ticketId: t.id, classId: t.classId, userId: t.userId, status: t.status });
+  // A paid ticket is revenue of the class's room (creator insights).
+  const c = t.status === "valid" && t.priceMinor > 0 ? store.getClass(env.db, t.classId) : null;
+  if (c) env.bus.emit("access.paid", { kind: "ticket", ownerId: c.teacherId, roomId: c.roomId, userId: t.userId, amountMinor: t.priceMinor, currency: t.currency, at: env.now() });
 }
 
 /** A free ticket from the teacher or an admin; it still takes a seat (capacity holds for gifts too). */

@@ -37,6 +37,11 @@ function applyPaid(db: Database, p: MembershipPayment, now: number): void {
   store.upsertMembership(db, { creatorId: p.creatorId, userId: p.userId, tierId: p.tierId, autoRenew: p.autoRenew, provider: p.provider, periodEnd: from + PERIOD_MS, now });
 }
 
+/** A paid membership period is revenue of the creator (creator insights); announced after its commit. */
+function announcePaid(env: PaidEnv, p: MembershipPayment): void {
+  if (p.priceMinor > 0) env.bus.emit("access.paid", { kind: "membership", ownerId: p.creatorId, roomId: null, userId: p.userId, amountMinor: p.priceMinor, currency: p.currency, at: env.now() });
+}
+
 export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: number; tierId: number; provider: string; idempotencyKey: string; autoRenew: boolean }): JoinResult {
   if (!/^[A-Za-z0-9_.:-]{8,100}$/.test(i.idempotencyKey)) return { ok: false, refusal: { status: 422, message: "idempotencyKey must be 8-100 letters, digits or ._:-" } };
   const hash = requestHash(["membership", i.creatorId, i.tierId, i.provider, i.autoRenew]);
@@ -61,7 +66,9 @@ export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: num
     return { payment: store.getPayment(env.db, id)!, membership: store.getMembership(env.db, i.creatorId, i.userId), replay: false };
   });
   try {
-    return { ok: true, ...run.immediate() };
+    const r = run.immediate();
+    if (!r.replay && r.payment.status === "paid") announcePaid(env, r.payment);
+    return { ok: true, ...r };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, refusal: err.refusal };
     throw err;
@@ -71,14 +78,16 @@ export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: num
 /** Manual confirmation by the creator or the Stripe webhook (amount and currency must match). */
 export function settleMembershipPayment(env: PaidEnv, id: number, how: { ref: string; paid?: { amountMinor: number | null; currency: string } }): { ok: boolean; message: string } {
   const now = env.now();
-  return env.db.transaction(() => {
+  const r = env.db.transaction((): { ok: boolean; message: string; paid?: MembershipPayment } => {
     const p = store.getPayment(env.db, id);
     if (!p) return { ok: false, message: `no membership payment ${id}` };
     if (how.paid && (how.paid.amountMinor !== p.priceMinor || how.paid.currency.toUpperCase() !== p.currency)) return { ok: false, message: `paid ${how.paid.amountMinor} ${how.paid.currency} but payment ${id} is ${p.priceMinor} ${p.currency}` };
     if (!store.movePayment(env.db, id, "pending", "paid", now, { ref: how.ref })) return { ok: true, message: "stale" };
     applyPaid(env.db, p, now);
-    return { ok: true, message: "membership paid" };
+    return { ok: true, message: "membership paid", paid: p };
   }).immediate();
+  if (r.paid) announcePaid(env, r.paid);
+  return { ok: r.ok, message: r.message };
 }
 
 /** Stops renewal; access stays until the period's end. */
@@ -113,12 +122,14 @@ function renewFromWallet(env: PaidEnv, m: Membership, now: number): boolean {
   const tier = store.getTier(env.db, m.tierId);
   if (!tier || !tier.active || tier.currency !== "COIN") return false;
   try {
-    return env.db.transaction(() => {
+    const paid = env.db.transaction(() => {
       const id = store.insertPayment(env.db, { userId: m.userId, creatorId: m.creatorId, tierId: tier.id, provider: "wallet", priceMinor: tier.priceMinor, currency: "COIN", autoRenew: true, key: `renew:${m.id}:${m.periodEnd}`, hash: "renew", now });
       const tx = payCoins(env, { payerId: m.userId, creatorId: m.creatorId, coins: tier.priceMinor, reason: "membership", ref: `membership-payment:${id}` });
       store.movePayment(env.db, id, "pending", "paid", now, { ledgerTx: tx });
-      return store.moveMembership(env.db, m.id, ["active"], "active", now, { periodEnd: m.periodEnd + PERIOD_MS });
+      return store.moveMembership(env.db, m.id, ["active"], "active", now, { periodEnd: m.periodEnd + PERIOD_MS }) ? store.getPayment(env.db, id) : null;
     }).immediate();
+    if (paid) announcePaid(env, paid);
+    return paid !== null;
   } catch (err) {
     if (err instanceof Refused) return false;
     throw err;
