@@ -1,4 +1,4 @@
-// A throttled ffmpeg (SIGSTOP bursts: it runs a quarter of the time) is degraded — rungs shed in the viewer's
+// A throttled ffmpeg (SIGSTOP bursts: it runs a twentieth of the time) is degraded — rungs shed in the viewer's
 // order, the master playlist following — and recovered once the throttle ends, never killed in a loop; a
 // wedged one (SIGSTOP for long) is still killed and restarted. Real ffmpeg on a real FLV feed; no server.
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -89,10 +89,11 @@ test("throttled by SIGSTOP bursts: degraded (240p leaves the master, never the c
     const throttle = (async () => {
       while (throttling) {
         const pid = p.tx.pid;
+        // Running 5 % of the time: even a quiet machine's ffmpeg (~8× real time on this ladder) falls behind.
         if (pid) process.kill(pid, "SIGSTOP");
-        await Bun.sleep(1500);
+        await Bun.sleep(1900);
         if (pid) process.kill(pid, "SIGCONT");
-        await Bun.sleep(500);
+        await Bun.sleep(100);
       }
     })();
     const degraded = await waitFor("a step down", () => p.logs.find((l) => l.includes("degraded to level 1")), 40_000, 200);
