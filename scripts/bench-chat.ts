@@ -9,7 +9,7 @@ import type { Subprocess } from "bun";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, startServer, type RunningServer } from "../test/helpers/server";
-import { cpuOf, opt } from "./bench-live-lib";
+import { cpuOf, lineReader, opt } from "./bench-live-lib";
 
 const ROOT = join(import.meta.dir, "..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
@@ -58,26 +58,6 @@ function busySince(from: { busy: number; total: number }): number {
 function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-}
-
-/** Reads a child's stdout line by line. */
-function lineReader(proc: Subprocess): () => Promise<string> {
-  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-  const dec = new TextDecoder();
-  let buf = "";
-  return async () => {
-    for (;;) {
-      const i = buf.indexOf("\n");
-      if (i >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        return line;
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("child exited");
-      buf += dec.decode(value);
-    }
-  };
 }
 
 interface ClientProc {

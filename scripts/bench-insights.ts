@@ -17,7 +17,7 @@ import { openDb } from "../server/db/open";
 import { SCHEMAS } from "../server/db/schema";
 import { removeDir, startServer, tempDataDir, type RunningServer } from "../test/helpers/server";
 import { generate } from "./bench-insights-data";
-import { cpuOf, opt } from "./bench-live-lib";
+import { cpuOf, lineReader, opt } from "./bench-live-lib";
 
 const ROOT = join(import.meta.dir, "..");
 const BUN = join(ROOT, "node_modules/.bin/bun");
@@ -53,25 +53,6 @@ const load = () => execSync("uptime").toString().trim().replace(/.*load average/
 
 // ---- capture under chat load
 
-async function lines(proc: Subprocess<"pipe", "pipe", "inherit">): Promise<() => Promise<string>> {
-  const reader = proc.stdout.getReader();
-  const dec = new TextDecoder();
-  let buf = "";
-  return async () => {
-    for (;;) {
-      const i = buf.indexOf("\n");
-      if (i >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        return line;
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("client process exited");
-      buf += dec.decode(value);
-    }
-  };
-}
-
 interface CaptureRun {
   mode: string;
   msgsPerS: number;
@@ -101,7 +82,7 @@ async function captureRun(mode: "on" | "off"): Promise<CaptureRun> {
     children.push(proc);
     return proc;
   });
-  const readers = await Promise.all(procs.map(lines));
+  const readers = procs.map(lineReader);
   let open = 0;
   for (const next of readers) open += JSON.parse(await next()).open;
   const control = async (cmd: string) => {

@@ -1,6 +1,7 @@
 // Shared by the scripts/bench-* benchmarks (latency, transcode, hls, chat, gifts, flash-sale): options, CPU
 // accounting from /proc, percentiles, deadlines, a Livehouse server with a creator and rooms, and an RTMP relay that clocks the first
 // media byte. 127.0.0.1 only.
+import type { Subprocess } from "bun";
 import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { startServer, type RunningServer } from "../test/helpers/server";
@@ -126,4 +127,24 @@ export function rtmpRelay(target: number): Promise<{ port: number; firstMedia: (
       resolve({ port: typeof addr === "object" && addr ? addr.port : 0, firstMedia: () => first, close: () => (srv.close(), socks.forEach((s) => s.destroy())) });
     }),
   );
+}
+
+/** Reads a child's stdout line by line (load-generator children report on stdout). */
+export function lineReader(proc: Subprocess): () => Promise<string> {
+  const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+  const dec = new TextDecoder();
+  let buf = "";
+  return async () => {
+    for (;;) {
+      const i = buf.indexOf("\n");
+      if (i >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        return line;
+      }
+      const { done, value } = await reader.read();
+      if (done) throw new Error("child exited");
+      buf += dec.decode(value);
+    }
+  };
 }
