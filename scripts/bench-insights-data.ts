@@ -8,15 +8,7 @@ import { createRoom } from "../server/rooms/rooms";
 import { createProduct } from "../server/shop/products";
 import { DAY, MINUTE, rollup, type EventType, type InsightEvent } from "../server/insights/model";
 import * as store from "../server/insights/storage";
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../test/helpers/rng";
 
 export interface Fixture {
   token: string;

@@ -3,16 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { fitForecast, trainPropensity, type ForecastPoint } from "./recommend";
 import { auc, logistic, ols, predict, probability, t975 } from "./regression";
+import { rng } from "../../test/helpers/rng";
 
-/** Deterministic pseudo-random numbers (mulberry32), so the synthetic data sets are the same on every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 describe("ordinary least squares", () => {
