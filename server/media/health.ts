@@ -18,11 +18,14 @@ interface Bucket {
 export class InputMeter {
   private buckets: Bucket[] = [];
   private lastKey: number | null = null;
+  /** The second the first tag arrived in: only part of it was filled, so it never counts. */
+  private firstSecond: number | null = null;
   keyframeSeconds: number | null = null;
 
   push(tag: Pick<FlvTag, "type" | "ts" | "keyframe" | "config">, bytes: number, now: number): void {
     if (tag.config || tag.type === "script") return;
     const second = Math.floor(now / 1000);
+    this.firstSecond ??= second;
     let b = this.buckets[this.buckets.length - 1];
     if (!b || b.second !== second) {
       b = { second, videoBytes: 0, audioBytes: 0, frames: 0 };
@@ -40,10 +43,12 @@ export class InputMeter {
     }
   }
 
-  /** Over the last whole seconds (the current one is still filling). */
+  /** Over the last whole seconds: the current one is still filling and the first was joined part-way, so a
+   * stream's first second would read as a low frame rate (and wrongly advise about the encoder). All zero until
+   * one whole second has arrived. */
   rates(now: number): { videoKbps: number; audioKbps: number; fps: number } {
     const second = Math.floor(now / 1000);
-    const full = this.buckets.filter((b) => b.second < second && b.second >= second - WINDOW_S);
+    const full = this.buckets.filter((b) => b.second < second && b.second >= second - WINDOW_S && b.second !== this.firstSecond);
     const n = Math.max(1, full.length);
     const sum = (f: (b: Bucket) => number) => full.reduce((t, b) => t + f(b), 0);
     return {
