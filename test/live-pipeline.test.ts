@@ -146,6 +146,31 @@ describe("a live broadcast", () => {
     }
   });
 
+  test("blocking reload on standard playlists: _HLS_msn for the next segment is answered when it is listed; bad values 400", async () => {
+    const slug = rooms.Main!.slug;
+    const pl = (await text(`/live/${slug}/360p/index.m3u8`))!;
+    const td = Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(pl)![1]);
+    expect(pl).toContain(`#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,HOLD-BACK=${(3 * td).toFixed(1)}`);
+    const seq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(pl)![1]);
+    const last = seq + pl.split("\n").filter((l) => l.endsWith(".ts")).length - 1;
+    // Already listed: at once, the same playlist.
+    const now = await fetch(`${s.url}/live/${slug}/360p/index.m3u8?_HLS_msn=${last}`);
+    expect(now.status).toBe(200);
+    // The next one: held until it exists (a 503 would mean it did not come within 3 target durations), then it is
+    // listed.
+    const next = await fetch(`${s.url}/live/${slug}/360p/index.m3u8?_HLS_msn=${last + 1}`);
+    expect(next.status).toBe(200);
+    const body = await next.text();
+    const names = body.split("\n").filter((l) => l.endsWith(".ts"));
+    const newSeq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(body)![1]);
+    expect(newSeq + names.length - 1).toBeGreaterThanOrEqual(last + 1);
+    for (const [q, status] of [["_HLS_msn=abc", 400], ["_HLS_part=1", 400], [`_HLS_msn=${last + 50}`, 400]] as const) {
+      const r = await fetch(`${s.url}/live/${slug}/360p/index.m3u8?${q}`);
+      expect([q, r.status]).toEqual([q, status]);
+      expect(((await r.json()) as { error: string }).error).toMatch(/_HLS_/);
+    }
+  });
+
   test("a second publisher on a live room is refused", async () => {
     const second = pub(rooms.Main!.streamKey, { seconds: 5 });
     expect(await second.proc.exited).not.toBe(0);

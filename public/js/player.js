@@ -95,24 +95,27 @@
   function start() {
     if (!native) {
       hls = new window.Hls(mode === "live" && lowLatency ? LL_CONFIG : mode === "live" ? {
-        lowLatencyMode: false,
-        // Standard HLS: hls.js extrapolates the live edge between playlist loads, so the playhead may trail it by
-        // one segment plus the server's ingest → playlist lag (~0.5 s) and a little margin without stalling.
-        // Set for 2 s segments here and corrected from the playlist's target duration once it is loaded.
+        // Standard HLS (whole segments, no parts) with hls.js's low-latency machinery on: it asks for the next
+        // segment with a blocking reload (_HLS_msn, which our playlists allow), so it learns of each segment the
+        // moment it is listed instead of up to a target duration later, and it plays up to 1.1× to get back to
+        // its target after a slow start. The target: one segment plus the ingest → playlist lag (~0.2 s) and a
+        // margin, so the buffer never runs dry between segments. Set for 2 s segments here and corrected from the
+        // playlist's target duration once loaded; further behind than two more segments it jumps (docs/live.md).
+        lowLatencyMode: true,
         liveSyncDuration: 2.75,
-        liveMaxLatencyDuration: 8,
+        liveMaxLatencyDuration: 6.75,
         maxLiveSyncPlaybackRate: 1.1,
         backBufferLength: 30,
         manifestLoadingMaxRetry: 6,
         levelLoadingMaxRetry: 6,
         xhrSetup: xhrSetup,
       } : { backBufferLength: 60, xhrSetup: xhrSetup });
-      if (mode === "live") {
+      if (mode === "live" && !lowLatency) {
         hls.on(window.Hls.Events.LEVEL_LOADED, function (_e, data) {
           var td = data.details && data.details.targetduration;
           if (td && data.details.live) {
             hls.config.liveSyncDuration = td + 0.75;
-            hls.config.liveMaxLatencyDuration = td * 3 + 2;
+            hls.config.liveMaxLatencyDuration = td * 3 + 0.75;
           }
         });
       }

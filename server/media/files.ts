@@ -16,6 +16,16 @@ export function notFound(what: string): Response {
   return Response.json({ error: `${what} not found` }, { status: 404, headers: { "cache-control": "no-cache" } });
 }
 
+/** A blocking playlist request that can never be satisfied (_HLS_* out of range). */
+export function badHlsRequest(error: string): Response {
+  return Response.json({ error }, { status: 400, headers: { "cache-control": "no-cache" } });
+}
+
+/** A blocking request whose segment or part did not appear within three target durations. */
+export function notInTime(what: string): Response {
+  return Response.json({ error: `${what} did not appear in time` }, { status: 503, headers: { "cache-control": "no-cache", "retry-after": "1" } });
+}
+
 /** cacheControl: playlists change (no-cache) unless final; segments never change under their name. */
 export function serveFile(path: string, kind: Kind, cacheControl: string, request: Request): Response {
   let size: number;

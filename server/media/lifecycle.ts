@@ -83,6 +83,8 @@ export interface Media {
   liveDir(slug: string): string | null;
   /** The live master (rung null) or rendition playlist text, from memory. */
   livePlaylist(slug: string, rung: string | null): string | null;
+  /** The room's live standard-mode output once it is playable (null for low-latency mode or offline). */
+  standard(slug: string): BroadcastOutput | null;
   /** The room's stream health while someone publishes to it; null otherwise. */
   health(slug: string): StreamHealth | null;
   /** The room's live low-latency output once it is playable (null for standard mode or offline). */
@@ -389,6 +391,10 @@ export function createMedia(deps: Deps): Media {
     lowLatency(slug) {
       const out = bySlug.get(slug)?.output;
       return out instanceof LlOutput && out.isReady ? out : null;
+    },
+    standard(slug) {
+      const out = bySlug.get(slug)?.output;
+      return out instanceof BroadcastOutput && out.isReady ? out : null;
     },
     livePlaylist(slug, rung) {
       const live = bySlug.get(slug);

@@ -8,6 +8,7 @@ import { masterPlaylist, type Plan } from "./ffmpeg-args";
 import { concat, Fmp4Reader, type Fragment, type Init } from "./fmp4";
 import { initName, llPlaylist, llReplayEntry, segmentName, type LlPart, type LlSegment, type LlView } from "./llhls";
 import { ENDLIST, replayHeader } from "./playlists";
+import { Waiters } from "./waiters";
 
 /** Whole segments in a live LL playlist (a delta update skips all but the last CAN-SKIP-UNTIL = 6 s). */
 const LL_WINDOW = 12;
@@ -42,12 +43,6 @@ interface RunState {
   fresh: boolean;
 }
 
-interface Waiter {
-  ready(): boolean;
-  resolve(ok: boolean): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 export class LlRung {
   private segments: LlSegment[] = [];
   private cur: { msn: number; parts: LlPart[]; bytes: Uint8Array[]; map: string; discontinuity: boolean; pdt: number | null } | null = null;
@@ -57,7 +52,7 @@ export class LlRung {
   private discontinuitySequence = 0;
   private targetDuration: number;
   private partTarget = PART_TARGET;
-  private waiters = new Set<Waiter>();
+  private waiters = new Waiters();
   private run: RunState | null = null;
   private replayMap: string | null = null;
   private ended = false;
@@ -182,26 +177,11 @@ export class LlRung {
 
   /** Resolves true as soon as `ready()` holds (checked now and on every new part), false after `timeoutMs`. */
   wait(ready: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (ready()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const w: Waiter = {
-        ready, resolve,
-        timer: setTimeout(() => {
-          this.waiters.delete(w);
-          resolve(false);
-        }, timeoutMs),
-      };
-      this.waiters.add(w);
-    });
+    return this.waiters.wait(ready, timeoutMs);
   }
 
   private changed(): void {
-    for (const w of this.waiters) {
-      if (!w.ready() && !this.ended) continue;
-      clearTimeout(w.timer);
-      this.waiters.delete(w);
-      w.resolve(w.ready());
-    }
+    this.waiters.changed(this.ended);
   }
 }
 

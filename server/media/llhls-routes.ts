@@ -3,21 +3,12 @@
 // (_HLS_skip=YES), parts from memory (the hinted next part blocks until written), whole segments and init
 // segments from disk. The request's own query string (minus _HLS_*) goes onto every URI in the playlist.
 import { join } from "node:path";
-import { json } from "../http/respond";
-import { NAMES, notFound, serveFile, servePlaylistText } from "./files";
+import { badHlsRequest, NAMES, notFound, notInTime, serveFile, servePlaylistText } from "./files";
 import { blockingVerdict, LL_NAMES, llPlaylist, parseHlsQuery } from "./llhls";
 import type { LlOutput } from "./llhls-output";
 
 const PLAYLIST = "no-cache";
 const IMMUTABLE = "public, max-age=31536000, immutable";
-
-function badRequest(error: string): Response {
-  return json({ error }, 400, { "cache-control": "no-cache" });
-}
-
-function unavailable(what: string): Response {
-  return json({ error: `${what} did not appear in time` }, 503, { "cache-control": "no-cache", "retry-after": "1" });
-}
 
 export async function serveLowLatency(out: LlOutput, dir: string, rungName: string, file: string, request: Request): Promise<Response> {
   if (!NAMES.rung.test(rungName)) return notFound("rendition");
@@ -28,13 +19,13 @@ export async function serveLowLatency(out: LlOutput, dir: string, rungName: stri
   if (file === "index.m3u8") {
     const search = new URL(request.url).search;
     const q = parseHlsQuery(search);
-    if ("error" in q) return badRequest(q.error);
+    if ("error" in q) return badHlsRequest(q.error);
     if (q.msn !== null) {
       const { msn, part } = q;
       const verdict = blockingVerdict(rung.view(), msn, part);
-      if (typeof verdict === "object") return badRequest(verdict.error);
+      if (typeof verdict === "object") return badHlsRequest(verdict.error);
       if (verdict === "wait" && !(await rung.wait(() => blockingVerdict(rung.view(), msn, part) === "ready", timeoutMs()))) {
-        return unavailable(`segment ${msn}${part !== null ? ` part ${part}` : ""}`);
+        return notInTime(`segment ${msn}${part !== null ? ` part ${part}` : ""}`);
       }
     }
     const reports = out.rungs.filter((r) => r !== rung).map((r) => ({ uri: `../${r.name}/index.m3u8`, view: r.view() }));
@@ -44,7 +35,7 @@ export async function serveLowLatency(out: LlOutput, dir: string, rungName: stri
   const part = LL_NAMES.part.exec(file);
   if (part) {
     const id = Number(part[1]);
-    if (rung.isNextPart(id) && !(await rung.wait(() => rung.part(id) !== null, timeoutMs()))) return unavailable(`part ${id}`);
+    if (rung.isNextPart(id) && !(await rung.wait(() => rung.part(id) !== null, timeoutMs()))) return notInTime(`part ${id}`);
     const bytes = rung.part(id);
     if (!bytes) return notFound("part");
     return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": "video/mp4", "cache-control": IMMUTABLE, "access-control-allow-origin": "*", "content-length": String(bytes.length) } });

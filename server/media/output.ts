@@ -8,6 +8,7 @@ import { appendFileSync, readFileSync, renameSync, statSync, writeFileSync } fro
 import { join } from "node:path";
 import { masterPlaylist, type Plan, type Rung } from "./ffmpeg-args";
 import { ENDLIST, livePlaylist, parseFfmpegPlaylist, replayEntry, replayHeader, type Segment } from "./playlists";
+import { Waiters } from "./waiters";
 
 export interface OutputOptions {
   dir: string;
@@ -65,6 +66,8 @@ export class BroadcastOutput {
   /** What we last wrote to the served playlists, so HTTP serves them from memory. */
   private texts = new Map<string, string>();
   private runStart = new Map<number, number>();
+  /** Blocking playlist reloads (_HLS_msn) parked until their segment is listed. */
+  private waiters = new Waiters();
 
   constructor(private opts: OutputOptions) {
     this.plan = opts.plan;
@@ -133,6 +136,22 @@ export class BroadcastOutput {
   private publish(rung: string | null, text: string): void {
     writeAtomic(rung === null ? join(this.opts.dir, "index.m3u8") : join(this.opts.dir, rung, "index.m3u8"), text);
     this.texts.set(rung ?? MASTER, text);
+    this.waiters.changed(this.finished);
+  }
+
+  /** Media sequence number of the rung's newest listed segment; null while it has no live playlist. */
+  lastMsn(rung: string): number | null {
+    const r = this.rungs.find((x) => x.name === rung);
+    return r && this.texts.has(rung) && r.segments.length ? r.segments.length - 1 : null;
+  }
+
+  /**
+   * Resolves true once the rung lists segment `msn` (or the broadcast ended), false after three target durations
+   * (Apple's limit for a blocking reload).
+   */
+  waitForSegment(rung: string, msn: number): Promise<boolean> {
+    const target = this.rungs.find((x) => x.name === rung)?.target ?? this.plan.segmentSeconds;
+    return this.waiters.wait(() => this.finished || (this.lastMsn(rung) ?? -1) >= msn, 3 * target * 1000);
   }
 
   get isReady(): boolean {

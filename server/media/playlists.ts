@@ -50,6 +50,9 @@ export function livePlaylist(all: readonly Segment[], size: number, targetDurati
   const head = [
     "#EXTM3U", "#EXT-X-VERSION:6", `#EXT-X-TARGETDURATION:${targetDuration}`, `#EXT-X-MEDIA-SEQUENCE:${start}`,
     `#EXT-X-DISCONTINUITY-SEQUENCE:${discontinuitySeq}`, "#EXT-X-INDEPENDENT-SEGMENTS",
+    // Blocking reload (_HLS_msn) without parts: a player asks for the next segment and gets the playlist the
+    // moment it is listed, instead of polling once per target duration out of phase with it (docs/live.md).
+    `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,HOLD-BACK=${(targetDuration * 3).toFixed(1)}`,
   ].join("\n");
   // The first segment in the window never carries a discontinuity tag: the sequence number accounts for it.
   return head + "\n" + window.map((s, i) => entry(i === 0 ? { ...s, discontinuity: false } : s)).join("");

@@ -12,9 +12,9 @@ import type { Deps } from "../deps";
 import { fragment, html } from "../http/respond";
 import { getRoomById, getRoomBySlug } from "../rooms/rooms";
 import { readFileSync } from "node:fs";
-import { NAMES, notFound, serveFile, servePlaylistText } from "./files";
+import { badHlsRequest, NAMES, notFound, notInTime, serveFile, servePlaylistText } from "./files";
 import { broadcastDir, type Media } from "./lifecycle";
-import { LL_NAMES } from "./llhls";
+import { LL_NAMES, parseHlsQuery } from "./llhls";
 import { serveLowLatency } from "./llhls-routes";
 import * as store from "./storage";
 
@@ -133,6 +133,23 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : LIVE_PLAYLIST);
   }
 
+  /**
+   * A standard rendition playlist with a blocking reload (_HLS_msn; _HLS_part waits for the whole segment, these
+   * playlists have no parts): answered as soon as that segment is listed, 400 beyond the next one, 503 after three
+   * target durations. Without _HLS_msn, at once (docs/live.md).
+   */
+  async function blockingLivePlaylist(slug: string, rung: string, query: string, request: Request): Promise<Response> {
+    const q = parseHlsQuery(new URL(request.url).search);
+    if ("error" in q) return badHlsRequest(q.error);
+    const out = media.standard(slug);
+    const last = out && NAMES.rung.test(rung) ? out.lastMsn(rung) : null;
+    if (q.msn !== null && out && last !== null && q.msn > last) {
+      if (q.msn > last + 2) return badHlsRequest(`_HLS_msn ${q.msn} is more than two past the newest segment (${last})`);
+      if (!(await out.waitForSegment(rung, q.msn))) return notInTime(`segment ${q.msn}`);
+    }
+    return livePlaylist(slug, rung, query);
+  }
+
   /** Serves from the folder, or passes its 403/404 on. */
   const inDir = <A extends { dir: string; query: string }, R extends Response | Promise<Response>>(at: A | Response, serve: (dir: string, query: string, at: A) => R): R | Response =>
     at instanceof Response ? at : serve(at.dir, at.query, at);
@@ -146,7 +163,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
         // Low-latency playlists copy the request's query (the token) onto every URI themselves.
         const ll = media.lowLatency(params.slug);
         if (ll) return serveLowLatency(ll, dir, params.rung, params.file, request);
-        return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung, q) : segment(dir, params.rung, params.file, request);
+        return params.file === "index.m3u8" ? blockingLivePlaylist(params.slug, params.rung, q, request) : segment(dir, params.rung, params.file, request);
       }))
     .get("/replays/:id/index.m3u8", ({ params, request }) => inDir(replayDir(params.id, request), (dir, q) => replayPlaylist(join(dir, "index.m3u8"), q)))
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
