@@ -156,3 +156,19 @@ export interface Shown {
   clickUrl: string;
   skipAfterSeconds: number;
 }
+
+/** The JSON shape of a slot (API and CLI; docs/sponsors.md). */
+export function slotJson(s: Slot) {
+  return {
+    id: s.id, owner: s.ownerName, instance: s.instance, room: s.roomSlug, placement: s.placement, sponsor: s.sponsor, text: s.text,
+    image: s.image ? `/sponsors/images/${s.image}` : null, link: s.link, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString(),
+    capPerDay: s.capPerDay, skipAfterSeconds: s.skipAfterSeconds, exemptTierId: s.exemptTierId, shared: s.reportToken !== null,
+  };
+}
+
+export function reportJson(r: Report) {
+  return {
+    slotId: r.slotId, sponsor: r.sponsor, placement: r.placement, startsAt: new Date(r.startsAt).toISOString(), endsAt: new Date(r.endsAt).toISOString(),
+    impressions: r.impressions, uniqueViewers: r.uniqueViewers, clicks: r.clicks, ctr: r.ctr, days: r.days,
+  };
+}

@@ -36,6 +36,7 @@ export function SponsorDisplay({ t, id, shown }: { t: Translate; id: string; sho
       data-seen-url={`/s/displays/${shown.displayId}/seen`}
       data-sponsor-preroll={preroll ? String(shown.skipAfterSeconds) : undefined}
       data-text-skip-in={preroll ? t("sponsor.skipIn") : undefined}
+      data-text-skip={preroll ? t("sponsor.skip") : undefined}
     >
       <Creative t={t} sponsor={shown.sponsor} text={shown.text} imageUrl={shown.imageUrl} href={shown.clickUrl} />
       {preroll ? (
