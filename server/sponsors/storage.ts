@@ -95,7 +95,7 @@ export function markClicked(db: Database, id: string, slotId: number, now: numbe
 export function seenCounts(db: Database, slotIds: readonly number[], viewer: string, since: number): Map<number, number> {
   if (!slotIds.length) return new Map();
   const rows = db.query<{ slot_id: number; n: number }, (string | number)[]>(
-    `SELECT slot_id, count(*) AS n FROM sponsor_displays WHERE viewer = ? AND seen_at >= ? AND slot_id IN (${slotIds.map(() => "?").join(",")}) GROUP BY slot_id`,
+    `SELECT slot_id, count(*) AS n FROM sponsor_displays WHERE viewer = ? AND seen_at > ? AND slot_id IN (${slotIds.map(() => "?").join(",")}) GROUP BY slot_id`,
   ).all(viewer, since, ...slotIds);
   return new Map(rows.map((r) => [r.slot_id, r.n]));
 }
