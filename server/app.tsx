@@ -150,8 +150,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         if (api || !ctx) return jsonError(code === "PARSE" ? 400 : 422, "invalid request: " + (error instanceof ValidationError ? error.valueError?.message ?? "validation failed" : "could not parse body"));
         return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("error.invalid")} status={422} />, 422);
       }
-      // Overlay URLs carry their secret in the path: never write it to the log.
-      log(`http ${request.method} ${path.replace(/^\/overlay\/[^/]+/, "/overlay/***")}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      // Overlay and sponsor-report URLs carry their secret in the path: never write it to the log.
+      log(`http ${request.method} ${path.replace(/^\/overlay\/[^/]+/, "/overlay/***").replace(/^(\/sponsor-report\/[^/]+\/)[^/]+/, "$1***")}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (api || !ctx) return jsonError(500, "internal error");
       return html(<MessagePage ctx={ctx} title={ctx.t("error.generic")} text={ctx.t("error.generic")} status={500} />, 500);
     })
