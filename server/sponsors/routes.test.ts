@@ -3,7 +3,9 @@
 // impression beacon (once per display), and the sponsor's secret report link (wrong or revoked token: 404).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createAccessToken, createUser, getUserById } from "../accounts/accounts";
+import { overlayToken } from "../overlays/overlays";
 import { createRoom } from "../rooms/rooms";
+import { sponsorsCommands } from "./cli";
 import { testApp, type TestApp } from "../../test/helpers/app";
 import type { WebSession } from "../../test/helpers/session";
 
@@ -69,6 +71,32 @@ describe("Studio form", () => {
     expect((await api("/api/v1/sponsors", "maker")).body.slots).toEqual([]);
   });
 
+  test("an image is checked by its bytes, stored and served; a non-image is refused", async () => {
+    const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+    const notImage = form({ sponsor: "Fake" });
+    notImage.set("image", new File(["<svg onload=alert(1)>"], "x.png", { type: "image/png" }));
+    const refused = await maker.fetch("/studio/sponsors", { method: "POST", body: notImage });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("image: JPEG, PNG, WebP or GIF only");
+    const withImage = form({ sponsor: "Pictured", text: "", placement: "obs" });
+    withImage.set("image", new File([png], "logo.png", { type: "image/png" }));
+    const res = await maker.fetch("/studio/sponsors", { method: "POST", body: withImage });
+    expect(res.status).toBe(303);
+    const slots = (await api("/api/v1/sponsors", "maker")).body.slots;
+    const pictured = slots.find((s: { sponsor: string }) => s.sponsor === "Pictured");
+    expect(pictured.image).toMatch(/^\/sponsors\/images\/[0-9a-f]{16}\.png$/);
+    const img = await lh.app.handle(new Request(`http://localhost${pictured.image}`));
+    expect([img.status, img.headers.get("cache-control")]).toEqual([200, "public, max-age=31536000, immutable"]);
+    expect(new Uint8Array(await img.arrayBuffer())).toEqual(png);
+    // The OBS page of the room shows it (by the room's overlay token); a wrong token is a 404.
+    const obs = await lh.app.handle(new Request(`http://localhost/overlay/${overlayToken(lh.deps.db, 1)}/sponsors`));
+    expect(obs.status).toBe(200);
+    expect(obs.headers.get("cache-control")).toBe("no-store");
+    expect(await obs.text()).toContain(`<img src="${pictured.image}" alt="Pictured"/>`);
+    expect((await lh.app.handle(new Request("http://localhost/overlay/ov_wrong/sponsors"))).status).toBe(404);
+    expect((await api(`/api/v1/sponsors/${pictured.id}`, "maker", { method: "DELETE" })).status).toBe(204);
+  });
+
   test("a valid form creates the slot and opens its page with the report", async () => {
     const res = await maker.fetch("/studio/sponsors", { method: "POST", body: form() });
     expect(res.status).toBe(303);
@@ -81,6 +109,39 @@ describe("Studio form", () => {
     const rival = lh.session();
     await rival.login("rival", "password123");
     expect((await rival.fetch(at)).status).toBe(404);
+    expect((await rival.fetch(`${at}/delete`, { method: "POST" })).status).toBe(404);
+
+    // Edit (a bad edit keeps the slot as it was), share, revoke, delete — all from the Studio.
+    const bad = await maker.fetch(at, { method: "POST", body: form({ link: "ftp://acme.example/" }) });
+    expect(bad.status).toBe(422);
+    const edited = await maker.fetch(at, { method: "POST", body: form({ sponsor: "Acme 2", cap: "0" }) });
+    expect(edited.status).toBe(200);
+    expect(await edited.text()).toContain("Saved.");
+    expect((await api("/api/v1/sponsors", "maker")).body.slots).toMatchObject([{ sponsor: "Acme 2", capPerDay: 0, link: "https://acme.example/" }]);
+    expect((await maker.fetch(`${at}/share`, { method: "POST" })).status).toBe(303);
+    const shared = (await maker.page(at)).body.match(/<code id="share-url">http:\/\/localhost(\/sponsor-report\/\d+\/[A-Za-z0-9_-]{32})<\/code>/)![1]!;
+    expect((await lh.app.handle(new Request(`http://localhost${shared}`))).status).toBe(200);
+    expect((await maker.fetch(`${at}/unshare`, { method: "POST" })).status).toBe(303);
+    expect((await lh.app.handle(new Request(`http://localhost${shared}`))).status).toBe(404);
+    expect((await maker.fetch(`${at}/report.csv`)).headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect((await maker.fetch(`${at}/delete`, { method: "POST" })).headers.get("location")).toBe("/studio/sponsors");
+    expect((await maker.fetch(at)).status).toBe(404);
+  });
+});
+
+describe("CLI", () => {
+  const run = (name: string, argv: string[]) => sponsorsCommands.find((c) => c.name === name)!.run(argv, { config: lh.deps.config, db: lh.deps.db, moneyDb: lh.deps.moneyDb });
+  const base = ["--owner", "maker", "--sponsor", "Cli Co", "--text", "Hi", "--placement", "obs", "--room", "maker-room", "--starts", "2026-12-01T00:00:00Z", "--ends", "2026-12-02T00:00:00Z"];
+
+  test("sponsor create refuses an unsafe link, makes a slot, reports and shares it", () => {
+    expect(() => run("sponsor create", [...base, "--link", "javascript:alert(1)"])).toThrow("link must be an absolute http:// or https:// URL");
+    expect(() => run("sponsor create", [...base, "--link", "https://cli.example/", "--instance"])).toThrow("only an admin schedules instance-wide slots");
+    const made = run("sponsor create", [...base, "--link", "https://cli.example/", "--cap", "2"]) as { id: number; capPerDay: number; link: string };
+    expect(made).toMatchObject({ capPerDay: 2, link: "https://cli.example/", room: "maker-room" });
+    expect(run("sponsor report", ["--id", String(made.id)])).toMatchObject({ impressions: 0, uniqueViewers: 0, clicks: 0, ctr: null, days: [] });
+    expect(run("sponsor share", ["--id", String(made.id)])).toMatchObject({ shared: true, url: expect.stringMatching(new RegExp(`/sponsor-report/${made.id}/[A-Za-z0-9_-]{32}$`)) });
+    expect(run("sponsor share", ["--id", String(made.id), "--revoke"])).toEqual({ id: made.id, shared: false });
+    expect((run("sponsor list", ["--owner", "maker"]) as { slots: { id: number }[] }).slots.map((s) => s.id)).toContain(made.id);
   });
 });
 
@@ -123,13 +184,17 @@ describe("JSON API, rendering and counting", () => {
     const first = await seen();
     expect([first.status, first.headers.get("x-counted")]).toEqual([204, "1"]);
     expect((await seen()).headers.get("x-counted")).toBe("0");
+    // A burst of beacons for one fresh display: exactly one counts.
+    const again = (await (await viewer.fetch(`/r/${slug}/sponsors/player`)).text()).match(/data-sponsor-display="([^"]+)"/)![1]!;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => viewer.fetch(`/s/displays/${again}/seen`, { method: "POST", headers: UA })));
+    expect(burst.filter((r) => r.headers.get("x-counted") === "1")).toHaveLength(1);
     const click = await viewer.fetch(`/s/${id}/click?d=${display}`, { headers: UA });
     expect(click.status).toBe(302);
     expect(click.headers.get("location")).toBe("https://acme.example/?q=1");
     expect((await viewer.fetch(`/s/${id}/click?d=${display}`)).status).toBe(302);
     expect((await viewer.fetch(`/s/99999/click`)).status).toBe(404);
     lh.insights.capture.flush();
-    expect((await api(`/api/v1/sponsors/${id}/report`, "maker")).body).toMatchObject({ impressions: 1, uniqueViewers: 1, clicks: 1, ctr: 1 });
+    expect((await api(`/api/v1/sponsors/${id}/report`, "maker")).body).toMatchObject({ impressions: 2, uniqueViewers: 1, clicks: 1, ctr: 0.5 });
   });
 
   test("the sponsor's report link: right token 200 (HTML and CSV), wrong or revoked token 404", async () => {
@@ -140,12 +205,12 @@ describe("JSON API, rendering and counting", () => {
     const page = await lh.app.handle(new Request(`http://localhost${url}`));
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('<td id="r-impressions">1</td>');
+    expect(html).toContain('<td id="r-impressions">2</td>');
     expect(html).not.toContain(XSS);
     expect(html).not.toContain("/studio/sponsors/"); // read-only: no edit links
     const csv = await lh.app.handle(new Request(`http://localhost${shared.body.csv}`));
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect((await csv.text()).split("\r\n").at(-2)).toBe(`"total","Acme <img src=x onerror=alert(1)>","1","1","1","1"`);
+    expect((await csv.text()).split("\r\n").at(-2)).toBe(`"total","Acme <img src=x onerror=alert(1)>","2","1","1","0.5"`);
     const wrong = url.slice(0, -1) + (url.endsWith("A") ? "B" : "A");
     expect((await lh.app.handle(new Request(`http://localhost${wrong}`))).status).toBe(404);
     expect((await lh.app.handle(new Request(`http://localhost${wrong}/csv`))).status).toBe(404);
