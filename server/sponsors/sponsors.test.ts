@@ -105,6 +105,17 @@ describe("who sees a slot", () => {
     expect(view(anon("a"))).toBe(s.id);
   });
 
+  test("the cap holds for displays handed out before it was reached (two tabs open at once)", () => {
+    slot({ capPerDay: 1 });
+    const tab1 = pickSlot(env, "player", f.room, anon("a"))!;
+    const tab2 = pickSlot(env, "player", f.room, anon("a"))!;
+    expect(recordImpression(env, tab2.displayId, anon("a"))).toBe(true);
+    expect(recordImpression(env, tab1.displayId, anon("a"))).toBe(false);
+    expect(recordClick(env, tab1.slotId, tab1.displayId, anon("a"))).toBe("https://acme.example/?a=1&b=2"); // still goes through
+    expect(events("sponsor_impression")).toBe(1);
+    expect(events("sponsor_click")).toBe(0);
+  });
+
   test("two running slots take turns for a viewer; a capped one gives way to the other", () => {
     const a = slot({ sponsor: "A", capPerDay: 1 });
     const b = slot({ sponsor: "B" });

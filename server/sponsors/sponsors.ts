@@ -169,7 +169,7 @@ function emit(env: SponsorEnv, kind: "sponsor.impression" | "sponsor.click", slo
 
 /** The browser says the display is on screen: true when this call counted the impression (false: already counted or unknown). */
 export function recordImpression(env: SponsorEnv, displayId: string, v: Viewer): boolean {
-  const d = store.markSeen(env.db, displayId, env.now());
+  const d = store.markSeen(env.db, displayId, env.now(), env.now() - CAP_WINDOW_MS);
   const slot = d ? store.getSlot(env.db, d.slot_id) : null;
   if (!d || !slot) return false;
   emit(env, "sponsor.impression", slot, d.room_id, d.user_id, v);
@@ -180,13 +180,16 @@ export function recordImpression(env: SponsorEnv, displayId: string, v: Viewer):
  * A click on a slot's link: the sponsor's URL to redirect to, or null for no such slot. Counted once per display;
  * a click on a display the browser had not yet reported seen counts its impression too (a click implies it was
  * on screen), so the CTR never exceeds 1. A click without a valid display still redirects, uncounted.
+ * (A display whose viewer reached the cap in another tab counts neither.)
  */
 export function recordClick(env: SponsorEnv, slotId: number, displayId: string | null, v: Viewer): string | null {
   const slot = store.getSlot(env.db, slotId);
   if (!slot) return null;
   const d = displayId ? store.markClicked(env.db, displayId, slotId, env.now()) : null;
-  if (d) {
-    if (d.seen_at === null && store.markSeen(env.db, d.id, env.now())) emit(env, "sponsor.impression", slot, d.room_id, d.user_id, v);
+  // A display past the viewer's cap (another tab used it up) counts neither.
+  const counted = d !== null && (d.seen_at !== null || store.markSeen(env.db, d.id, env.now(), env.now() - CAP_WINDOW_MS) !== null);
+  if (d && counted) {
+    if (d.seen_at === null) emit(env, "sponsor.impression", slot, d.room_id, d.user_id, v);
     emit(env, "sponsor.click", slot, d.room_id, d.user_id, v);
   }
   return slot.link;

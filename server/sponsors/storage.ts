@@ -80,9 +80,18 @@ export interface DisplayRow {
   user_id: number | null;
 }
 
-/** Stamps the display seen; the conditional update makes exactly one caller win, so it counts once. */
-export function markSeen(db: Database, id: string, now: number): DisplayRow | null {
-  return db.query<DisplayRow, [number, string]>("UPDATE sponsor_displays SET seen_at = ? WHERE id = ? AND seen_at IS NULL RETURNING id, slot_id, room_id, viewer, user_id").get(now, id);
+/**
+ * Stamps the display seen; the conditional update makes exactly one caller win, so it counts once. It also holds
+ * the frequency cap (impressions since `since`) for displays handed out before the viewer reached it (two tabs).
+ */
+export function markSeen(db: Database, id: string, now: number, since: number): DisplayRow | null {
+  return db.query<DisplayRow, [number, string, number]>(
+    `UPDATE sponsor_displays AS d SET seen_at = ? WHERE d.id = ? AND d.seen_at IS NULL
+       AND (SELECT s.cap_per_day FROM sponsor_slots s WHERE s.id = d.slot_id) > (
+         CASE WHEN (SELECT s.cap_per_day FROM sponsor_slots s WHERE s.id = d.slot_id) = 0 THEN -1
+         ELSE (SELECT count(*) FROM sponsor_displays o WHERE o.slot_id = d.slot_id AND o.viewer = d.viewer AND o.seen_at > ?) END)
+     RETURNING id, slot_id, room_id, viewer, user_id`,
+  ).get(now, id, since);
 }
 
 export function markClicked(db: Database, id: string, slotId: number, now: number): (DisplayRow & { seen_at: number | null }) | null {
