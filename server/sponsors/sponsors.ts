@@ -54,19 +54,24 @@ export function canEdit(user: User | null, slot: Slot): boolean {
   return !!user && (user.role === "admin" || user.id === slot.ownerId);
 }
 
-function resolve(db: Database, actor: User, i: SlotInput, hasImage: boolean): { ok: true; fields: Omit<store.SlotFields, "image"> } | { ok: false; status: 403 | 404 | 422; errors: FieldError[] } {
-  if (actor.role !== "creator" && actor.role !== "admin") return { ok: false, status: 403, errors: [{ field: "", message: "only creators and admins schedule sponsor slots" }] };
-  if (i.instance && actor.role !== "admin") return { ok: false, status: 403, errors: [{ field: "instance", message: "only an admin schedules instance-wide slots" }] };
+/** The rights a slot is checked with: its owner's id, and whether that owner acts as an admin (any room, instance-wide). */
+interface Owner {
+  id: number;
+  admin: boolean;
+}
+
+function resolve(db: Database, owner: Owner, i: SlotInput, hasImage: boolean): { ok: true; fields: Omit<store.SlotFields, "image"> } | { ok: false; status: 403 | 422; errors: FieldError[] } {
+  if (i.instance && !owner.admin) return { ok: false, status: 403, errors: [{ field: "instance", message: "only an admin schedules instance-wide slots" }] };
   const errors = validateSlot(i, hasImage);
   let roomId: number | null = null;
   if (i.roomSlug) {
     const room = getRoomBySlug(db, i.roomSlug);
-    if (!room || (room.ownerId !== actor.id && actor.role !== "admin")) errors.push({ field: "room", message: `no room "${i.roomSlug}" of yours` });
+    if (!room || (room.ownerId !== owner.id && !owner.admin)) errors.push({ field: "room", message: `no room "${i.roomSlug}" of yours` });
     else roomId = room.id;
   }
   if (i.exemptTierId !== null) {
     const tier = getTier(db, i.exemptTierId);
-    if (!tier || tier.creatorId !== actor.id) errors.push({ field: "exemptTierId", message: "exempt tier: pick one of your own membership tiers" });
+    if (!tier || tier.creatorId !== owner.id) errors.push({ field: "exemptTierId", message: "exempt tier: pick one of your own membership tiers" });
   }
   if (errors.length || !isPlacement(i.placement)) return { ok: false, status: 422, errors };
   return {
@@ -79,7 +84,8 @@ function resolve(db: Database, actor: User, i: SlotInput, hasImage: boolean): { 
 }
 
 export function createSlot(env: SponsorEnv, actor: User, i: SlotInput, image: string | null): SlotResult {
-  const r = resolve(env.db, actor, i, image !== null);
+  if (actor.role !== "creator" && actor.role !== "admin") return { ok: false, status: 403, errors: [{ field: "", message: "only creators and admins schedule sponsor slots" }] };
+  const r = resolve(env.db, { id: actor.id, admin: actor.role === "admin" }, i, image !== null);
   if (!r.ok) return r;
   const id = store.insertSlot(env.db, actor.id, { ...r.fields, image }, env.now());
   return { ok: true, slot: store.getSlot(env.db, id)! };
@@ -89,8 +95,8 @@ export function createSlot(env: SponsorEnv, actor: User, i: SlotInput, image: st
 export function updateSlot(env: SponsorEnv, actor: User, slot: Slot, i: SlotInput, image: string | null): SlotResult {
   if (!canEdit(actor, slot)) return { ok: false, status: 404, errors: [{ field: "", message: "no such slot" }] };
   const next = image === "" ? null : image ?? slot.image;
-  // An admin editing a creator's slot acts with the owner's rights over rooms and tiers.
-  const owner: User = actor.id === slot.ownerId ? actor : { ...actor, id: slot.ownerId, role: slot.instance ? "admin" : "creator" };
+  // An admin editing someone else's slot edits it within that slot's rights (a creator's rooms and tiers).
+  const owner: Owner = { id: slot.ownerId, admin: actor.id === slot.ownerId ? actor.role === "admin" : slot.instance };
   const r = resolve(env.db, owner, i, next !== null);
   if (!r.ok) return r;
   store.updateSlot(env.db, slot.id, { ...r.fields, image: next }, env.now());
@@ -123,7 +129,7 @@ export function slotBySecret(db: Database, id: number, token: string): Slot | nu
 
 function viewerKey(db: Database, v: Viewer): string {
   if (v.userId !== null) return `u${v.userId}`;
-  const secret = store.viewerSecret(db, randomToken(32));
+  const secret = store.viewerSecret(db, () => randomToken(32));
   return "a" + createHmac("sha256", secret).update(v.client ?? "").digest("base64url").slice(0, 22);
 }
 

@@ -115,7 +115,10 @@ export function pruneDisplays(db: Database, before: number): number {
 }
 
 /** The secret that keys anonymous viewers' pseudonyms, made once per database. */
-export function viewerSecret(db: Database, fresh: string): string {
-  db.query("INSERT OR IGNORE INTO sponsor_keys (id, secret) VALUES (1, ?)").run(fresh);
-  return db.query<{ secret: string }, []>("SELECT secret FROM sponsor_keys WHERE id = 1").get()!.secret;
+export function viewerSecret(db: Database, fresh: () => string): string {
+  const get = () => db.query<{ secret: string }, []>("SELECT secret FROM sponsor_keys WHERE id = 1").get()?.secret;
+  const have = get();
+  if (have) return have;
+  db.query("INSERT OR IGNORE INTO sponsor_keys (id, secret) VALUES (1, ?)").run(fresh());
+  return get()!;
 }
