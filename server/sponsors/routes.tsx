@@ -14,7 +14,7 @@ import { translator, type Lang } from "../i18n";
 import { clientId } from "../insights/model";
 import { getReplay } from "../media/storage";
 import { listTiers } from "../memberships/memberships";
-import { overlayToken, roomForOverlayToken } from "../overlays/overlays";
+import { maskToken, overlayToken, roomForOverlayToken } from "../overlays/overlays";
 import { getRoomById, getRoomBySlug, listRooms, listRoomsByOwner } from "../rooms/rooms";
 import { parseUtc, type FieldError, type Placement, type Slot, type SlotInput } from "./model";
 import {
@@ -71,7 +71,10 @@ export function sponsorsRoutes(deps: Deps, env: SponsorEnv) {
 
   function studio(ctx: ReqCtx, request: Request, user: User, values?: SlotFormValues, errors: readonly FieldError[] = [], status = 200): Response {
     const slots = user.role === "admin" ? [...new Map([...listSlotsOf(db, user.id), ...listInstanceSlots(db)].map((s) => [s.id, s])).values()] : listSlotsOf(db, user.id);
-    const obs = listRoomsByOwner(db, user.id).map((r) => ({ title: r.title, url: `${base(request)}/overlay/${overlayToken(db, r.id, deps.now())}/sponsors` }));
+    const obs = listRoomsByOwner(db, user.id).map((r) => {
+      const token = overlayToken(db, r.id, deps.now());
+      return { title: r.title, url: `${base(request)}/overlay/${token}/sponsors`, masked: `${base(request)}/overlay/${maskToken(token)}/sponsors` };
+    });
     const now = deps.now();
     const blank: SlotFormValues = { sponsor: "", text: "", link: "https://", placement: "player", room: "", starts: new Date(now).toISOString().slice(0, 16), ends: new Date(now + 7 * 86_400_000).toISOString().slice(0, 16), cap: "0", skip: "5", exempt: "" };
     return html(<SponsorsStudioPage ctx={ctx} slots={slots} obs={obs} form={formProps(ctx, user, "/studio/sponsors", values ?? blank, errors, false, ctx.t("sponsor.create"))} />, status);

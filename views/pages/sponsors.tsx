@@ -11,6 +11,7 @@ export interface SlotFormValues {
 }
 
 const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+const readable = (ms: number) => utc(ms).replace("T", " ");
 
 export function slotValues(s: Slot): SlotFormValues {
   return {
@@ -86,7 +87,14 @@ function where(t: Translate, s: Slot): string {
   return s.instance ? t("sponsor.instance") : s.roomSlug ?? t("sponsor.allRooms");
 }
 
-export function SponsorsStudioPage({ ctx, slots, obs, form }: { ctx: ReqCtx; slots: readonly Slot[]; obs: readonly { title: string; url: string }[]; form: SlotFormProps }): JSX.Element {
+/** An OBS URL carries the room's overlay secret: shown masked, with reveal and copy (public/js/app.js). */
+export interface ObsUrl {
+  title: string;
+  url: string;
+  masked: string;
+}
+
+export function SponsorsStudioPage({ ctx, slots, obs, form }: { ctx: ReqCtx; slots: readonly Slot[]; obs: readonly ObsUrl[]; form: SlotFormProps }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t("sponsor.studio")}>
@@ -99,7 +107,7 @@ export function SponsorsStudioPage({ ctx, slots, obs, form }: { ctx: ReqCtx; slo
                 <td><a href={`/studio/sponsors/${s.id}`} safe>{s.sponsor}</a></td>
                 <td safe>{t(`sponsor.placement.${s.placement}`)}</td>
                 <td safe>{where(t, s)}</td>
-                <td safe>{t("sponsor.runs", { from: utc(s.startsAt), to: utc(s.endsAt) })}</td>
+                <td safe>{t("sponsor.runs", { from: readable(s.startsAt), to: readable(s.endsAt) })}</td>
               </tr>
             ))}
           </tbody>
@@ -107,7 +115,13 @@ export function SponsorsStudioPage({ ctx, slots, obs, form }: { ctx: ReqCtx; slo
       )}
       {obs.length ? (
         <ul class="muted" id="obs-urls">
-          {obs.map((o) => <li><span safe>{t("sponsor.obsUrl", { room: o.title })}</span>: <code safe>{o.url}</code></li>)}
+          {obs.map((o, i) => (
+            <li>
+              <span safe>{t("sponsor.obsUrl", { room: o.title })}</span>: <span class="secret" id={`obs-url-${i}`} data-secret={o.url} data-masked={o.masked} data-shown="0" safe>{o.masked}</span>{" "}
+              <button type="button" data-reveal={`obs-url-${i}`} data-label-reveal={t("studio.reveal")} data-label-hide={t("studio.hide")} safe>{t("studio.reveal")}</button>{" "}
+              <button type="button" data-copy={`obs-url-${i}`} data-label-done={t("studio.copied")} safe>{t("studio.copy")}</button>
+            </li>
+          ))}
         </ul>
       ) : ""}
       <h2 safe>{t("sponsor.new")}</h2>
@@ -170,7 +184,7 @@ export function SponsorReportPage({ ctx, report, csvUrl }: { ctx: ReqCtx; report
   return (
     <Layout ctx={ctx} title={t("sponsor.reportTitle", { sponsor: report.sponsor })}>
       <h1 safe>{t("sponsor.reportTitle", { sponsor: report.sponsor })}</h1>
-      <p class="muted"><span safe>{t(`sponsor.placement.${report.placement}`)}</span> · <span safe>{t("sponsor.runs", { from: utc(report.startsAt), to: utc(report.endsAt) })}</span></p>
+      <p class="muted"><span safe>{t(`sponsor.placement.${report.placement}`)}</span> · <span safe>{t("sponsor.runs", { from: readable(report.startsAt), to: readable(report.endsAt) })}</span></p>
       <ReportTable t={t} report={report} />
       <p><a href={csvUrl} download="" safe>{t("sponsor.csv")}</a></p>
     </Layout>
