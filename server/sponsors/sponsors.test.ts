@@ -8,7 +8,7 @@ import { createCapture } from "../insights/capture";
 import { createTier, joinMembership } from "../memberships/memberships";
 import { PERIOD_MS } from "../memberships/model";
 import { CAP_WINDOW_MS, safeLink, type SlotInput } from "./model";
-import { createSlot, pickSlot, recordClick, recordImpression, reportCsv, slotReport, updateSlot, type SponsorEnv, type Viewer } from "./sponsors";
+import { createSlot, pickSlot, pruneDisplays, recordClick, recordImpression, reportCsv, slotReport, updateSlot, type SponsorEnv, type Viewer } from "./sponsors";
 
 let f: Fixture;
 let env: SponsorEnv;
@@ -182,6 +182,28 @@ describe("counting", () => {
     expect(events("sponsor_click")).toBe(1);
     expect(events("sponsor_impression")).toBe(1);
     expect(recordImpression(env, d.displayId, anon("a"))).toBe(false); // the click already counted it
+  });
+});
+
+describe("housekeeping and rights", () => {
+  test("displays older than two cap windows are pruned; newer ones still hold the cap", () => {
+    slot({ capPerDay: 1 });
+    view(anon("old"));
+    f.clock.now += 2 * CAP_WINDOW_MS - 1;
+    view(anon("new"));
+    f.clock.now += 2; // "old" is now more than two windows old, "new" is not
+    expect(pruneDisplays(env)).toBe(1);
+    expect(f.db.query("SELECT count(*) AS n FROM sponsor_displays").get()).toEqual({ n: 1 });
+  });
+
+  test("an admin edits a creator's slot within the creator's rights; another creator cannot", () => {
+    const s = slot();
+    const admin = insertUser(f.db, { username: "root", displayName: "Root", passwordHash: "x", role: "admin", now: 0 });
+    const other = insertUser(f.db, { username: "other", displayName: "Other", passwordHash: "x", role: "creator", now: 0 });
+    expect(updateSlot(env, other, s, input({ sponsor: "Hijack" }), null)).toMatchObject({ ok: false, status: 404 });
+    expect(updateSlot(env, admin, s, input({ roomSlug: null, instance: true }), null)).toMatchObject({ ok: false, status: 403 });
+    const r = updateSlot(env, admin, s, input({ sponsor: "Fixed typo" }), null);
+    expect(r.ok && [r.slot.sponsor, r.slot.ownerId]).toEqual(["Fixed typo", f.teacher.id]);
   });
 });
 
