@@ -194,6 +194,7 @@ describe("housekeeping and rights", () => {
     f.clock.now += 2; // "old" is now more than two windows old, "new" is not
     expect(pruneDisplays(env)).toBe(1);
     expect(f.db.query("SELECT count(*) AS n FROM sponsor_displays").get()).toEqual({ n: 1 });
+    expect(pickSlot(env, "player", f.room, anon("new"))).toBeNull();
   });
 
   test("an admin edits a creator's slot within the creator's rights; another creator cannot", () => {
