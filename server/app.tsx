@@ -54,6 +54,7 @@ import { createClasses } from "./classes";
 import { classesRenderers } from "./classes/renderers";
 import { createMemberships } from "./memberships";
 import { createSmtpMailer } from "./mail/smtp";
+import { createSponsors } from "./sponsors";
 
 /** Lines kept for Admin → System. */
 const LOG_LINES = 200;
@@ -112,9 +113,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const memberships = createMemberships(deps, classes.env);
 
   const insights = createInsights(deps);
+  const sponsors = createSponsors(deps);
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
@@ -148,8 +150,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         if (api || !ctx) return jsonError(code === "PARSE" ? 400 : 422, "invalid request: " + (error instanceof ValidationError ? error.valueError?.message ?? "validation failed" : "could not parse body"));
         return html(<MessagePage ctx={ctx} title={ctx.t("error.invalid")} text={ctx.t("error.invalid")} status={422} />, 422);
       }
-      // Overlay URLs carry their secret in the path: never write it to the log.
-      log(`http ${request.method} ${path.replace(/^\/overlay\/[^/]+/, "/overlay/***")}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      // Overlay and sponsor-report URLs carry their secret in the path: never write it to the log.
+      log(`http ${request.method} ${path.replace(/^\/overlay\/[^/]+/, "/overlay/***").replace(/^(\/sponsor-report\/[^/]+\/)[^/]+/, "$1***")}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       if (api || !ctx) return jsonError(500, "internal error");
       return html(<MessagePage ctx={ctx} title={ctx.t("error.generic")} text={ctx.t("error.generic")} status={500} />, 500);
     })
@@ -174,7 +176,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(payments.routes(shop.shop, { ...classes.stripeFulfillers, ...memberships.stripeFulfillers }))
     .use(realtime.routes())
     .use(chat.routes(realtime.viewerCount))
-    .use(insights.routes());
+    .use(insights.routes())
+    .use(sponsors.api())
+    .use(sponsors.routes());
 
   async function start(): Promise<void> {
     for (const s of services) await s.start();

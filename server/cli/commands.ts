@@ -12,6 +12,7 @@ import { classesCommands } from "../classes/cli";
 import { membershipsCommands } from "../memberships/cli";
 import { accessCommands } from "../access/cli";
 import { insightsCommands } from "../insights/cli";
+import { sponsorsCommands } from "../sponsors/cli";
 import { required } from "./args";
 import { CommandError, type Command } from "./command";
 
@@ -29,4 +30,4 @@ const backupCommand: Command = {
   },
 };
 
-export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, ...accessCommands, ...insightsCommands, backupCommand];
+export const COMMANDS: readonly Command[] = [...accountsCommands, ...roomsCommands, ...mediaCommands, ...shopCommands, ...walletCommands, ...giftsCommands, ...chatCommands, ...webhooksCommands, ...classesCommands, ...membershipsCommands, ...accessCommands, ...insightsCommands, ...sponsorsCommands, backupCommand];

@@ -12,6 +12,7 @@ import overlayCss from "../../public/css/overlay.css" with { type: "file" };
 import playerJs from "../../public/js/player.js" with { type: "file" };
 import replayJs from "../../public/js/replay.js" with { type: "file" };
 import roomJs from "../../public/js/room.js" with { type: "file" };
+import sponsorsJs from "../../public/js/sponsors.js" with { type: "file" };
 import { Elysia } from "elysia";
 import { setAssetUrl } from "../../views/assets";
 
@@ -28,6 +29,7 @@ const SOURCES: Record<string, string> = {
   "player.js": playerJs,
   "replay.js": replayJs,
   "room.js": roomJs,
+  "sponsors.js": sponsorsJs,
 };
 
 interface Asset {

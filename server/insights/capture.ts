@@ -300,6 +300,8 @@ export function createCapture(deps: CaptureDeps) {
       at: f.at, type: "paid", roomId: f.roomId, ownerId: f.sellerId, broadcastId: current(f.roomId), who: who(f.buyerId), productId: f.productId,
       value: f.quantity, amountMinor: f.totalMinor, currency: f.currency, attribute: f.roomId === null,
     })),
+    bus.on("sponsor.impression", (f) => push({ at: f.at, type: "sponsor_impression", roomId: f.roomId, ownerId: f.ownerId, broadcastId: current(f.roomId), who: f, productId: f.slotId })),
+    bus.on("sponsor.click", (f) => push({ at: f.at, type: "sponsor_click", roomId: f.roomId, ownerId: f.ownerId, broadcastId: current(f.roomId), who: f, productId: f.slotId })),
     bus.on("access.paid", (f) => push({
       at: f.at, type: f.kind, roomId: f.roomId, ownerId: f.ownerId, broadcastId: current(f.roomId), who: who(f.userId), amountMinor: f.amountMinor, currency: f.currency,
     })),

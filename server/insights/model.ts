@@ -8,6 +8,8 @@ export const EVENT_TYPES = [
   "impression", "click", "cart", "order", "paid",
   // Hooks for paid access (classes, memberships): counted as revenue per currency when those domains emit them.
   "ticket", "membership",
+  // Sponsor slots (server/sponsors): product_id holds the slot's id; no rollup counts them.
+  "sponsor_impression", "sponsor_click",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

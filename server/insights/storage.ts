@@ -411,3 +411,15 @@ export function pinPrices(db: Database, ids: readonly number[]): Map<number, num
   for (let i = 0; i < ids.length; i += 500) for (const r of q.all(...ids.slice(i, i + 500))) out.set(r.broadcast_id, r.price);
   return out;
 }
+
+/** A sponsor slot's impressions, distinct viewers reached and clicks per UTC day, and its distinct viewers overall. */
+export function sponsorCounts(db: Database, ownerId: number, slotId: number): { days: { day: number; impressions: number; uniqueViewers: number; clicks: number }[]; uniqueViewers: number } {
+  const where = "WHERE owner_id = ? AND type IN ('sponsor_impression', 'sponsor_click') AND product_id = ?";
+  const days = db.query<{ day: number; impressions: number; uniqueViewers: number; clicks: number }, [number, number]>(
+    `SELECT at / 86400000 AS day, sum(type = 'sponsor_impression') AS impressions, sum(type = 'sponsor_click') AS clicks,
+       count(DISTINCT CASE WHEN type = 'sponsor_impression' AND viewer != '' THEN viewer END) AS uniqueViewers
+     FROM insights_events ${where} GROUP BY day ORDER BY day`,
+  ).all(ownerId, slotId);
+  const all = db.query<{ n: number }, [number, number]>(`SELECT count(DISTINCT viewer) AS n FROM insights_events ${where} AND type = 'sponsor_impression' AND viewer != ''`).get(ownerId, slotId);
+  return { days, uniqueViewers: all?.n ?? 0 };
+}

@@ -8,6 +8,7 @@ import { ShopMount } from "../partials/shop";
 import { LiveBadge } from "../partials/live-badge";
 import { Paywall } from "../partials/access";
 import type { AccessMode } from "../../server/access/model";
+import { SponsorScripts } from "../partials/sponsor";
 
 /**
  * `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it).
@@ -17,13 +18,14 @@ import type { AccessMode } from "../../server/access/model";
 export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, playback }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode; paywall?: { mode: AccessMode; error?: boolean }; playback?: string }): JSX.Element {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={room.title} head={<ChatScripts />}>
+    <Layout ctx={ctx} title={room.title} head={<><ChatScripts /><SponsorScripts /></>}>
       <div class="room-layout" data-room={room.slug} data-ping-ms={String(pingMs)}>
         <section>
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
             <GiftFx />
             <StageOverlays />
             <div id="qa-pinned" class="qa-pinned" hidden></div>
+            {paywall ? "" : <div id="sponsor-player" hx-get={`/r/${room.slug}/sponsors/player`} hx-trigger="load" hx-swap="outerHTML"></div>}
             <div class="offline" id="offline" hidden={!!room.liveSince}>
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
@@ -31,6 +33,7 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, pla
             {paywall ? <Paywall ctx={ctx} slug={room.slug} mode={paywall.mode} error={paywall.error} /> : <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} playback={playback} /><PlayerScripts /></>}
           </div>
           {paywall ? "" : <GiftBarMount slug={room.slug} />}
+          <div id="sponsor-banner" hx-get={`/r/${room.slug}/sponsors/banner`} hx-trigger="load" hx-swap="outerHTML"></div>
           <div class="card" style="margin-top:1rem">
             <div class="row">
               <LiveBadge live={!!room.liveSince} t={t} id="live-badge" />

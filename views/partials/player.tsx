@@ -6,6 +6,7 @@ import type { LatencyMode, Room } from "../../server/rooms/model";
 import { Layout } from "../layout";
 import { utcMinute } from "../format";
 import { ReplayShopMount } from "./shop";
+import { SponsorScripts } from "./sponsor";
 
 export function PlayerScripts(): JSX.Element {
   return (
@@ -74,10 +75,11 @@ export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room |
     );
   }
   return (
-    <Layout ctx={ctx} title={room.title} head={<><PlayerScripts /><script src={assetUrl("replay.js")} defer></script></>}>
+    <Layout ctx={ctx} title={room.title} head={<><PlayerScripts /><script src={assetUrl("replay.js")} defer></script><SponsorScripts /></>}>
       <div class="room-layout">
         <section>
           <div class="stage" id="stage">
+            <div id="sponsor-preroll" hx-get={`/replays/${broadcast.id}/sponsor`} hx-trigger="load" hx-swap="outerHTML"></div>
             <Player ctx={ctx} src={`/replays/${broadcast.id}/index.m3u8`} mode="vod" live={true} poster={`/replays/${broadcast.id}/poster.jpg`} playback={`/api/v1/replays/${broadcast.id}/playback`} />
           </div>
           <div class="card" style="margin-top:1rem">
