@@ -130,6 +130,8 @@ export interface ViewerStats {
   errors: number;
   bytes: number;
   seconds: number;
+  /** Distinct segments fetched per rung. */
+  distinct: Map<string, Set<string>>;
 }
 
 /**
@@ -137,7 +139,7 @@ export interface ViewerStats {
  * has not fetched yet (starting from the newest), like hls.js at the live edge. Bounded by `seconds`.
  */
 export async function watchLive(base: string, slug: string, rungs: string[], viewers: number, seconds: number): Promise<ViewerStats> {
-  const st: ViewerStats = { playlists: 0, segments: 0, errors: 0, bytes: 0, seconds: 0 };
+  const st: ViewerStats = { playlists: 0, segments: 0, errors: 0, bytes: 0, seconds: 0, distinct: new Map(rungs.map((r) => [r, new Set<string>()])) };
   const started = performance.now();
   const end = started + seconds * 1000;
   const get = async (url: string): Promise<Response | null> => {
@@ -166,6 +168,7 @@ export async function watchLive(base: string, slug: string, rungs: string[], vie
             const seg = await get(`${base}/live/${slug}/${rung}/${n}`);
             if (seg) {
               st.segments++;
+              st.distinct.get(rung)!.add(n);
               st.bytes += (await seg.arrayBuffer()).byteLength;
             }
           }
