@@ -5,12 +5,13 @@
 // the upload fails, the replay keeps playing from disk, and the retry uploads it once the server is back; with
 // a public bucket URL a public replay plays entirely from the bucket and a paid one stays on local disk.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { signMedia } from "../server/access/tokens";
 import { launchBrowser } from "./helpers/browser";
 import { startS3, type LocalS3 } from "./helpers/s3";
-import { removeDir, startServer, type RunningServer } from "./helpers/server";
+import { cli, freePort, removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
 import { ffprobe, publish, waitFor } from "./live-helpers";
 
 const SECRET = "objects-test-secret-0123456789";
@@ -128,7 +129,7 @@ test("the replay page plays from the bucket in Chromium", async () => {
 
 test("a paid replay in the bucket: unsigned refused, a signed viewer gets presigned bucket URLs", async () => {
   expect((await srv.cli(["replay", "access", "--replay", String(first), "--mode", "ppv"])).code).toBe(0);
-  await Bun.sleep(1100); // access is cached for a second on the hot path
+  await Bun.sleep(1100); // the hot path caches access for a second
   expect((await fetch(`${srv.url}/replays/${first}/240p/index.m3u8`)).status).toBe(403);
   expect((await fetch(`${srv.url}/replays/${first}/240p/r0_0.ts`, { redirect: "manual" })).status).toBe(403);
   const expires = nowSec() + 60;
@@ -190,3 +191,31 @@ test("with a public bucket URL, a public replay plays entirely from the bucket a
   expect((await fetch(`${srv.url}/replays/${paid}/240p/index.m3u8`)).status).toBe(403);
   expect((await fetch(`${srv.url}/replays/${paid}/index.m3u8`, { redirect: "manual" })).status).toBe(403);
 }, 120_000);
+
+test("retention deletes an expired replay's objects from the bucket", async () => {
+  await srv.stop();
+  // The first replay ended long ago: the sweep at start removes it, then its objects go.
+  const db = new Database(join(dataDir, "livehouse.db"));
+  db.query("UPDATE broadcasts SET ended_at = 1 WHERE id = ?").run(first);
+  db.close();
+  const client = s3.client();
+  expect((await client.list({ prefix })).contents?.length).toBeGreaterThan(4);
+  srv = await startServer({ dataDir, args: serverArgs() });
+  await waitFor("objects deleted", () => srv.output().includes(`objects: deleted `) && srv.output().includes(`of expired replay ${first}`), 20_000);
+  expect((await client.list({ prefix })).contents ?? []).toEqual([]);
+  expect((await fetch(`${srv.url}/replays/${first}/index.m3u8`)).status).toBe(404);
+}, 60_000);
+
+test("an endpoint without a bucket, or a bad bucket name, refuses to start with a clear error", async () => {
+  for (const [args, error] of [
+    [["--s3-endpoint", s3.endpoint], "--s3-bucket: required with --s3-endpoint"],
+    [["--s3-endpoint", s3.endpoint, "--s3-bucket", "Bad_Bucket"], "--s3-bucket: Bad_Bucket must be a bucket name"],
+    [["--s3-endpoint", "ftp://x"], "--s3-endpoint: ftp://x must be an http(s) URL"],
+  ] as const) {
+    const dir = tempDataDir();
+    const r = await cli(dir, ["serve", "--host", "127.0.0.1", "--http-port", String(await freePort()), "--rtmp-port", String(await freePort()), ...args]);
+    removeDir(dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(error);
+  }
+}, 30_000);

@@ -91,12 +91,12 @@ export function createUploader(env: UploaderEnv) {
     }
   }
 
-  function schedule(): void {
+  function schedule(now = false): void {
     if (stopped || running) return;
     if (timer) clearTimeout(timer);
     const due = store.nextDue(db);
     // Pending work or not, look again within a minute: retention may have removed an uploaded replay.
-    const wait = Math.min(60_000, due === null ? 60_000 : Math.max(0, due - env.now()));
+    const wait = now ? 0 : Math.min(60_000, due === null ? 60_000 : Math.max(0, due - env.now()));
     timer = setTimeout(() => {
       timer = null;
       running = drain().finally(() => {
@@ -115,7 +115,8 @@ export function createUploader(env: UploaderEnv) {
     },
     start(): void {
       stopped = false;
-      schedule();
+      // At once: pending uploads from the last run, and objects of replays retention removed at start.
+      schedule(true);
     },
     async stop(): Promise<void> {
       stopped = true;
