@@ -181,6 +181,22 @@ test("with a public bucket URL, a public replay plays entirely from the bucket a
   expect(uri).not.toContain("X-Amz-Signature");
   // Straight from the bucket, no Livehouse involved: relative URIs resolve inside it.
   expect(await readsWhole(`${s3.endpoint}/${s3.bucket}/${prefix}index.m3u8`)).toBeGreaterThan(4);
+  // The replay page follows the redirect: hls.js loads every playlist and segment from the bucket.
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const fromBucket: string[] = [];
+    page.on("requestfinished", (r) => {
+      if (r.url().startsWith(s3.endpoint)) fromBucket.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${srv.url}/replays/${first}`);
+    await page.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement).currentTime > 1, null, { timeout: 20_000 });
+    expect(fromBucket).toContain(`/${s3.bucket}/${prefix}index.m3u8`);
+    expect(fromBucket.some((p) => /\/\d+p\/index\.m3u8$/.test(p))).toBe(true);
+    expect(fromBucket.some((p) => p.endsWith(".ts"))).toBe(true);
+  } finally {
+    await browser.close();
+  }
 
   // A members-only room's replay is not uploaded while the bucket is public.
   expect((await srv.cli(["room", "access", "--room", room.slug, "--mode", "members"])).code).toBe(0);
