@@ -60,7 +60,8 @@ try {
   const origin = (await originRequests()) - before;
   const lines = edge.lines();
   const perRung = originPerSegment(lines).map((r) => `${r.rung} ${r.originRequests}/${r.segments} = ${r.perSegment.toFixed(2)}`).join(", ");
-  const playlists = lines.filter((l) => l.origin && l.uri.endsWith(".m3u8")).length;
+  // Livehouse's own count, less the segments nginx fetched, is the playlists (background refreshes included).
+  const playlists = origin - originPerSegment(lines).reduce((a, r) => a + r.originRequests, 0);
   report("edge", st, origin, `${perRung}; playlists at the origin ${playlists} of ${st.playlists}`);
   console.log(`load after: ${(await Bun.file("/proc/loadavg").text()).split(" ").slice(0, 3).join(" ")}`);
 } finally {

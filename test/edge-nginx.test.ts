@@ -79,13 +79,17 @@ test(`${VIEWERS} viewers through the edge: about one origin request per segment 
   const lines = edge.lines().filter((l) => l.uri.startsWith(`/live/${open.slug}/`));
   const metricsAfter = await originCount("/live/:slug/:rung/:file");
   const perRung = originPerSegment(lines);
-  const playlistOrigin = lines.filter((l) => l.origin && l.uri.endsWith("/index.m3u8")).length;
-  const playlistAll = lines.filter((l) => l.uri.endsWith("/index.m3u8")).length;
-  const originRung = lines.filter((l) => l.origin && /\/\d+p\//.test(l.uri)).length;
+  const playlists = lines.filter((l) => l.uri.endsWith("/index.m3u8"));
+  const playlistCache = Object.entries(Object.groupBy(playlists, (l) => l.cache)).map(([k, v]) => `${k} ${v!.length}`).join(", ");
+  // What reached Livehouse, by its own count; a STALE answer started one background refresh (not in nginx's log).
+  const origin = metricsAfter - metricsBefore;
+  const segmentOrigin = perRung.reduce((a, r) => a + r.originRequests, 0);
+  const playlistOrigin = origin - segmentOrigin;
+  const seenByNginx = lines.filter((l) => l.origin || l.cache === "STALE").length;
   console.log(
     `edge: ${VIEWERS} viewers, ${st.seconds.toFixed(1)} s: ${st.playlists} playlists + ${st.segments} segments (${(st.bytes / 1e6 / st.seconds).toFixed(1)} MB/s, ${st.errors} errors); ` +
-      `origin: ${perRung.map((r) => `${r.rung} ${r.originRequests} requests / ${r.segments} segments = ${r.perSegment.toFixed(2)}`).join(", ")}; ` +
-      `playlists ${playlistOrigin} of ${playlistAll} at the origin; Livehouse /metrics counted ${metricsAfter - metricsBefore} rendition requests, nginx sent ${originRung}`,
+      `origin (Livehouse /metrics): ${origin} requests = segments ${perRung.map((r) => `${r.rung} ${r.originRequests} / ${r.segments} = ${r.perSegment.toFixed(2)}`).join(", ")} + ` +
+      `${playlistOrigin} playlists for ${playlists.length} polls (edge: ${playlistCache})`,
   );
   expect(st.errors).toBe(0);
   expect(st.segments).toBeGreaterThan(VIEWERS * 5);
@@ -94,11 +98,11 @@ test(`${VIEWERS} viewers through the edge: about one origin request per segment 
     expect(r.segments).toBeGreaterThanOrEqual(SECONDS / 2 - 2);
     expect(r.perSegment).toBeLessThanOrEqual(1.1);
   }
-  // Playlists: about one origin request per rung per second instead of one per viewer per second.
+  // Playlists: about one origin request per rung per second at most, instead of one per viewer per second.
   expect(playlistOrigin).toBeLessThanOrEqual(rungs.length * (SECONDS + 4) * 1.5);
-  expect(playlistAll).toBeGreaterThan(VIEWERS * (SECONDS - 4));
-  // Livehouse's own count of what reached it agrees with the edge's log (allowing the probes above).
-  expect(Math.abs(metricsAfter - metricsBefore - originRung)).toBeLessThanOrEqual(3);
+  expect(playlists.length).toBeGreaterThan(VIEWERS * (SECONDS - 4));
+  // nginx's log agrees with Livehouse's count (upstream requests plus background refreshes).
+  expect(Math.abs(origin - seenByNginx)).toBeLessThanOrEqual(3);
   expect(Date.now() - load).toBeLessThan((SECONDS + 15) * 1000);
 
   // Chromium plays the room page and its stream through the edge.
