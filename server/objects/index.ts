@@ -20,11 +20,12 @@ export function createObjects(deps: Deps, parts: { isOpen: (broadcastId: number)
   if (!config.s3Bucket) throw new ConfigError("--s3-bucket: required with --s3-endpoint");
   const bucket = s3Bucket(config);
   const publicUrl = config.s3PublicUrl.replace(/\/$/, "");
-  const uploader = createUploader({ db, bucket, dirOf: (id) => broadcastDir(deps, id), now: deps.now, log });
-
-  // An upload, once done, never changes back: found ones are kept; misses are looked up again after a while.
+  // An upload, once done, never changes back: found ones are kept; misses are looked up again after a while, or
+  // at once when the upload is done (its local segments are about to go: a viewer mid-replay moves to the bucket).
   const found = new Map<number, RemoteReplay>();
   const missed = new Map<number, number>();
+  const uploader = createUploader({ db, bucket, dirOf: (id) => broadcastDir(deps, id), now: deps.now, log, onUploaded: (id) => missed.delete(id) });
+
   function remote(id: number): RemoteReplay | null {
     const hit = found.get(id);
     if (hit) return hit;

@@ -18,6 +18,8 @@ export interface UploaderEnv {
   dirOf: (broadcastId: number) => string;
   now: () => number;
   log: (msg: string) => void;
+  /** Called once a replay's objects are verified, before its local segments are removed. */
+  onUploaded?: (broadcastId: number) => void;
 }
 
 /** Files under a folder, relative to it, "/"-separated. */
@@ -59,6 +61,7 @@ export function createUploader(env: UploaderEnv) {
       }
     }
     store.markDone(db, u.broadcastId, env.now());
+    env.onUploaded?.(u.broadcastId);
     for (const o of plan) if (isSegmentFile(o.local)) rmSync(join(dir, o.local), { force: true });
     log(`objects: replay ${u.broadcastId} uploaded to ${u.prefix} (${plan.length} objects, ${Math.round(bytes / 1024)} KB); local segments removed`);
   }
