@@ -1,7 +1,7 @@
 // Replays on S3-compatible storage against a real local S3 server (s3rver) and a real ffmpeg publish: a broadcast
 // ends, its objects land in the bucket segments first, then rendition playlists, then the master; local segments
 // go only after the upload is verified; the replay plays from the bucket (ffmpeg reads every segment, Chromium
-// plays the replay page); a paid replay gets per-viewer presigned URLs behind the gate; with the S3 server down
+// plays the replay page), low-latency fMP4 replays too; a paid replay gets per-viewer presigned URLs behind the gate; with the S3 server down
 // the upload fails, the replay keeps playing from disk, and the retry uploads it once the server is back; with
 // a public bucket URL a public replay plays entirely from the bucket and a paid one stays on local disk.
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -147,6 +147,22 @@ test("a paid replay in the bucket: unsigned refused, a signed viewer gets presig
   expect(await readsWhole(`${srv.url}/replays/${first}/index.m3u8?${q}`)).toBeGreaterThan(4);
   expect((await srv.cli(["replay", "access", "--replay", String(first), "--mode", "inherit"])).code).toBe(0);
 }, 60_000);
+
+test("a low-latency (fMP4) replay: init and whole segments go up, EXT-X-MAP points at the bucket, it plays from there", async () => {
+  expect((await srv.cli(["room", "latency", "--room", room.slug, "--mode", "low"])).code).toBe(0);
+  const id = await broadcast(4);
+  await waitFor("upload", () => srv.output().includes(`objects: replay ${id} uploaded`), 30_000);
+  const pl = await (await fetch(`${srv.url}/replays/${id}/240p/index.m3u8`)).text();
+  const map = /#EXT-X-MAP:URI="([^"]+)"/.exec(pl)?.[1];
+  expect(map).toStartWith(`${s3.endpoint}/${s3.bucket}/replays/${id}-`);
+  expect(map).toMatch(/\/240p\/init\d+\.mp4\?/);
+  const segs = pl.split("\n").filter((l) => l && !l.startsWith("#"));
+  expect(segs.length).toBeGreaterThanOrEqual(2);
+  for (const u of segs) expect(u).toMatch(/\/240p\/s\d+\.m4s\?/);
+  expect(readdirSync(join(folder(id), "240p")).filter((f) => /\.(m4s|mp4)$/.test(f))).toEqual([]);
+  expect(await readsWhole(`${srv.url}/replays/${id}/index.m3u8`)).toBeGreaterThan(2);
+  expect((await srv.cli(["room", "latency", "--room", room.slug, "--default"])).code).toBe(0);
+}, 90_000);
 
 test("with the S3 server down the upload fails and keeps the replay on disk; the retry uploads it when it is back", async () => {
   await s3.stop();
