@@ -1,9 +1,10 @@
 // Replays on S3-compatible storage against a real local S3 server (s3rver) and a real ffmpeg publish: a broadcast
 // ends, its objects land in the bucket segments first, then rendition playlists, then the master; local segments
 // go only after the upload is verified; the replay plays from the bucket (ffmpeg reads every segment, Chromium
-// plays the replay page), low-latency fMP4 replays too; a paid replay gets per-viewer presigned URLs behind the gate; with the S3 server down
-// the upload fails, the replay keeps playing from disk, and the retry uploads it once the server is back; with
-// a public bucket URL a public replay plays entirely from the bucket and a paid one stays on local disk.
+// plays the replay page), low-latency fMP4 replays too; a paid replay gets per-viewer presigned URLs behind the
+// gate; with the S3 server down the upload fails, the replay keeps playing from disk, and the retry uploads it
+// once the server is back; with a public bucket URL a public replay plays entirely from the bucket and a paid one
+// stays on local disk; retention deletes the objects of an expired replay.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
