@@ -26,6 +26,7 @@ import { createLog } from "./log";
 import { healthRoutes } from "./http/health";
 import { html, jsonError } from "./http/respond";
 import { createLive } from "./media";
+import { createObjects } from "./objects";
 import { createOverlays } from "./overlays";
 import { createPayments } from "./payments";
 import { createRealtime, websocketConfig } from "./realtime";
@@ -91,7 +92,14 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   // pay-per-view purchases are what entitle a viewer.
   const access = createAccessDomain(deps, { ticket: hasTicketForRoom, membership: hasMembership, replay: hasReplayPurchase });
   const canWatch = access.access.canWatchRoom;
-  const live = createLive(deps, { gate: access.access.gate });
+  // Replays on object storage (off without --s3-endpoint); what an anonymous caller may play is public.
+  const objects = createObjects(deps, {
+    isOpen: (id) => {
+      const p = access.access.playback({ kind: "replay", id }, null);
+      return p.ok && !p.previewMinutes && !p.hls.includes("?");
+    },
+  });
+  const live = createLive(deps, { gate: access.access.gate, remote: objects.remote });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
   const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers } });
   const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
@@ -116,12 +124,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const sponsors = createSponsors(deps);
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
   const listeners: (() => void)[] = [
     ...gifts.listen(),
+    ...objects.listen(),
     ...metrics.listeners,
     ...subscribeFacts(webhookEnv, deps.bus),
     deps.bus.on("room.event", realtime.forgetHistory),

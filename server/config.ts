@@ -68,6 +68,14 @@ export interface Config {
   readonly insightsRebuildMinutes: number;
   /** "off": record no analytics events at all (stats stay empty). */
   readonly insightsCapture: string;
+  /** S3-compatible object storage for replays (docs/operations.md); empty endpoint: replays stay on local disk. */
+  readonly s3Endpoint: string;
+  readonly s3Bucket: string;
+  readonly s3AccessKey: string;
+  readonly s3SecretKey: string;
+  readonly s3Region: string;
+  /** Public base URL of the bucket (a CDN or a public-read bucket); empty: replays play through presigned URLs. */
+  readonly s3PublicUrl: string;
 }
 
 type Key = keyof Config;
@@ -134,6 +142,12 @@ export const OPTIONS = [
   opt({ key: "insightsMinCount", flag: "--insights-min-count", env: "LIVEHOUSE_INSIGHTS_MIN_COUNT", default: 2, parse: int, validate: (v) => (v >= 1 ? null : "must be 1 or more"), help: "bought-together: minimum baskets behind a rule" }),
   opt({ key: "insightsMinConfidence", flag: "--insights-min-confidence", env: "LIVEHOUSE_INSIGHTS_MIN_CONFIDENCE", default: 0.1, parse: Number, validate: (v) => (v >= 0 && v <= 1 ? null : "must be from 0 to 1"), help: "bought-together: minimum confidence" }),
   opt({ key: "insightsRebuildMinutes", flag: "--insights-rebuild-minutes", env: "LIVEHOUSE_INSIGHTS_REBUILD_MINUTES", default: 60, parse: int, validate: nonNegative, help: "minutes between insights rebuilds (0 = CLI only)" }),
+  opt({ key: "s3Endpoint", flag: "--s3-endpoint", env: "LIVEHOUSE_S3_ENDPOINT", default: "", parse: str, validate: (v) => (v === "" || /^https?:\/\/[^\s]+$/.test(v) ? null : "must be an http(s) URL"), help: "S3-compatible endpoint for replays, e.g. https://s3.eu-central-1.amazonaws.com (empty: replays stay local)" }),
+  opt({ key: "s3Bucket", flag: "--s3-bucket", env: "LIVEHOUSE_S3_BUCKET", default: "", parse: str, validate: (v) => (v === "" || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? null : "must be a bucket name (3-63 lowercase letters, digits, dots, hyphens)"), help: "bucket for replays" }),
+  opt({ key: "s3AccessKey", flag: "--s3-access-key", env: "LIVEHOUSE_S3_ACCESS_KEY", default: "", parse: str, secret: true, help: "S3 access key id" }),
+  opt({ key: "s3SecretKey", flag: "--s3-secret-key", env: "LIVEHOUSE_S3_SECRET_KEY", default: "", parse: str, secret: true, help: "S3 secret access key" }),
+  opt({ key: "s3Region", flag: "--s3-region", env: "LIVEHOUSE_S3_REGION", default: "us-east-1", parse: str, validate: (v) => (/^[a-z0-9-]{1,40}$/.test(v) ? null : "must be a region name like us-east-1"), help: "S3 region (signing)" }),
+  opt({ key: "s3PublicUrl", flag: "--s3-public-url", env: "LIVEHOUSE_S3_PUBLIC_URL", default: "", parse: str, validate: (v) => (v === "" || /^https?:\/\/[^\s]+$/.test(v) ? null : "must be an http(s) URL"), help: "public URL of the bucket for public replays (empty: presigned URLs)" }),
   opt({ key: "insightsCapture", flag: "--insights-capture", env: "LIVEHOUSE_INSIGHTS_CAPTURE", default: "on", parse: str, validate: (v) => (v === "on" || v === "off" ? null : "must be on or off"), help: "record analytics events (on/off)" }),
 ] as const;
 

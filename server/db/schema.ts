@@ -14,6 +14,7 @@ import { membershipsSchema } from "../memberships/schema";
 import { accessSchema } from "../access/schema";
 import { insightsSchema } from "../insights/schema";
 import { sponsorsSchema } from "../sponsors/schema";
+import { objectsSchema } from "../objects/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, sponsorsSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, sponsorsSchema, objectsSchema];

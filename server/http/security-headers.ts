@@ -8,25 +8,33 @@ import type { Config } from "../config";
 /** Paths another site may frame: the OBS/browser-source overlays. */
 const EMBEDDABLE = [/^\/overlay\//, /^\/shop\/rooms\/[^/]+\/overlay$/];
 
-const POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-];
+/** Replays in object storage (server/objects) play from the bucket: hls.js fetches there, Safari plays from there. */
+function policy(config: Partial<Pick<Config, "s3Endpoint" | "s3PublicUrl">>): string[] {
+  const bucket = [...new Set([config.s3Endpoint, config.s3PublicUrl].filter((u): u is string => !!u).map((u) => new URL(u).origin))].map((o) => ` ${o}`).join("");
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `media-src 'self' blob:${bucket}`,
+    "worker-src 'self' blob:",
+    `connect-src 'self'${bucket}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+  ];
+}
 
-export function securityHeaders(config: Pick<Config, "publicUrl">, path: string): Record<string, string> {
+const policies = new WeakMap<object, string[]>();
+
+export function securityHeaders(config: Pick<Config, "publicUrl"> & Partial<Pick<Config, "s3Endpoint" | "s3PublicUrl">>, path: string): Record<string, string> {
   const embeddable = EMBEDDABLE.some((re) => re.test(path));
+  let base = policies.get(config);
+  if (!base) policies.set(config, (base = policy(config)));
   const h: Record<string, string> = {
     "x-content-type-options": "nosniff",
     // Overlay URLs carry their secret in the path: never hand our URLs to another origin.
     "referrer-policy": "same-origin",
-    "content-security-policy": [...POLICY, embeddable ? "frame-ancestors *" : "frame-ancestors 'none'"].join("; "),
+    "content-security-policy": [...base, embeddable ? "frame-ancestors *" : "frame-ancestors 'none'"].join("; "),
   };
   if (!embeddable) h["x-frame-options"] = "DENY";
   if (config.publicUrl.startsWith("https:")) h["strict-transport-security"] = "max-age=31536000";
@@ -34,7 +42,7 @@ export function securityHeaders(config: Pick<Config, "publicUrl">, path: string)
 }
 
 /** Registered first on the app: onRequest runs before routing, so even 404s, parse errors and files get them. */
-export function securityHeadersPlugin(config: Pick<Config, "publicUrl">) {
+export function securityHeadersPlugin(config: Pick<Config, "publicUrl" | "s3Endpoint" | "s3PublicUrl">) {
   return new Elysia({ name: "livehouse.security-headers" }).onRequest(({ request, set }) => {
     Object.assign(set.headers, securityHeaders(config, new URL(request.url).pathname));
   });

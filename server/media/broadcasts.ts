@@ -7,3 +7,8 @@ import * as store from "./storage";
 export function openBroadcasts(db: Database): Broadcast[] {
   return store.openBroadcasts(db);
 }
+
+/** A finished broadcast with media (a replay), or null: object storage needs its length for presigned URLs. */
+export function getReplay(db: Database, id: number): Broadcast | null {
+  return store.getReplay(db, id);
+}

@@ -4,11 +4,13 @@ import { createRtmpIngest } from "../ingest/rtmp";
 import { roomForStreamKey } from "../rooms/rooms";
 import { createMedia } from "./lifecycle";
 import { healthRoutes } from "./health-routes";
+import type { ReplayRemote } from "../objects/model";
 import { hlsRoutes, replayPageRoutes, type HlsGate } from "./routes";
 
 const SWEEP_MS = 60 * 60_000;
 
-export function createLive(deps: Deps, parts: { gate: HlsGate }) {
+/** remote: where replays moved to object storage are (server/objects); absent, every replay plays from disk. */
+export function createLive(deps: Deps, parts: { gate: HlsGate; remote?: ReplayRemote }) {
   const media = createMedia(deps);
   const ingest = createRtmpIngest({
     port: deps.config.rtmpPort, host: deps.config.host, graceMs: deps.config.publishGraceMs, log: deps.log,
@@ -36,5 +38,5 @@ export function createLive(deps: Deps, parts: { gate: HlsGate }) {
     },
   };
   const ingestService: Service = { name: "rtmp-ingest", start: () => ingest.start(), stop: () => ingest.stop() };
-  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media, parts.gate), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, media)) };
+  return { media, services: [mediaService, ingestService], hlsRoutes: () => hlsRoutes(deps, media, parts.gate, parts.remote), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, media)) };
 }

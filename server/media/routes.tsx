@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { badHlsRequest, NAMES, notFound, notInTime, serveFile, servePlaylistText } from "./files";
 import { broadcastDir, type Media } from "./lifecycle";
 import { LL_NAMES, parseHlsQuery } from "./llhls";
+import { pointPlaylistAt, type RemoteReplay, type ReplayRemote } from "../objects/model";
 import { serveLowLatency } from "./llhls-routes";
 import * as store from "./storage";
 
@@ -46,7 +47,7 @@ export type HlsGate = (scope: MediaScope, url: string) => GateResult;
  * HLS files. Mounted ahead of the session/CSRF context: these requests are the hot path (every viewer, every
  * second) and need no user; the gate checks the signed URL, and playlists carry its query onto every URI.
  */
-export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
+export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: ReplayRemote) {
   const { db } = deps;
   const replayCache = replayLookup(deps);
 
@@ -103,9 +104,21 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : REPLAY_PLAYLIST);
   }
 
+  /**
+   * A replay moved to object storage (server/objects): Livehouse keeps its playlists and who may watch; the
+   * segments come from the bucket — the public URL for an open replay, presigned URLs (per request, after the
+   * gate) for any other. Presigned URIs take no signature of ours: S3 would refuse a query it did not sign.
+   */
+  function remotePlaylist(remote: RemoteReplay, rung: string, text: string | null, open: boolean): Response {
+    if (text === null) return notFound("playlist");
+    return servePlaylistText(pointPlaylistAt(text, (name) => remote.url(`${rung}/${name}`, open)), open ? REPLAY_PLAYLIST : SIGNED_PLAYLIST);
+  }
+
+  const toBucket = (url: string) => new Response(null, { status: 302, headers: { location: url, "cache-control": "private, no-cache", "access-control-allow-origin": "*" } });
+
   /** Without a signature, a replay with a free preview serves its first minutes: a cut playlist and its segments. */
   const previews = new Map<string, Preview>();
-  function preview(dir: string, rung: string, file: string, ms: number, request: Request): Response {
+  function preview(dir: string, rung: string, file: string, ms: number, request: Request, remote: RemoteReplay | null): Response {
     if (!NAMES.rung.test(rung)) return notFound("rendition");
     const path = join(dir, rung, "replay.m3u8");
     let p = previews.get(`${ms}:${path}`);
@@ -114,6 +127,10 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
       if (text === null) return notFound("playlist");
       if (previews.size > 2000) previews.clear();
       previews.set(`${ms}:${path}`, (p = previewPlaylist(text, ms)));
+    }
+    if (remote) {
+      if (file === "index.m3u8") return remotePlaylist(remote, rung, p.text, false);
+      return p.names.has(file) ? toBucket(remote.url(`${rung}/${file}`, false)) : denied("missing");
     }
     if (file === "index.m3u8") return servePlaylistText(p.text, REPLAY_PLAYLIST);
     return p.names.has(file) ? segment(dir, rung, file, request) : denied("missing");
@@ -165,14 +182,27 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
         if (ll) return serveLowLatency(ll, dir, params.rung, params.file, request);
         return params.file === "index.m3u8" ? blockingLivePlaylist(params.slug, params.rung, q, request) : segment(dir, params.rung, params.file, request);
       }))
-    .get("/replays/:id/index.m3u8", ({ params, request }) => inDir(replayDir(params.id, request), (dir, q) => replayPlaylist(join(dir, "index.m3u8"), q)))
+    .get("/replays/:id/index.m3u8", ({ params, request }) =>
+      inDir(replayDir(params.id, request), (dir, q, { previewMs }) => {
+        // A public replay in a bucket with a public URL plays entirely from there.
+        const bucket = remoteOf?.(Number(params.id))?.master(!q && !previewMs);
+        return bucket ? toBucket(bucket) : replayPlaylist(join(dir, "index.m3u8"), q);
+      }))
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
       inDir(replayDir(params.id, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
     .get("/replays/:id/:rung/:file", ({ params, request }) =>
       inDir(replayDir(params.id, request), (dir, q, { previewMs }) => {
-        if (previewMs) return preview(dir, params.rung, params.file, previewMs, request);
+        const remote = remoteOf?.(Number(params.id)) ?? null;
+        if (previewMs) return preview(dir, params.rung, params.file, previewMs, request, remote);
+        if (!NAMES.rung.test(params.rung)) return notFound("rendition");
+        if (remote) {
+          if (params.file === "index.m3u8") return remotePlaylist(remote, params.rung, replayText(join(dir, params.rung, "replay.m3u8")), !q);
+          return NAMES.segment.test(params.file) || LL_NAMES.segment.test(params.file) || LL_NAMES.init.test(params.file)
+            ? toBucket(remote.url(`${params.rung}/${params.file}`, !q))
+            : notFound("file");
+        }
         if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
-        return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8"), q) : notFound("rendition");
+        return replayPlaylist(join(dir, params.rung, "replay.m3u8"), q);
       }));
 }
 
