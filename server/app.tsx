@@ -53,6 +53,8 @@ import { shopRenderers } from "./shop/renderers";
 import { createClasses } from "./classes";
 import { classesRenderers } from "./classes/renderers";
 import { createMemberships } from "./memberships";
+import { createAuctions } from "./auctions";
+import { auctionRenderers } from "./auctions/renderers";
 import { createSmtpMailer } from "./mail/smtp";
 
 /** Lines kept for Admin → System. */
@@ -92,7 +94,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const canWatch = access.access.canWatchRoom;
   const live = createLive(deps, { gate: access.access.gate });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
-  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers } });
+  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers, ...auctionRenderers } });
   const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
   const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory, canWatch });
   const accounts = createAccounts(deps);
@@ -112,9 +114,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const memberships = createMemberships(deps, classes.env);
 
   const insights = createInsights(deps);
+  const auctions = createAuctions(deps, { shop: shop.shop, canWatch });
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...auctions.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
@@ -172,7 +175,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(memberships.api())
     .use(memberships.routes())
     .use(payments.routes(shop.shop, { ...classes.stripeFulfillers, ...memberships.stripeFulfillers }))
-    .use(realtime.routes())
+    .use(auctions.routes())
+    .use(realtime.routes(auctions.actions))
     .use(chat.routes(realtime.viewerCount))
     .use(insights.routes());
 

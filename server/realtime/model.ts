@@ -13,7 +13,9 @@
 //   { type: "notice", code, status, message }       only to the socket whose message was refused (never broadcast)
 // Sockets: /api/v1/rooms/<slug>/events (JSON, send { type: "chat", text } or { type: "like" }) and /r/<slug>/ws
 // (room pages: HTML). Page frames may carry several events (coalesced); JSON frames carry one event each.
+import type { User } from "../accounts/model";
 import type { Translate } from "../i18n";
+import type { Room } from "../rooms/model";
 
 /** Event type → the whole event (its `type` field included). Domains extend this by declaration merging. */
 export interface RoomEvents {
@@ -31,6 +33,12 @@ export type HtmlRenderer<K extends RoomEventType> = (event: RoomEvents[K], t: Tr
 
 /** A domain's HTML renderings of its room events; app wiring merges the domains' tables and hands them to the hub. */
 export type RoomRenderers = { [K in RoomEventType]?: HtmlRenderer<K> };
+
+/**
+ * A domain's handler for one kind of message sent up a room socket (`{ type: K, … }` from bots, `{ action: K, … }`
+ * from pages, which also carry their CSRF token); returns the event answered to the sender only.
+ */
+export type RoomAction = (from: { room: Room; user: User | null }, msg: Readonly<Record<string, unknown>>) => RoomEvent;
 
 declare module "../events/bus" {
   interface Facts {
