@@ -220,7 +220,7 @@ test("the bid race across processes: one winner, the state equals a replay of th
   f.clock.t = Date.now(); // the workers bid on the real clock
   const a = start(f, { seconds: 3600, increment: { kind: "fixed", minor: 5 } });
   const workers = [3, 5, 7, 11].map((seed) =>
-    Bun.spawn([BUN, join(import.meta.dir, "race-worker.ts"), f.path, String(a.id), String(seed), "150", bidders.map((b) => b.id).join(",")], { stdout: "pipe", stderr: "inherit" }),
+    Bun.spawn([BUN, join(import.meta.dir, "../../test/auctions-race-worker.ts"), f.path, String(a.id), String(seed), "150", bidders.map((b) => b.id).join(",")], { stdout: "pipe", stderr: "inherit" }),
   );
   const lines = (await Promise.all(workers.map(async (w) => {
     const text = await new Response(w.stdout).text();

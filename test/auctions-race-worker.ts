@@ -1,12 +1,12 @@
-// One of several processes bidding in the same auction on the same SQLite file (spawned by auctions.test.ts):
+// One of several processes bidding in the same auction on the same SQLite file (spawned by server/auctions/auctions.test.ts):
 // each bid is the real placeBid transaction, so the processes contend for the write lock like servers would.
 // argv: dbPath auctionId seed bids bidderIds(comma). Prints one JSON line per bid.
-import { getUserById } from "../accounts/storage";
-import { openDb } from "../db/open";
-import { placeBid } from "./auctions";
-import { getAuction } from "./storage";
-import { minNextBid } from "./model";
-import { envFor } from "./testing";
+import { getUserById } from "../server/accounts/storage";
+import { openDb } from "../server/db/open";
+import { placeBid } from "../server/auctions/auctions";
+import { getAuction } from "../server/auctions/storage";
+import { minNextBid } from "../server/auctions/model";
+import { envFor } from "../server/auctions/testing";
 
 const [path, auctionArg, seedArg, bidsArg, usersArg] = process.argv.slice(2);
 const db = openDb(path!, "money");
