@@ -21,6 +21,7 @@ export const MAX_MINOR = 1_000_000_000;
 export interface Auction {
   id: number;
   roomId: number;
+  roomSlug: string;
   sellerId: number;
   productId: number;
   variantId: number | null;
@@ -146,6 +147,8 @@ export function reserveMet(a: Pick<Auction, "reserveMinor" | "priceMinor" | "lea
 /** What every viewer sees of an auction (room events, the API, the room page). The reserve itself stays secret. */
 export interface AuctionView {
   id: number;
+  /** The room's slug. */
+  room: string;
   productId: number;
   variantId: number | null;
   title: string;
@@ -171,7 +174,7 @@ export interface AuctionView {
 
 export function auctionView(a: Auction, now: number): AuctionView {
   return {
-    id: a.id, productId: a.productId, variantId: a.variantId, title: a.title, status: a.status, currency: a.currency,
+    id: a.id, room: a.roomSlug, productId: a.productId, variantId: a.variantId, title: a.title, status: a.status, currency: a.currency,
     priceMinor: a.priceMinor, price: formatMoney(a.priceMinor, a.currency), minNextMinor: minNextBid(a), startMinor: a.startMinor,
     leader: a.leaderName, bids: a.bids, reserveMet: a.reserveMinor === null ? null : reserveMet(a), endsAt: a.endsAt, serverNow: now,
     extendSeconds: Math.round(a.extendMs / 1000), suddenDeath: a.suddenDeath, outcome: a.outcome,

@@ -7,15 +7,15 @@ interface AuctionRow {
   start_minor: number; reserve_minor: number | null; increment_kind: "fixed" | "percent"; increment_value: number; extend_ms: number;
   sudden_death: number; status: "running" | "ended"; price_minor: number; leader_id: number | null; leader_name: string | null;
   leader_max: number | null; hold_tx: number | null; bids: number; version: number; started_at: number; ends_at: number;
-  ended_at: number | null; outcome: AuctionOutcome | null; winner_id: number | null; winner_name: string | null; order_id: number | null;
+  ended_at: number | null; outcome: AuctionOutcome | null; winner_id: number | null; winner_name: string | null; order_id: number | null; room_slug: string;
 }
 
-const SELECT = `SELECT a.*, l.display_name AS leader_name, w.display_name AS winner_name FROM auctions a
-  LEFT JOIN users l ON l.id = a.leader_id LEFT JOIN users w ON w.id = a.winner_id`;
+const SELECT = `SELECT a.*, r.slug AS room_slug, l.display_name AS leader_name, w.display_name AS winner_name FROM auctions a
+  JOIN rooms r ON r.id = a.room_id LEFT JOIN users l ON l.id = a.leader_id LEFT JOIN users w ON w.id = a.winner_id`;
 
 function toAuction(r: AuctionRow): Auction {
   return {
-    id: r.id, roomId: r.room_id, sellerId: r.seller_id, productId: r.product_id, variantId: r.variant_id, title: r.title, currency: r.currency,
+    id: r.id, roomId: r.room_id, roomSlug: r.room_slug, sellerId: r.seller_id, productId: r.product_id, variantId: r.variant_id, title: r.title, currency: r.currency,
     startMinor: r.start_minor, reserveMinor: r.reserve_minor,
     increment: r.increment_kind === "fixed" ? { kind: "fixed", minor: r.increment_value } : { kind: "percent", percent: r.increment_value },
     extendMs: r.extend_ms, suddenDeath: r.sudden_death === 1, status: r.status, priceMinor: r.price_minor, leaderId: r.leader_id,

@@ -109,8 +109,18 @@ export function AuctionMount({ slug }: { slug: string }): JSX.Element {
   return <div id="auction" hx-get={`/r/${slug}/auction`} hx-trigger="load" hx-swap="outerHTML"></div>;
 }
 
+/**
+ * A bid or extension replaces the state only. A start or an end swaps the whole panel for a loader that fetches
+ * each page's own panel (the bid form carries the viewer's session; the host's controls change).
+ */
 export function renderAuctionEvent(e: AuctionEvent, t: Translate): string {
-  return AuctionState({ t, a: e.auction, oob: true }) as string;
+  if (e.action === "bid" || e.action === "extended") return AuctionState({ t, a: e.auction, oob: true }) as string;
+  return (
+    <section class="card auction" id="auction" hx-swap-oob="outerHTML" hx-get={`/r/${e.auction.room}/auction`} hx-trigger="load" hx-swap="outerHTML">
+      <h2 safe>{t("auction.title")}</h2>
+      <AuctionState t={t} a={e.auction} />
+    </section>
+  ) as string;
 }
 
 export function renderBidResult(e: BidResultEvent, t: Translate): string {
