@@ -6,7 +6,8 @@
 // Room events are typed like the bus's Facts: each domain adds its event types to RoomEvents where it lives
 // (`declare module "../realtime/model" { interface RoomEvents { … } }`): chat, like, moderation and follow in
 // server/chat/model.ts, live in server/media/model.ts, gift/board/goal in server/gifts/model.ts, pin/purchase in
-// server/shop/model.ts. Renaming a field breaks tsc at the producer, the HTML renderer and the overlay contract.
+// server/shop/model.ts, auction/bid_result in server/auctions/model.ts. Renaming a field breaks tsc at the
+// producer, the HTML renderer and the overlay contract.
 //
 // JSON events of the realtime layer itself (other domains document theirs):
 //   { type: "viewers", count }                      socket viewers + HLS pings, when it changes
