@@ -102,7 +102,7 @@ try {
   const stopAt = performance.now() + (auction.endsAt - auction.serverNow);
   const t0 = performance.now();
 
-  interface Sent { at: number; bids: number | null; status: number }
+  interface Sent { at: number; bids: number | null; status: number; code: string }
   const sent: Sent[] = [];
   const ackLat: number[] = [];
   const pendingWs = new Map<string, number>();
@@ -117,7 +117,7 @@ try {
       if (at === undefined) return;
       pendingWs.delete(r.idempotencyKey);
       ackLat.push(performance.now() - at);
-      sent.push({ at, bids: r.status === 201 ? r.auction.bids : null, status: r.status });
+      sent.push({ at, bids: r.status === 201 ? r.auction.bids : null, status: r.status, code: r.code });
     };
   });
 
@@ -137,7 +137,7 @@ try {
         const r = await res.json();
         if (res.status === 422 && !errors) errors = JSON.stringify(r);
         ackLat.push(performance.now() - at);
-        sent.push({ at, bids: res.status === 201 ? r.bids : null, status: res.status });
+        sent.push({ at, bids: res.status === 201 ? r.bids : null, status: res.status, code: res.status === 201 ? "lead" : r.code });
       }
       await Bun.sleep(PACE_MS / 2 + rand(PACE_MS));
     }
@@ -163,8 +163,8 @@ try {
     }
     fanout.push(last - s.at);
   }
-  const byStatus: Record<number, number> = {};
-  for (const s of sent) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
+  const byStatus: Record<string, number> = {};
+  for (const s of sent) byStatus[`${s.status} ${s.code}`] = (byStatus[`${s.status} ${s.code}`] ?? 0) + 1;
 
   // The final state against a replay of the bid log.
   const a = getAuction(money, auctionId)!;
@@ -186,7 +186,7 @@ try {
 
   const base = rawBaseline(2000);
   console.log("");
-  console.log(`  bids sent ${sent.length} in ${fmt(biddingSecs)} s: ${JSON.stringify(byStatus)} (201 lead, 409 outbid/too low/ended, 402 coins, 429 rate)`);
+  console.log(`  bids sent ${sent.length} in ${fmt(biddingSecs)} s: ${JSON.stringify(byStatus)}`);
   console.log(`  accepted (stored) bids ${log.length}: ${fmt(log.length / biddingSecs)} bids/s accepted; ${accepted.length} answered 201 (${fmt(accepted.length / biddingSecs)}/s); ${fmt(sent.length / biddingSecs)} attempts/s`);
   console.log(`  bid → answer        p50 ${fmt(pct(ackLat, 50))} ms  p99 ${fmt(pct(ackLat, 99))} ms`);
   console.log(`  bid → all ${sockets.length} viewers  p50 ${fmt(pct(fanout, 50))} ms  p99 ${fmt(pct(fanout, 99))} ms  (missing deliveries: ${missing})`);

@@ -261,6 +261,16 @@ test("the room page shows the panel and gets live state over its socket; a page 
   const noCsrf = await fetch(`${srv.url}/r/${slug}/auctions/${a.id}/bid`, { method: "POST", headers: { cookie: web.cookieHeader(), "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ idempotencyKey: key(), quick: "1" }) });
   expect(noCsrf.status).toBe(403);
 
+  // A bid up the page socket needs the page's CSRF token; its answer comes back rendered for the page.
+  page.send({ action: "bid", auctionId: a.id, amountMinor: 999, idempotencyKey: key() });
+  expect(await page.waitFrame((f) => f.includes('id="chat-notice"'), "csrf notice")).toContain('data-code="invalid"');
+  const seven = new WebSession(srv.url);
+  await seven.login(buyers[7]!.username, "password1");
+  const page7 = await WsClient.open(`${srv.url.replace("http", "ws")}/r/${slug}/ws`, { cookie: seven.cookieHeader(), origin: srv.url });
+  page7.send({ action: "bid", auctionId: a.id, amountMinor: 300, idempotencyKey: key(), _csrf: seven.csrf });
+  expect(await page7.waitFrame((f) => f.includes('id="auction-status"'), "bid result")).toContain("You lead at 300 coins.");
+  page7.close();
+
   const bot = await WsClient.open(wsUrl(buyers[6]!.token));
   bot.send({ type: "bid", auctionId: "x", amountMinor: 100, idempotencyKey: key() });
   expect(await bot.waitEvent((e) => e.type === "bid_result")).toMatchObject({ ok: false, status: 422, code: "invalid" });
