@@ -2,6 +2,7 @@
 // leader, the leader's maximum and coin hold, the end time) behind a version number; auction_bids is the log of
 // every valid bid in server arrival order (its id). Coin holds sit in one escrow account of the wallet's ledger,
 // made here: a 'platform'-kind system account (no user), so the wallet's own checks cover it like any account.
+// No ON DELETE CASCADE: an auction's row is the only record of the hold it may carry, so nothing deletes it.
 import type { DomainSchema } from "../db/migrate";
 
 export const auctionsSchema: DomainSchema = {
@@ -19,7 +20,7 @@ export const auctionsSchema: DomainSchema = {
           INSERT INTO auction_escrow (id, account_id) VALUES (1, last_insert_rowid());
           CREATE TABLE auctions (
             id INTEGER PRIMARY KEY,
-            room_id INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+            room_id INTEGER NOT NULL REFERENCES rooms(id),
             seller_id INTEGER NOT NULL REFERENCES users(id),
             product_id INTEGER NOT NULL REFERENCES products(id),
             variant_id INTEGER REFERENCES product_variants(id),
@@ -51,7 +52,7 @@ export const auctionsSchema: DomainSchema = {
           CREATE INDEX auctions_room ON auctions(room_id, id);
           CREATE TABLE auction_bids (
             id INTEGER PRIMARY KEY,
-            auction_id INTEGER NOT NULL REFERENCES auctions(id) ON DELETE CASCADE,
+            auction_id INTEGER NOT NULL REFERENCES auctions(id),
             bidder_id INTEGER NOT NULL REFERENCES users(id),
             amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
             max_minor INTEGER NOT NULL CHECK (max_minor >= amount_minor),
