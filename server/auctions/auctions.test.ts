@@ -72,7 +72,7 @@ describe("auctions on the ledger", () => {
     const a = start(f);
     expect(bid(f, a, alice, 100, 300)).toMatchObject({ ok: true, lead: true });
     expect([getBalance(f.db, alice.id), escrow(f)]).toEqual([700, 300]);
-    expect(bid(f, a, bob, 150)).toMatchObject({ ok: true, lead: false, auction: { priceMinor: 160, leaderId: alice.id } });
+    expect(bid(f, a, bob, 150, null, "bob-first-bid")).toMatchObject({ ok: true, lead: false, auction: { priceMinor: 160, leaderId: alice.id } });
     expect([getBalance(f.db, bob.id), escrow(f)]).toEqual([1000, 300]);
     expect(bid(f, a, carol, 200, 400)).toMatchObject({ ok: true, lead: true, auction: { priceMinor: 310 } });
     expect([getBalance(f.db, alice.id), getBalance(f.db, carol.id), escrow(f)]).toEqual([1000, 600, 400]);
@@ -85,6 +85,8 @@ describe("auctions on the ledger", () => {
       ["alice", "lead", 100], ["bob", "outbid", 160], ["carol", "lead", 310], ["bob", "outbid", 400], ["alice", "lead", 410],
     ]);
 
+    // A retry of an old bid gets its first answer, though its amount is far below the price by now.
+    expect(bid(f, a, bob, 150, null, "bob-first-bid")).toMatchObject({ ok: true, replay: true, lead: false, bid: { amountMinor: 150, outcome: "outbid" } });
     expect(endAuction(f.env, a.id, "timer")).toBeNull(); // not due yet
     f.clock.t = a.endsAt;
     const ended = endAuction(f.env, a.id, "timer")!;

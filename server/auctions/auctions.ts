@@ -16,7 +16,7 @@ import { validateAddress, validateIdempotencyKey } from "../shop/validate";
 import { holdCoins, releaseHold } from "../wallet/holds";
 import { getBalance, requestHash } from "../wallet/wallet";
 import {
-  applyBid, auctionView, DEFAULT_EXTEND_SECONDS, DEFAULT_INCREMENT, extendedEnd, MAX_EXTEND_SECONDS, MAX_MINOR, MAX_SECONDS, MIN_SECONDS, reserveMet,
+  applyBid, auctionView, DEFAULT_EXTEND_SECONDS, minNextBid, DEFAULT_INCREMENT, extendedEnd, MAX_EXTEND_SECONDS, MAX_MINOR, MAX_SECONDS, MIN_SECONDS, reserveMet,
   type Auction, type AuctionEvent, type AuctionInput, type AuctionOutcome, type AuctionRefusal, type BidInput, type BidRecord, type IncrementRule,
 } from "./model";
 import * as store from "./storage";
@@ -106,6 +106,21 @@ export function checkBidInput(i: BidInput): AuctionRefusal | null {
   return null;
 }
 
+const ENDED: AuctionRefusal = { code: "ended", status: 409, message: "the auction has ended" };
+const tooLow = (min: number): AuctionRefusal => ({ code: "too_low", status: 409, message: `too low: the next bid must be at least ${min}` });
+
+/**
+ * A read-only early answer for the bidding rush, where most bids arrive at a price that has already moved on. The
+ * minimum next bid only ever rises and an ended auction stays ended, so "ended" and "too low" read without the
+ * write lock are final. Everything else — and a repeated key, which must get its first answer — takes the transaction.
+ */
+function quickRefusal(db: MoneyDb, a: Auction | null, bidderId: number, i: BidInput, now: number): AuctionRefusal | null {
+  if (!a || bidderId === a.sellerId || bidderId === a.leaderId || store.findBid(db, a.id, bidderId, i.idempotencyKey)) return null;
+  if (a.status !== "running" || now >= a.endsAt) return ENDED;
+  const min = minNextBid(a);
+  return i.amountMinor < min ? tooLow(min) : null;
+}
+
 /**
  * One bid, ordered by server arrival (the IMMEDIATE transaction). 201-worthy when the bidder leads afterwards;
  * a valid bid that the leader's proxy maximum beats is stored (it raised the price) but answered "outbid".
@@ -117,6 +132,9 @@ export function placeBid(env: AuctionEnv, bidder: User, i: BidInput): BidResult 
   const now = env.now();
   const hash = bidHash(i);
   const max = i.maxMinor ?? i.amountMinor;
+  const seen = store.getAuction(db, i.auctionId);
+  const early = quickRefusal(db, seen, bidder.id, i, now);
+  if (early) return { ok: false, refusal: early, auction: seen };
   try {
     const r = db.transaction((): { lead: boolean; replay: boolean; auction: Auction; bid: BidRecord; extended: boolean } => {
       const prior = store.findBid(db, i.auctionId, bidder.id, i.idempotencyKey);
@@ -126,7 +144,7 @@ export function placeBid(env: AuctionEnv, bidder: User, i: BidInput): BidResult 
       }
       const a = store.getAuction(db, i.auctionId);
       if (!a) throw new Refused({ code: "not_found", status: 404, message: `no auction ${i.auctionId}` });
-      if (a.status !== "running" || now >= a.endsAt) throw new Refused({ code: "ended", status: 409, message: "the auction has ended" });
+      if (a.status !== "running" || now >= a.endsAt) throw new Refused(ENDED);
       if (bidder.id === a.sellerId) throw new Refused({ code: "forbidden", status: 403, message: "the seller cannot bid in their own auction" });
       const product = getProduct(db, a.productId);
       if (product?.kind === "physical" && validateAddress(i.shippingAddress)) throw new Refused(invalid("shippingAddress", "a shipping address (5-500 characters) is required to bid on a physical item"));
@@ -134,7 +152,7 @@ export function placeBid(env: AuctionEnv, bidder: User, i: BidInput): BidResult 
       if (!out.ok) {
         throw new Refused(out.code === "leading"
           ? { code: "leading", status: 409, message: "you already lead this auction; wait until someone outbids you" }
-          : { code: "too_low", status: 409, message: `too low: the next bid must be at least ${out.minNextMinor}` });
+          : tooLow(out.minNextMinor));
       }
       const coins = a.currency === "COIN";
       // Buyer can pay: a bid that is beaten at once still moves the price, so it must be backed like a leading one.
@@ -148,7 +166,7 @@ export function placeBid(env: AuctionEnv, bidder: User, i: BidInput): BidResult 
       }
       const endsAt = extendedEnd(a.endsAt, now, a.extendMs, a.suddenDeath);
       if (!store.moveAuction(db, a, { priceMinor: out.priceMinor, leaderId: out.leaderId, leaderMax: out.leaderMax, holdTx, endsAt }, now)) {
-        throw new Refused({ code: "ended", status: 409, message: "the auction has ended" });
+        throw new Refused(ENDED);
       }
       store.insertBid(db, {
         auctionId: a.id, bidderId: bidder.id, amountMinor: i.amountMinor, maxMinor: max, outcome: out.lead ? "lead" : "outbid", priceAfter: out.priceMinor,
