@@ -204,6 +204,22 @@ describe("auctions on the ledger", () => {
     expect(getOrder(f.db, ended.orderId!)).toMatchObject({ provider: "manual", status: "pending", totalMinor: 1000, currency: "USD", shippingAddress: "1 Main St, Springfield" });
   });
 
+  test("a variant: its title and stock, and the winner's order names it", () => {
+    const f = auctionFixture();
+    const bob = f.bidder("bob", 500);
+    const pid = f.product({ variants: [{ label: "red", priceMinor: null, stock: 0 }, { label: "blue", priceMinor: 150, stock: 2 }] });
+    const variants = f.db.query<{ id: number; label: string }, [number]>("SELECT id, label FROM product_variants WHERE product_id = ? ORDER BY id").all(pid);
+    const sold = startAuction(f.env, f.room, { productId: pid, variantId: variants[0]!.id, startMinor: 100, currency: "COIN", seconds: 30, reserveMinor: null, extendSeconds: null, increment: null, suddenDeath: false });
+    expect(sold).toMatchObject({ ok: false, refusal: { code: "sold_out" } });
+    const a = start(f, { productId: pid, variantId: variants[1]!.id });
+    expect(a.title).toBe("Signed vinyl (blue)");
+    bid(f, a, bob, 100);
+    f.clock.t = a.endsAt;
+    const order = getOrder(f.db, endAuction(f.env, a.id, "timer")!.orderId!)!;
+    expect(order).toMatchObject({ variantId: variants[1]!.id, variantLabel: "blue", unitPriceMinor: 100, status: "paid" });
+    expect(f.db.query("SELECT stock FROM product_variants WHERE id = ?").get(variants[1]!.id)).toEqual({ stock: 1 });
+  });
+
   test("the item sold out before the end: no sale, the hold goes back", () => {
     const f = auctionFixture();
     const bob = f.bidder("bob", 500);
