@@ -54,6 +54,8 @@ import { shopRenderers } from "./shop/renderers";
 import { createClasses } from "./classes";
 import { classesRenderers } from "./classes/renderers";
 import { createMemberships } from "./memberships";
+import { createAuctions } from "./auctions";
+import { auctionRenderers } from "./auctions/renderers";
 import { createSmtpMailer } from "./mail/smtp";
 import { createSponsors } from "./sponsors";
 
@@ -101,7 +103,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   });
   const live = createLive(deps, { gate: access.access.gate, remote: objects.remote });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
-  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers } });
+  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers, ...auctionRenderers } });
   const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
   const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory, canWatch });
   const accounts = createAccounts(deps);
@@ -122,9 +124,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 
   const insights = createInsights(deps);
   const sponsors = createSponsors(deps);
+  const auctions = createAuctions(deps, { shop: shop.shop, canWatch });
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, ...auctions.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
@@ -183,7 +186,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(memberships.api())
     .use(memberships.routes())
     .use(payments.routes(shop.shop, { ...classes.stripeFulfillers, ...memberships.stripeFulfillers }))
-    .use(realtime.routes())
+    .use(auctions.routes())
+    .use(realtime.routes(auctions.actions))
     .use(chat.routes(realtime.viewerCount))
     .use(insights.routes())
     .use(sponsors.api())

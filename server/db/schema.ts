@@ -15,6 +15,7 @@ import { accessSchema } from "../access/schema";
 import { insightsSchema } from "../insights/schema";
 import { sponsorsSchema } from "../sponsors/schema";
 import { objectsSchema } from "../objects/schema";
+import { auctionsSchema } from "../auctions/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, sponsorsSchema, objectsSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, sponsorsSchema, objectsSchema, auctionsSchema];

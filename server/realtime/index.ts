@@ -7,6 +7,7 @@ import { LANGS } from "../i18n";
 import type { User } from "../accounts/model";
 import type { Room } from "../rooms/model";
 import type { Hub } from "./hub";
+import type { RoomAction } from "./model";
 import { realtimeRoutes, type HistoryRenderer } from "./routes";
 import { createViewerCounter } from "./viewers";
 
@@ -48,6 +49,7 @@ export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; histor
     forgetHistory({ roomId, event }: Facts["room.event"]): void {
       if (event.type === "chat" || event.type === "moderation") for (const l of LANGS) historyCache.delete(`${roomId}:${l}`);
     },
-    routes: () => realtimeRoutes({ ...deps, hub, chat, viewers, historyCache, history, canWatch: parts.canWatch }),
+    /** actions: other domains' handlers of messages sent up the room sockets (auctions: "bid"). */
+    routes: (actions: Readonly<Record<string, RoomAction>> = {}) => realtimeRoutes({ ...deps, hub, chat, viewers, historyCache, history, canWatch: parts.canWatch, actions }),
   };
 }

@@ -6,14 +6,17 @@
 // Room events are typed like the bus's Facts: each domain adds its event types to RoomEvents where it lives
 // (`declare module "../realtime/model" { interface RoomEvents { … } }`): chat, like, moderation and follow in
 // server/chat/model.ts, live in server/media/model.ts, gift/board/goal in server/gifts/model.ts, pin/purchase in
-// server/shop/model.ts. Renaming a field breaks tsc at the producer, the HTML renderer and the overlay contract.
+// server/shop/model.ts, auction/bid_result in server/auctions/model.ts. Renaming a field breaks tsc at the
+// producer, the HTML renderer and the overlay contract.
 //
 // JSON events of the realtime layer itself (other domains document theirs):
 //   { type: "viewers", count }                      socket viewers + HLS pings, when it changes
 //   { type: "notice", code, status, message }       only to the socket whose message was refused (never broadcast)
 // Sockets: /api/v1/rooms/<slug>/events (JSON, send { type: "chat", text } or { type: "like" }) and /r/<slug>/ws
 // (room pages: HTML). Page frames may carry several events (coalesced); JSON frames carry one event each.
+import type { User } from "../accounts/model";
 import type { Translate } from "../i18n";
+import type { Room } from "../rooms/model";
 
 /** Event type → the whole event (its `type` field included). Domains extend this by declaration merging. */
 export interface RoomEvents {
@@ -31,6 +34,12 @@ export type HtmlRenderer<K extends RoomEventType> = (event: RoomEvents[K], t: Tr
 
 /** A domain's HTML renderings of its room events; app wiring merges the domains' tables and hands them to the hub. */
 export type RoomRenderers = { [K in RoomEventType]?: HtmlRenderer<K> };
+
+/**
+ * A domain's handler for one kind of message sent up a room socket (`{ type: K, … }` from bots, `{ action: K, … }`
+ * from pages, which also carry their CSRF token); returns the event answered to the sender only.
+ */
+export type RoomAction = (from: { room: Room; user: User | null }, msg: Readonly<Record<string, unknown>>) => RoomEvent;
 
 declare module "../events/bus" {
   interface Facts {

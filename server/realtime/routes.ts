@@ -19,6 +19,7 @@ import { clientId } from "../insights/model";
 import * as rooms from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import type { Hub, Member } from "./hub";
+import type { RoomAction } from "./model";
 import { VIEWER_ID, viewerKey, type ViewerCounter } from "./viewers";
 
 interface Conn {
@@ -50,7 +51,7 @@ type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unkn
 
 const AUTH_RECHECK_MS = 5_000;
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean }) {
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean; actions: Readonly<Record<string, RoomAction>> }) {
   const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
@@ -86,6 +87,13 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
   function handle(conn: Conn, raw: unknown): void {
     const msg: Incoming = typeof raw === "object" && raw !== null ? (raw as Incoming) : {};
     const user = conn.user();
+    const name = conn.member.kind === "json" ? msg.type : msg.action;
+    const act = typeof name === "string" && Object.hasOwn(deps.actions, name) ? deps.actions[name] : undefined;
+    if (act) {
+      if (conn.member.kind === "page" && msg._csrf !== conn.csrf) return notice(conn, { code: "invalid", status: 403 });
+      hub.send(conn.member, act({ room: conn.room, user }, msg as Record<string, unknown>));
+      return;
+    }
     const isLike = msg.action === "like" || msg.type === "like";
     if (isLike) {
       chat.like(conn.room.id, user ? `u${user.id}` : `v${conn.member.viewerId ?? conn.ip}`, { userId: user?.id ?? null, viewerId: conn.member.viewerId });

@@ -118,6 +118,8 @@ export interface PlaceOrderInput {
   currency: string | null;
   shippingAddress: string | null;
   roomId: number | null;
+  /** A price agreed elsewhere (an auction's hammer price): replaces the shelf price. Set by server rules only, never from a request. */
+  agreedUnitPriceMinor?: number;
 }
 
 export interface FieldError {

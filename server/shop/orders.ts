@@ -47,7 +47,7 @@ class Refused extends Error {
 }
 
 function requestHash(i: PlaceOrderInput): string {
-  const canonical = JSON.stringify([i.productId, i.variantId, i.quantity, i.provider, i.flashSaleId, i.expectedUnitPriceMinor, i.currency, i.shippingAddress?.trim() ?? null, i.roomId]);
+  const canonical = JSON.stringify([i.productId, i.variantId, i.quantity, i.provider, i.flashSaleId, i.expectedUnitPriceMinor, i.currency, i.shippingAddress?.trim() ?? null, i.roomId, ...(i.agreedUnitPriceMinor === undefined ? [] : [i.agreedUnitPriceMinor])]);
   return new Bun.CryptoHasher("sha256").update(canonical).digest("hex");
 }
 
@@ -119,6 +119,7 @@ export function placeOrderTx(env: ShopEnv, input: PlaceOrderInput, charge: Charg
       if (!store.takeSaleQuantity(db, sale.id, input.quantity, now)) throw new Refused({ kind: "sold_out", message: "the flash sale is sold out" });
       price = sale.priceMinor;
     }
+    if (input.agreedUnitPriceMinor !== undefined) price = input.agreedUnitPriceMinor;
     if (input.expectedUnitPriceMinor !== null && input.expectedUnitPriceMinor !== price) {
       throw new Refused(invalid("price", `the price is ${price} ${p.currency} (minor units), not ${input.expectedUnitPriceMinor}`));
     }

@@ -1,5 +1,5 @@
 /** Why coins moved; each is shown translated (`wallet.reason.*`) in wallet history. */
-export type LedgerReason = "gift" | "admin_credit" | "redeem" | "purchase" | "order" | "refund" | "ticket" | "membership" | "ppv";
+export type LedgerReason = "gift" | "admin_credit" | "redeem" | "purchase" | "order" | "refund" | "ticket" | "membership" | "ppv" | "auction";
 
 /** A receiving side of a transfer: a user's wallet or the platform's. */
 export type Leg = { userId: number; coins: number } | { userId: "platform"; coins: number };

@@ -5,6 +5,7 @@ import { GiftBarMount, GiftFx, GiftSideMount } from "../partials/gift-room";
 import { Player, PlayerScripts } from "../partials/player";
 import { ChatMount, ChatScripts, StageOverlays } from "../partials/chat";
 import { ShopMount } from "../partials/shop";
+import { AuctionMount } from "../partials/auction";
 import { LiveBadge } from "../partials/live-badge";
 import { Paywall } from "../partials/access";
 import type { AccessMode } from "../../server/access/model";
@@ -52,6 +53,7 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, pla
           {paywall ? "" : <><GiftSideMount slug={room.slug} /><ChatMount room={room} /></>}
           <div id="qa-mount" hx-get={`/r/${room.slug}/qa`} hx-trigger="load" hx-swap="outerHTML"></div>
           <div id="class-reminder"></div>
+          {paywall ? "" : <AuctionMount slug={room.slug} />}
           <ShopMount slug={room.slug} />
         </aside>
       </div>
