@@ -54,6 +54,8 @@ import { createClasses } from "./classes";
 import { classesRenderers } from "./classes/renderers";
 import { createMemberships } from "./memberships";
 import { createSmtpMailer } from "./mail/smtp";
+import { createNotifications } from "./notifications";
+import { createSharing } from "./sharing";
 
 /** Lines kept for Admin → System. */
 const LOG_LINES = 200;
@@ -108,18 +110,23 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
   const backups = createBackupScheduler({ db, dataDir: config.dataDir, everyMs: config.backupEveryMs, keep: config.backupKeep, now: deps.now, log });
 
-  const classes = createClasses(deps, { stripe: payments.stripe, mailer: createSmtpMailer(config.smtpUrl, config.smtpFrom), presence: { rooms: hub.roomIds, users: hub.userIds } });
+  const mailer = createSmtpMailer(config.smtpUrl, config.smtpFrom);
+  const classes = createClasses(deps, { stripe: payments.stripe, mailer, presence: { rooms: hub.roomIds, users: hub.userIds } });
   const memberships = createMemberships(deps, classes.env);
 
   const insights = createInsights(deps);
+  const notifications = createNotifications(deps, { mailer });
+  // Embedding sites send no cookies of ours, so only a public room's player plays in an embed.
+  const sharing = createSharing(deps, { isPublic: (room) => access.access.roomAccess(room.id).mode === "public" });
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...notifications.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
   const listeners: (() => void)[] = [
     ...gifts.listen(),
+    ...notifications.listen(),
     ...metrics.listeners,
     ...subscribeFacts(webhookEnv, deps.bus),
     deps.bus.on("room.event", realtime.forgetHistory),
@@ -174,7 +181,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(payments.routes(shop.shop, { ...classes.stripeFulfillers, ...memberships.stripeFulfillers }))
     .use(realtime.routes())
     .use(chat.routes(realtime.viewerCount))
-    .use(insights.routes());
+    .use(insights.routes())
+    .use(notifications.routes())
+    .use(sharing.routes());
 
   async function start(): Promise<void> {
     for (const s of services) await s.start();

@@ -8,4 +8,4 @@ export function notify(db: Database, n: { userId: number; kind: string; ref: str
   return store.insertNotice(db, { ...n, now });
 }
 
-export const { listNotices, markNoticesRead } = store;
+export const { listNotices, markNoticesRead, markNoticeRead, countUnreadNotices } = store;

@@ -13,6 +13,8 @@ import { classesSchema } from "../classes/schema";
 import { membershipsSchema } from "../memberships/schema";
 import { accessSchema } from "../access/schema";
 import { insightsSchema } from "../insights/schema";
+import { notificationsSchema } from "../notifications/schema";
+import { sharingSchema } from "../sharing/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, notificationsSchema, sharingSchema];

@@ -12,6 +12,8 @@ import overlayCss from "../../public/css/overlay.css" with { type: "file" };
 import playerJs from "../../public/js/player.js" with { type: "file" };
 import replayJs from "../../public/js/replay.js" with { type: "file" };
 import roomJs from "../../public/js/room.js" with { type: "file" };
+import shareJs from "../../public/js/share.js" with { type: "file" };
+import bellJs from "../../public/js/bell.js" with { type: "file" };
 import { Elysia } from "elysia";
 import { setAssetUrl } from "../../views/assets";
 
@@ -28,6 +30,8 @@ const SOURCES: Record<string, string> = {
   "player.js": playerJs,
   "replay.js": replayJs,
   "room.js": roomJs,
+  "share.js": shareJs,
+  "bell.js": bellJs,
 };
 
 interface Asset {

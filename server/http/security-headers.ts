@@ -20,13 +20,18 @@ const POLICY = [
   "base-uri 'self'",
 ];
 
+/** The policy with the given frame-ancestors: /embed/<slug> sends its creator's allow-list (server/sharing). */
+export function contentSecurityPolicy(frameAncestors: string): string {
+  return [...POLICY, `frame-ancestors ${frameAncestors}`].join("; ");
+}
+
 export function securityHeaders(config: Pick<Config, "publicUrl">, path: string): Record<string, string> {
   const embeddable = EMBEDDABLE.some((re) => re.test(path));
   const h: Record<string, string> = {
     "x-content-type-options": "nosniff",
     // Overlay URLs carry their secret in the path: never hand our URLs to another origin.
     "referrer-policy": "same-origin",
-    "content-security-policy": [...POLICY, embeddable ? "frame-ancestors *" : "frame-ancestors 'none'"].join("; "),
+    "content-security-policy": contentSecurityPolicy(embeddable ? "*" : "'none'"),
   };
   if (!embeddable) h["x-frame-options"] = "DENY";
   if (config.publicUrl.startsWith("https:")) h["strict-transport-security"] = "max-age=31536000";

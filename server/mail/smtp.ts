@@ -8,6 +8,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers (e.g. List-Unsubscribe); line breaks in names or values are refused. */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -48,6 +50,10 @@ export function formatMessage(from: string, msg: MailMessage, now: number, id: s
     `From: ${from}`, `To: ${msg.to}`, `Subject: ${encodeHeader(msg.subject.replace(/[\r\n]+/g, " "))}`, `Date: ${new Date(now).toUTCString()}`,
     `Message-ID: <${id}>`, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
   ];
+  for (const [name, value] of Object.entries(msg.headers ?? {})) {
+    if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(name) || /[\r\n]/.test(value)) throw new Error(`smtp: header "${name}" is not a single line`);
+    head.push(`${name}: ${value}`);
+  }
   return `${head.join("\r\n")}\r\n\r\n${body}\r\n.\r\n`;
 }
 

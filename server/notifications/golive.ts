@@ -1,0 +1,93 @@
+// Go-live notices. When a room goes live (bus fact broadcast.started), every follower of its creator and everyone
+// who asked "notify me" for the room or one of its classes gets an in-app notice (the bell, pushed at once to
+// their open sockets) and — when SMTP is configured, they gave an address and did not unsubscribe — an e-mail.
+// Mails are not sent from the listener: they are queued, and a sweep sends them in batches, so a creator with
+// thousands of followers never holds up the bus and a slow SMTP server only delays mail. At most one go-live mail
+// round per creator per `mailWindowMs` (a flapping encoder must not spam followers); in-app notices always go out.
+import type { Database } from "bun:sqlite";
+import { randomToken } from "../accounts/secrets";
+import { getUserById } from "../accounts/accounts";
+import { notify } from "../classes/notices";
+import type { Facts } from "../events/bus";
+import { translator } from "../i18n";
+import type { Mailer, MailMessage } from "../mail/smtp";
+import { getRoomById } from "../rooms/rooms";
+import type { Room } from "../rooms/model";
+import * as store from "./storage";
+
+export interface GoLiveEnv {
+  db: Database;
+  now: () => number;
+  mailer: Mailer;
+  baseUrl: string;
+  mailWindowMs: number;
+  /** Tells the user's open bell sockets their new unread count. */
+  push(userId: number): void;
+  log(msg: string): void;
+}
+
+const en = translator("en");
+export const MAIL_BATCH = 100;
+export const MAIL_ATTEMPTS = 3;
+
+/** The broadcast.started listener: notices now, mails queued. Returns what it did (tests). */
+export function onLive(env: GoLiveEnv, f: Facts["broadcast.started"]): { notices: number; queued: number } {
+  const room = getRoomById(env.db, f.roomId);
+  if (!room) return { notices: 0, queued: 0 };
+  const now = env.now();
+  const recipients = store.goLiveRecipients(env.db, room.ownerId, room.id, now);
+  store.clearNotifyMe(env.db, room.id, now);
+  let notices = 0, queued = 0;
+  for (const r of recipients) {
+    if (notify(env.db, { userId: r.userId, kind: "room.live", ref: String(f.broadcastId), textKey: "notifications.live", vars: { name: room.ownerName, room: room.title }, url: `/r/${room.slug}` }, now)) {
+      notices++;
+      env.push(r.userId);
+    }
+  }
+  const mailable = recipients.filter((r) => r.email !== null);
+  if (env.mailer.enabled && mailable.length && store.claimMailSlot(env.db, room.ownerId, now, env.mailWindowMs)) {
+    for (const r of mailable) if (store.enqueueMail(env.db, { userId: r.userId, creatorId: room.ownerId, roomId: room.id, broadcastId: f.broadcastId, email: r.email! }, now)) queued++;
+  }
+  return { notices, queued };
+}
+
+/** One batch of queued go-live mails; someone who unsubscribed since the live started is skipped. */
+export async function sendQueuedMails(env: GoLiveEnv): Promise<{ sent: number; failed: number }> {
+  let sent = 0, failed = 0;
+  for (const m of store.pendingMails(env.db, MAIL_BATCH, MAIL_ATTEMPTS)) {
+    const room = getRoomById(env.db, m.roomId);
+    if (!room || !env.mailer.enabled || store.isOptedOut(env.db, m.userId, m.creatorId)) {
+      store.finishMail(env.db, m.id, true, env.now());
+      continue;
+    }
+    const token = store.unsubscribeToken(env.db, m.userId, m.creatorId, randomToken(24));
+    try {
+      await env.mailer.send(goLiveMail(room, m.email, `${env.baseUrl}/unsubscribe/${token}`, env.baseUrl));
+      store.finishMail(env.db, m.id, true, env.now());
+      sent++;
+    } catch (err) {
+      store.finishMail(env.db, m.id, false, env.now());
+      failed++;
+      env.log(`go-live mail for room ${room.slug} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { sent, failed };
+}
+
+/** RFC 2369 List-Unsubscribe plus RFC 8058 one-click: mail clients POST to the same URL. */
+export function goLiveMail(room: Room, to: string, unsubscribeUrl: string, baseUrl: string): MailMessage {
+  return {
+    to,
+    subject: en("notifications.mail.subject", { name: room.ownerName, room: room.title }),
+    text: en("notifications.mail.body", { name: room.ownerName, room: room.title, url: `${baseUrl}/r/${room.slug}`, unsubscribe: unsubscribeUrl }),
+    headers: { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+  };
+}
+
+/** Follows an unsubscribe link: the user gets no more go-live mail from that creator. */
+export function unsubscribe(db: Database, token: string, now: number): { creatorName: string } | null {
+  const owner = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? store.tokenOwner(db, token) : null;
+  if (!owner) return null;
+  store.optOut(db, owner.userId, owner.creatorId, now);
+  return { creatorName: getUserById(db, owner.creatorId)?.displayName ?? "" };
+}
