@@ -62,13 +62,15 @@ export function notificationsRoutes(deps: Deps, bell: Bell) {
     .post("/me/notifications/read", ({ ctx, body }) => {
       const me = requireUser(ctx);
       if (me instanceof Response) return me;
-      const id = parseInteger(body.id);
-      if (body.id !== undefined && body.id !== "" && id === null) return jsonError(422, "id must be a notice id");
+      // No id (or an empty form): all of them.
+      const raw = body?.id ?? "";
+      const id = parseInteger(raw);
+      if (raw !== "" && id === null) return jsonError(422, "id must be a notice id");
       if (id === null) markNoticesRead(db, me.id, deps.now());
       else markNoticeRead(db, me.id, id, deps.now());
       bell.push(me.id);
       return redirect("/me/notifications", ctx.isHtmx);
-    }, { body: form })
+    }, { body: t.Optional(form) })
     .post("/me/notifications/email", ({ ctx, body }) => {
       const me = requireUser(ctx);
       if (me instanceof Response) return me;
