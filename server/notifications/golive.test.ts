@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { fixture } from "../classes/testing";
 import { countUnreadNotices } from "../classes/notices";
-import { formatMessage, type MailMessage, type Mailer } from "../mail/smtp";
+import { createSmtpMailer, formatMessage, type MailMessage, type Mailer } from "../mail/smtp";
 import { MAIL_ATTEMPTS, onLive, sendQueuedMails, unsubscribe, type GoLiveEnv } from "./golive";
 import { parseEmail, parseWhen } from "./model";
 import * as store from "./storage";
@@ -13,12 +13,19 @@ function setup(opts: { failFor?: string } = {}) {
   const f = fixture();
   const sent: MailMessage[] = [];
   const pushed: number[] = [];
+  // Stands in for the SMTP server (the real one, a sink, is in test/notifications.test.ts).
+  const deliver = (m: MailMessage): Error | null => {
+    if (m.to === opts.failFor) return new Error("smtp: expected 250, got \"451 try later\"");
+    sent.push(m);
+    return null;
+  };
   const mailer: Mailer = {
     enabled: true,
     async send(m) {
-      if (m.to === opts.failFor) throw new Error("smtp: expected 250, got \"451 try later\"");
-      sent.push(m);
+      const err = deliver(m);
+      if (err) throw err;
     },
+    sendMany: async (msgs) => msgs.map(deliver),
   };
   const env: GoLiveEnv = { db: f.db, now: () => f.clock.now, mailer, baseUrl: "https://live.example", mailWindowMs: 30 * 60_000, push: (id) => pushed.push(id), log: () => {} };
   const follow = (userId: number) => f.db.query("INSERT INTO follows (follower_id, creator_id, created_at) VALUES (?, ?, 0)").run(userId, f.teacher.id);
@@ -99,6 +106,17 @@ describe("onLive", () => {
     for (let i = 1; i < MAIL_ATTEMPTS; i++) expect(await sendQueuedMails(env)).toEqual({ sent: 0, failed: 1 });
     expect(await sendQueuedMails(env)).toEqual({ sent: 0, failed: 0 });
     expect(sent.map((m) => m.to)).toEqual(["good@example.test"]);
+  });
+
+  test("an unreachable SMTP server (the real client, a closed port): the whole batch waits for the next sweep, nothing lost", async () => {
+    const { env, sent, person, live } = setup();
+    person("a");
+    person("b");
+    live();
+    const down = { ...env, mailer: createSmtpMailer("smtp://127.0.0.1:1", "live@example.test", { timeoutMs: 2_000 }) };
+    expect(await sendQueuedMails(down)).toEqual({ sent: 0, failed: 2 });
+    expect(await sendQueuedMails(env)).toEqual({ sent: 2, failed: 0 });
+    expect(sent.length).toBe(2);
   });
 
   test("the mail: List-Unsubscribe headers on the wire; a header with a line break is refused", async () => {

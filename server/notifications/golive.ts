@@ -35,42 +35,64 @@ export function onLive(env: GoLiveEnv, f: Facts["broadcast.started"]): { notices
   const room = getRoomById(env.db, f.roomId);
   if (!room) return { notices: 0, queued: 0 };
   const now = env.now();
-  const recipients = store.goLiveRecipients(env.db, room.ownerId, room.id, now);
-  store.clearNotifyMe(env.db, room.id, now);
-  let notices = 0, queued = 0;
-  for (const r of recipients) {
-    if (notify(env.db, { userId: r.userId, kind: "room.live", ref: String(f.broadcastId), textKey: "notifications.live", vars: { name: room.ownerName, room: room.title }, url: `/r/${room.slug}` }, now)) {
-      notices++;
-      env.push(r.userId);
+  // One transaction for every notice and queued mail: thousands of followers are one commit, not thousands.
+  const { told, queued } = env.db.transaction(() => {
+    const recipients = store.goLiveRecipients(env.db, room.ownerId, room.id, now);
+    store.clearNotifyMe(env.db, room.id, now);
+    const told: number[] = [];
+    let queued = 0;
+    for (const r of recipients) {
+      if (notify(env.db, { userId: r.userId, kind: "room.live", ref: String(f.broadcastId), textKey: "notifications.live", vars: { name: room.ownerName, room: room.title }, url: `/r/${room.slug}` }, now)) told.push(r.userId);
     }
-  }
-  const mailable = recipients.filter((r) => r.email !== null);
-  if (env.mailer.enabled && mailable.length && store.claimMailSlot(env.db, room.ownerId, now, env.mailWindowMs)) {
-    for (const r of mailable) if (store.enqueueMail(env.db, { userId: r.userId, creatorId: room.ownerId, roomId: room.id, broadcastId: f.broadcastId, email: r.email! }, now)) queued++;
-  }
-  return { notices, queued };
+    const mailable = recipients.filter((r) => r.email !== null);
+    if (env.mailer.enabled && mailable.length && store.claimMailSlot(env.db, room.ownerId, now, env.mailWindowMs)) {
+      for (const r of mailable) if (store.enqueueMail(env.db, { userId: r.userId, creatorId: room.ownerId, roomId: room.id, broadcastId: f.broadcastId, email: r.email! }, now)) queued++;
+    }
+    return { told, queued };
+  })();
+  for (const userId of told) env.push(userId);
+  return { notices: told.length, queued };
 }
 
-/** One batch of queued go-live mails; someone who unsubscribed since the live started is skipped. */
+/**
+ * One batch of queued go-live mails over one SMTP connection. Someone who unsubscribed since the live started is
+ * skipped; a refused mail is retried on later sweeps (MAIL_ATTEMPTS in all) and never holds back the others.
+ */
 export async function sendQueuedMails(env: GoLiveEnv): Promise<{ sent: number; failed: number }> {
-  let sent = 0, failed = 0;
-  for (const m of store.pendingMails(env.db, MAIL_BATCH, MAIL_ATTEMPTS)) {
-    const room = getRoomById(env.db, m.roomId);
-    if (!room || !env.mailer.enabled || store.isOptedOut(env.db, m.userId, m.creatorId)) {
-      store.finishMail(env.db, m.id, true, env.now());
-      continue;
+  if (!env.mailer.enabled) return { sent: 0, failed: 0 };
+  const batch = env.db.transaction(() => {
+    const out: { id: number; mail: MailMessage; slug: string }[] = [];
+    for (const m of store.pendingMails(env.db, MAIL_BATCH, MAIL_ATTEMPTS)) {
+      const room = getRoomById(env.db, m.roomId);
+      if (!room || store.isOptedOut(env.db, m.userId, m.creatorId)) {
+        store.finishMail(env.db, m.id, true, env.now());
+        continue;
+      }
+      const token = store.unsubscribeToken(env.db, m.userId, m.creatorId, randomToken(24));
+      out.push({ id: m.id, mail: goLiveMail(room, m.email, `${env.baseUrl}/unsubscribe/${token}`, env.baseUrl), slug: room.slug });
     }
-    const token = store.unsubscribeToken(env.db, m.userId, m.creatorId, randomToken(24));
-    try {
-      await env.mailer.send(goLiveMail(room, m.email, `${env.baseUrl}/unsubscribe/${token}`, env.baseUrl));
-      store.finishMail(env.db, m.id, true, env.now());
-      sent++;
-    } catch (err) {
-      store.finishMail(env.db, m.id, false, env.now());
-      failed++;
-      env.log(`go-live mail for room ${room.slug} failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    return out;
+  })();
+  if (!batch.length) return { sent: 0, failed: 0 };
+  let results: (Error | null)[];
+  try {
+    results = await env.mailer.sendMany(batch.map((b) => b.mail));
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    results = batch.map(() => e);
   }
+  let sent = 0, failed = 0;
+  env.db.transaction(() => {
+    batch.forEach((b, i) => {
+      const err = results[i] ?? null;
+      store.finishMail(env.db, b.id, err === null, env.now());
+      if (err === null) sent++;
+      else {
+        failed++;
+        env.log(`go-live mail for room ${b.slug} failed: ${err.message}`);
+      }
+    });
+  })();
   return { sent, failed };
 }
 
