@@ -9,6 +9,7 @@ import { insertUser } from "../server/accounts/storage";
 import { migrate } from "../server/db/migrate";
 import { openDb } from "../server/db/open";
 import { SCHEMAS } from "../server/db/schema";
+import { createBus } from "../server/events/bus";
 import { createSmtpMailer } from "../server/mail/smtp";
 import { goLiveMail, MAIL_BATCH, onLive, sendQueuedMails, type GoLiveEnv } from "../server/notifications/golive";
 import { setEmail } from "../server/notifications/storage";
@@ -35,7 +36,7 @@ db.transaction(() => {
   }
 })();
 const mailer = createSmtpMailer(sink.url, "live@example.test");
-const env: GoLiveEnv = { db, now: Date.now, mailer, baseUrl: "http://127.0.0.1", mailWindowMs: 0, push: () => {}, log: (m) => console.error(m) };
+const env: GoLiveEnv = { db, now: Date.now, mailer, baseUrl: "http://127.0.0.1", mailWindowMs: 0, bus: createBus(), log: (m) => console.error(m) };
 
 const t0 = performance.now();
 const r = onLive(env, { roomId: room.id, slug: room.slug, broadcastId: 1, at: Date.now() });

@@ -27,7 +27,8 @@ function setup(opts: { failFor?: string } = {}) {
     },
     sendMany: async (msgs) => msgs.map(deliver),
   };
-  const env: GoLiveEnv = { db: f.db, now: () => f.clock.now, mailer, baseUrl: "https://live.example", mailWindowMs: 30 * 60_000, push: (id) => pushed.push(id), log: () => {} };
+  const env: GoLiveEnv = { db: f.db, now: () => f.clock.now, mailer, baseUrl: "https://live.example", mailWindowMs: 30 * 60_000, bus: f.bus, log: () => {} };
+  f.bus.on("notice.added", ({ userId }) => pushed.push(userId));
   const follow = (userId: number) => f.db.query("INSERT INTO follows (follower_id, creator_id, created_at) VALUES (?, ?, 0)").run(userId, f.teacher.id);
   const person = (name: string, o: { follows?: boolean; email?: boolean } = {}) => {
     const u = f.user(name);
@@ -41,7 +42,7 @@ function setup(opts: { failFor?: string } = {}) {
 }
 
 describe("onLive", () => {
-  test("followers and notify-me users get a notice and a bell push; mail only with an address; the creator and strangers nothing", async () => {
+  test("followers and notify-me users get a notice and a notice.added fact (the bell); mail only with an address; the creator and strangers nothing", async () => {
     const { f, env, sent, pushed, person, follow, live } = setup();
     const a = person("a"), b = person("b", { email: false }), stranger = person("stranger", { follows: false });
     const planner = person("planner", { follows: false });

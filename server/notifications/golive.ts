@@ -1,6 +1,6 @@
 // Go-live notices. When a room goes live (bus fact broadcast.started), every follower of its creator and everyone
-// who asked "notify me" for the room or one of its classes gets an in-app notice (the bell, pushed at once to
-// their open sockets) and — when SMTP is configured, they gave an address and did not unsubscribe — an e-mail.
+// who asked "notify me" for the room or one of its classes gets an in-app notice (the bell: "notice.added" pushes
+// the count to their open pages) and — when SMTP is configured, they gave an address and did not unsubscribe — an e-mail.
 // Mails are not sent from the listener: they are queued, and a sweep sends them in batches, so a creator with
 // thousands of followers never holds up the bus and a slow SMTP server only delays mail. At most one go-live mail
 // round per creator per `mailWindowMs` (a flapping encoder must not spam followers); in-app notices always go out.
@@ -8,7 +8,7 @@ import type { Database } from "bun:sqlite";
 import { randomToken } from "../accounts/secrets";
 import { getUserById } from "../accounts/accounts";
 import { notify } from "../classes/notices";
-import type { Facts } from "../events/bus";
+import type { Bus, Facts } from "../events/bus";
 import { translator } from "../i18n";
 import type { Mailer, MailMessage } from "../mail/smtp";
 import { getRoomById } from "../rooms/rooms";
@@ -21,8 +21,8 @@ export interface GoLiveEnv {
   mailer: Mailer;
   baseUrl: string;
   mailWindowMs: number;
-  /** Tells the user's open bell sockets their new unread count. */
-  push(userId: number): void;
+  /** Each new notice is the fact "notice.added" (the bell listens). */
+  bus: Bus;
   log(msg: string): void;
 }
 
@@ -42,7 +42,7 @@ export function onLive(env: GoLiveEnv, f: Facts["broadcast.started"]): { notices
     const told: number[] = [];
     let queued = 0;
     for (const r of recipients) {
-      if (notify(env.db, { userId: r.userId, kind: "room.live", ref: String(f.broadcastId), textKey: "notifications.live", vars: { name: room.ownerName, room: room.title }, url: `/r/${room.slug}` }, now)) told.push(r.userId);
+      if (notify(env.db, env.bus, { userId: r.userId, kind: "room.live", ref: String(f.broadcastId), textKey: "notifications.live", vars: { name: room.ownerName, room: room.title }, url: `/r/${room.slug}` }, now)) told.push(r.userId);
     }
     const mailable = recipients.filter((r) => r.email !== null);
     if (env.mailer.enabled && mailable.length && store.claimMailSlot(env.db, room.ownerId, now, env.mailWindowMs)) {
@@ -50,7 +50,6 @@ export function onLive(env: GoLiveEnv, f: Facts["broadcast.started"]): { notices
     }
     return { told, queued };
   })();
-  for (const userId of told) env.push(userId);
   return { notices: told.length, queued };
 }
 

@@ -14,7 +14,7 @@ export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
   const bell = createBell((userId) => countUnreadNotices(deps.db, userId), deps.log);
   const env: GoLiveEnv = {
     db: deps.db, now: deps.now, mailer: parts.mailer, baseUrl: baseUrl(deps.config),
-    mailWindowMs: deps.config.goLiveMailMinutes * 60_000, push: bell.push, log: deps.log,
+    mailWindowMs: deps.config.goLiveMailMinutes * 60_000, bus: deps.bus, log: deps.log,
   };
   let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<unknown> | null = null;
@@ -43,6 +43,8 @@ export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
         onLive(env, f);
         sweep(); // the first batch goes out now, not at the next tick
       }),
+      // Any new notice (go-live, class reminder, membership) updates the user's bell at once.
+      deps.bus.on("notice.added", ({ userId }) => bell.push(userId)),
     ],
     routes: () => notificationsRoutes(deps, bell),
   };
