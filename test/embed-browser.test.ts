@@ -1,6 +1,7 @@
 // In real Chromium: the embed page plays a live stream inside an iframe on an allowed second loopback origin and
 // is refused (CSP frame-ancestors) on a third; the header bell of a signed-in follower shows the go-live notice
-// without a reload (bell.js over the WebSocket); the room's og:image is the live poster, a real JPEG.
+// without a reload (bell.js over the WebSocket); the room's og:image is the live poster, a real JPEG; the share
+// buttons copy the page's absolute URL and hand it to navigator.share.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Server } from "bun";
 import type { Frame } from "playwright-core";
@@ -95,3 +96,24 @@ test("a follower's bell lights up live; the embed plays on the allowed origin an
   }
   await ctx.close();
 }, 120_000);
+
+test("share buttons: Copy link puts the absolute URL on the clipboard; Share… calls navigator.share with it", async () => {
+  const { server, browser } = suite;
+  const ctx = await browser.newContext();
+  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  // Headless Chromium on Linux has no share sheet: record what a phone's would receive.
+  await ctx.addInitScript(() => {
+    (window as unknown as { shared: unknown[] }).shared = [];
+    Object.defineProperty(navigator, "share", { value: (d: unknown) => { (window as unknown as { shared: unknown[] }).shared.push(d); return Promise.resolve(); } });
+  });
+  const page = await ctx.newPage();
+  await page.goto(`${server.url}/r/${room.slug}`);
+  const url = `http://localhost:${server.httpPort}/r/${room.slug}`;
+  await page.click(".share-copy");
+  await page.waitForFunction(() => document.querySelector(".share-status")?.textContent === "Link copied.");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  await page.locator(".share-native").waitFor({ state: "visible" });
+  await page.click(".share-native");
+  expect(await page.evaluate(() => (window as unknown as { shared: unknown[] }).shared)).toEqual([{ title: "🔴 LIVE: Embedded show", url }]); // still live from the test above
+  await ctx.close();
+}, 60_000);
