@@ -423,6 +423,7 @@ export const en = {
   "share.embedOrigins": "Allowed origins",
   "share.embedBadOrigin": "\"{line}\" is not an origin like https://example.com (no path, no wildcard).",
   "share.embedTooMany": "At most 20 origins.",
+  "share.embedSave": "Save allowed origins",
   "qa.title": "Questions",
   "qa.ask": "Ask",
   "qa.placeholder": "Ask the teacher…",

@@ -425,6 +425,7 @@ export const zh: Record<MessageKey, string> = {
   "share.embedOrigins": "允许的来源",
   "share.embedBadOrigin": "“{line}”不是形如 https://example.com 的来源（不能有路径或通配符）。",
   "share.embedTooMany": "最多 20 个来源。",
+  "share.embedSave": "保存允许的来源",
   "qa.title": "提问",
   "qa.ask": "提问",
   "qa.placeholder": "向老师提问……",

@@ -14,7 +14,7 @@ export function EmbedStudio({ ctx, slug, origins, embedUrl, error }: { ctx: ReqC
           <textarea name="origins" rows="4" placeholder="https://blog.example.com" aria-invalid={error ? "true" : undefined} safe>{origins.join("\n")}</textarea>
         </label>
         {error ? <p class="field-error" role="alert" safe>{error}</p> : ""}
-        <button type="submit" safe>{t("notifications.save")}</button>
+        <button type="submit" safe>{t("share.embedSave")}</button>
       </form>
     </section>
   );
