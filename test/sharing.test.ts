@@ -112,6 +112,7 @@ describe("share cards", () => {
     expect(meta.get("og:image")).toBe(`${BASE}/replays/${replayId}/poster.jpg`);
     const oembed = links.find((l) => l.rel === "alternate" && l.type === "application/json+oembed")!;
     expect(oembed.href).toBe(`${BASE}/oembed?url=${encodeURIComponent(`${BASE}/r/${room.slug}`)}&format=json`);
+    expect(links.find((l) => l.type === "application/atom+xml")?.href).toBe(`${BASE}/u/maker/feed.xml`);
   });
 
   test("live room: the live poster and a LIVE title", async () => {

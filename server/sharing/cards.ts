@@ -20,6 +20,8 @@ export function roomImage(db: Database, base: string, room: Room): string | null
   return replay !== null ? abs(base, `/replays/${replay}/poster.jpg`) : null;
 }
 
+export const feedUrl = (base: string, username: string): string => abs(base, `/u/${encodeURIComponent(username)}/feed.xml`);
+
 export function oembedLink(base: string, pageUrl: string): string {
   return abs(base, `/oembed?url=${encodeURIComponent(pageUrl)}&format=json`);
 }
@@ -29,7 +31,7 @@ export function roomCard(db: Database, base: string, t: Translate, room: Room): 
   return {
     title: room.liveSince ? t("share.liveTitle", { room: room.title }) : room.title,
     description: excerpt(room.description) || t("share.roomDescription", { name: room.ownerName }),
-    url, image: roomImage(db, base, room), type: "video.other", oembed: oembedLink(base, url),
+    url, image: roomImage(db, base, room), type: "video.other", oembed: oembedLink(base, url), feed: feedUrl(base, room.ownerUsername),
   };
 }
 
@@ -37,7 +39,7 @@ export function classCard(db: Database, base: string, t: Translate, c: ClassInfo
   return {
     title: c.title,
     description: excerpt(c.description) || t("share.classDescription", { name: c.teacherName, start: new Date(c.startsAt).toISOString().slice(0, 16).replace("T", " ") + " UTC" }),
-    url: abs(base, `/classes/${c.id}`), image: room ? roomImage(db, base, room) : null, type: "website",
+    url: abs(base, `/classes/${c.id}`), image: room ? roomImage(db, base, room) : null, type: "website", feed: feedUrl(base, c.teacherUsername),
   };
 }
 

@@ -11,6 +11,8 @@ export interface ShareCard {
   type: "video.other" | "website" | "product";
   /** The oEmbed discovery link, for pages that have a player to embed. */
   oembed?: string;
+  /** The creator's Atom feed (/u/<username>/feed.xml), announced for feed readers. */
+  feed?: string;
 }
 
 export const MAX_EMBED_ORIGINS = 20;

@@ -16,7 +16,7 @@ import { fragment, html, json, jsonError } from "../http/respond";
 import { contentSecurityPolicy } from "../http/security-headers";
 import { getRoomBySlug } from "../rooms/rooms";
 import { latencyOf, type Room } from "../rooms/model";
-import { roomImage } from "./cards";
+import { feedUrl, roomImage } from "./cards";
 import { listOrigins, parseOrigins, setOrigins } from "./embed";
 import { atomFeed, feedEntries } from "./feed";
 import { embedSize, frameAncestors } from "./model";
@@ -72,7 +72,7 @@ export function sharingRoutes(deps: Deps, parts: { isPublic: (room: Room) => boo
       const thumb = roomImage(db, base, room);
       return json({
         version: "1.0", type: "video", provider_name: "Livehouse", provider_url: `${base}/`,
-        title: room.title, author_name: room.ownerName, author_url: `${base}/u/${encodeURIComponent(room.ownerUsername)}/feed.xml`,
+        title: room.title, author_name: room.ownerName, author_url: feedUrl(base, room.ownerUsername),
         width, height,
         html: `<iframe src="${esc(src)}" width="${width}" height="${height}" title="${esc(room.title)}" frameborder="0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>`,
         ...(thumb ? { thumbnail_url: thumb, thumbnail_width: 1280, thumbnail_height: 720 } : {}),

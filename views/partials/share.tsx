@@ -25,6 +25,7 @@ export function ShareMeta({ card }: { card: ShareCard }): JSX.Element {
       <meta name="twitter:description" content={a(card.description)} />
       {card.image ? <meta name="twitter:image" content={a(card.image)} /> : ""}
       {card.oembed ? <link rel="alternate" type="application/json+oembed" href={a(card.oembed)} title={a(card.title)} /> : ""}
+      {card.feed ? <link rel="alternate" type="application/atom+xml" href={a(card.feed)} /> : ""}
       <script src={assetUrl("share.js")} defer></script>
     </>
   );
