@@ -148,4 +148,15 @@ describe("go-live notices", () => {
     b1.close();
     b3.close();
   }, 120_000);
+
+  test("shutdown closes the bells itself (1012 \"service restart\", so pages reconnect) and exits promptly", async () => {
+    const ws = new WebSocket(`${s.url.replace("http", "ws")}/me/notifications/ws`, { headers: { cookie: sessions.fan2!.cookieHeader(), origin: s.url } } as unknown as string[]);
+    const closed = new Promise<number>((resolve) => (ws.onclose = (e) => resolve(e.code)));
+    await new Promise<void>((resolve) => (ws.onmessage = () => resolve()));
+    const t0 = Date.now();
+    await s.stop("SIGTERM");
+    expect(s.proc.exitCode).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    expect(await closed).toBe(1012);
+  }, 30_000);
 });

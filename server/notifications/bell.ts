@@ -4,6 +4,7 @@ import { bellFrame } from "./model";
 
 export interface BellSocket {
   send(data: string): unknown;
+  close(code?: number, reason?: string): void;
 }
 
 export function createBell(unread: (userId: number) => number, log: (msg: string) => void) {
@@ -33,6 +34,17 @@ export function createBell(unread: (userId: number) => number, log: (msg: string
       if (!set?.size) return;
       const frame = bellFrame(unread(userId));
       for (const s of [...set]) sendTo(s, userId, frame);
+    },
+    /** On shutdown: Bun's server.stop() waits for open sockets; 1012 "service restart" makes bell.js reconnect. */
+    closeAll(): void {
+      for (const set of byUser.values()) {
+        for (const s of set) {
+          try {
+            s.close(1012, "server restarting");
+          } catch {}
+        }
+      }
+      byUser.clear();
     },
     sockets(): number {
       let n = 0;

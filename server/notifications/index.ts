@@ -35,9 +35,10 @@ export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
       await running;
     },
   };
+  const sockets: Service = { name: "notifications.bell", start() {}, beforeStop: () => bell.closeAll(), stop() {} };
   return {
     bell,
-    services: [mailer],
+    services: [sockets, mailer],
     listen: (): (() => void)[] => [
       deps.bus.on("broadcast.started", (f) => {
         onLive(env, f);
