@@ -21,7 +21,7 @@ import { attendance, attendanceCsv } from "./attendance";
 import { addCoupon, createClass, editClass, getClass, getMaterial, insertMaterial, listByTeacher, listCoupons, listMaterials, listUpcoming, parseStart, teacherRooms } from "./classes";
 import { classIcs } from "./ics";
 import { TICKET_PROVIDERS, type ClassInfo, type ClassInput } from "./model";
-import { listNotices, markNoticesRead } from "./notices";
+import { listNotices, markRead } from "./notices";
 import { getPurchase } from "./ppv";
 import { ask, listQuestions, moderate, upvote } from "./qa";
 import { buyTicket, canTeach, getTicket, grantTicket, heldTicket, listTicketsByClass, listTicketsByUser, providerProblem, refundTicket, settleTicket, type PaidEnv } from "./tickets";
@@ -172,7 +172,7 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
       const me = requireUser(ctx);
       if (me instanceof Response) return me;
       const notices = listNotices(db, me.id);
-      markNoticesRead(db, me.id, deps.now());
+      markRead(db, deps.bus, me.id, null, deps.now());
       return html(<NoticesPage ctx={ctx} notices={notices} />);
     })
     .get("/studio/classes", ({ ctx }) => {

@@ -46,6 +46,7 @@ export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
       }),
       // Any new notice (go-live, class reminder, membership) updates the user's bell at once.
       deps.bus.on("notice.added", ({ userId }) => bell.push(userId)),
+      deps.bus.on("notices.read", ({ userId }) => bell.push(userId)),
     ],
     routes: () => notificationsRoutes(deps, bell),
   };

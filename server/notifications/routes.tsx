@@ -11,7 +11,7 @@ import { MessagePage } from "../../views/pages/message";
 import { NotificationsPage } from "../../views/pages/notifications";
 import { NotifyBox, type NotifyState } from "../../views/partials/notify";
 import { getClass } from "../classes/classes";
-import { countUnreadNotices, listNotices, markNoticeRead, markNoticesRead } from "../classes/notices";
+import { countUnreadNotices, listNotices, markRead } from "../classes/notices";
 import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import { notFoundPage, parseInteger, requireUser } from "../http/guards";
@@ -66,9 +66,7 @@ export function notificationsRoutes(deps: Deps, bell: Bell) {
       const raw = body?.id ?? "";
       const id = parseInteger(raw);
       if (raw !== "" && id === null) return jsonError(422, "id must be a notice id");
-      if (id === null) markNoticesRead(db, me.id, deps.now());
-      else markNoticeRead(db, me.id, id, deps.now());
-      bell.push(me.id);
+      markRead(db, deps.bus, me.id, id, deps.now());
       return redirect("/me/notifications", ctx.isHtmx);
     }, { body: t.Optional(form) })
     .post("/me/notifications/email", ({ ctx, body }) => {
