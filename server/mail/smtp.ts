@@ -1,6 +1,7 @@
 // A minimal SMTP client (RFC 5321) for reminder and go-live e-mails: EHLO, optional AUTH PLAIN, then per message
 // MAIL FROM, RCPT TO, DATA with dot-stuffing (RSET after a refusal), QUIT. Plain TCP (smtp://) or implicit TLS
-// (smtps://); no STARTTLS — point it at a local relay or an smtps port. Every reply is checked; a timeout or an unexpected code rejects with the server's words.
+// (smtps://); no STARTTLS — point it at a local relay or an smtps port. Every reply is checked; a timeout or an
+// unexpected code rejects with the server's words.
 import { connect as tcpConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 
