@@ -58,6 +58,8 @@ import { createAuctions } from "./auctions";
 import { auctionRenderers } from "./auctions/renderers";
 import { createSmtpMailer } from "./mail/smtp";
 import { createSponsors } from "./sponsors";
+import { createNotifications } from "./notifications";
+import { createSharing } from "./sharing";
 
 /** Lines kept for Admin → System. */
 const LOG_LINES = 200;
@@ -119,21 +121,26 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
   const backups = createBackupScheduler({ db, dataDir: config.dataDir, everyMs: config.backupEveryMs, keep: config.backupKeep, now: deps.now, log });
 
-  const classes = createClasses(deps, { stripe: payments.stripe, mailer: createSmtpMailer(config.smtpUrl, config.smtpFrom), presence: { rooms: hub.roomIds, users: hub.userIds } });
+  const mailer = createSmtpMailer(config.smtpUrl, config.smtpFrom);
+  const classes = createClasses(deps, { stripe: payments.stripe, mailer, presence: { rooms: hub.roomIds, users: hub.userIds } });
   const memberships = createMemberships(deps, classes.env);
 
   const insights = createInsights(deps);
   const sponsors = createSponsors(deps);
   const auctions = createAuctions(deps, { shop: shop.shop, canWatch });
+  const notifications = createNotifications(deps, { mailer });
+  // Embedding sites send no cookies of ours, so only a public room's player plays in an embed.
+  const sharing = createSharing(deps, { isPublic: (room) => access.access.roomAccess(room.id).mode === "public" });
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, ...auctions.services, metrics.service, dispatcher.service, backups];
+  const services: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, ...auctions.services, ...notifications.services, metrics.service, dispatcher.service, backups];
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
   const listeners: (() => void)[] = [
     ...gifts.listen(),
     ...objects.listen(),
+    ...notifications.listen(),
     ...metrics.listeners,
     ...subscribeFacts(webhookEnv, deps.bus),
     deps.bus.on("room.event", realtime.forgetHistory),
@@ -191,7 +198,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     .use(chat.routes(realtime.viewerCount))
     .use(insights.routes())
     .use(sponsors.api())
-    .use(sponsors.routes());
+    .use(sponsors.routes())
+    .use(notifications.routes())
+    .use(sharing.routes());
 
   async function start(): Promise<void> {
     for (const s of services) await s.start();

@@ -56,6 +56,8 @@ export interface Config {
   /** smtp://[user:pass@]host[:port] or smtps://…; empty sends no e-mail. */
   readonly smtpUrl: string;
   readonly smtpFrom: string;
+  /** At most one go-live e-mail per creator in this many minutes (server/notifications). */
+  readonly goLiveMailMinutes: number;
   /** Secret for signed media URLs (nginx secure_link); empty = one generated and kept in the database. */
   readonly mediaTokenSecret: string;
   /** How long a signed media URL stays valid; the player refreshes it before then. */
@@ -134,8 +136,9 @@ export const OPTIONS = [
   opt({ key: "stripeWebhookSecret", flag: "--stripe-webhook-secret", env: "LIVEHOUSE_STRIPE_WEBHOOK_SECRET", default: "", parse: str, secret: true, help: "Stripe webhook signing secret" }),
   opt({ key: "paidCreatorSharePercent", flag: "--paid-creator-share", env: "LIVEHOUSE_PAID_CREATOR_SHARE", default: 80, parse: int, validate: (v) => (v >= 0 && v <= 100 ? null : "must be between 0 and 100"), help: "creator's share of tickets, memberships and paid replays in percent" }),
   opt({ key: "classReminderMinutes", flag: "--class-reminder-minutes", env: "LIVEHOUSE_CLASS_REMINDER_MINUTES", default: 15, parse: int, validate: (v) => (v >= 1 && v <= 10_080 ? null : "must be between 1 and 10080"), help: "minutes before a class that reminders go out" }),
-  opt({ key: "smtpUrl", flag: "--smtp-url", env: "LIVEHOUSE_SMTP_URL", default: "", parse: str, secret: true, validate: (v) => (v === "" || /^smtps?:\/\/[^\s]+$/.test(v) ? null : "must be smtp://[user:pass@]host[:port] or smtps://…"), help: "SMTP server for e-mail reminders (empty: no e-mail)" }),
+  opt({ key: "smtpUrl", flag: "--smtp-url", env: "LIVEHOUSE_SMTP_URL", default: "", parse: str, secret: true, validate: (v) => (v === "" || /^smtps?:\/\/[^\s]+$/.test(v) ? null : "must be smtp://[user:pass@]host[:port] or smtps://…"), help: "SMTP server for class reminders and go-live e-mail (empty: no e-mail)" }),
   opt({ key: "smtpFrom", flag: "--smtp-from", env: "LIVEHOUSE_SMTP_FROM", default: "livehouse@localhost", parse: str, validate: (v) => (/^[^\s<>@]+@[^\s<>@]+$/.test(v) ? null : "must be an e-mail address"), help: "sender address of e-mails" }),
+  opt({ key: "goLiveMailMinutes", flag: "--golive-mail-minutes", env: "LIVEHOUSE_GOLIVE_MAIL_MINUTES", default: 60, parse: int, validate: (v) => (v >= 0 && v <= 10_080 ? null : "must be between 0 and 10080"), help: "at most one go-live e-mail per creator in this many minutes (0: every time)" }),
   opt({ key: "mediaTokenSecret", flag: "--media-token-secret", env: "LIVEHOUSE_MEDIA_TOKEN_SECRET", default: "", parse: str, secret: true, validate: (v) => (v === "" || v.length >= 16 ? null : "must be at least 16 characters"), help: "secret for signed media URLs (shared with an nginx edge)" }),
   opt({ key: "mediaTokenTtlSeconds", flag: "--media-token-ttl", env: "LIVEHOUSE_MEDIA_TOKEN_TTL", default: 300, parse: int, validate: (v) => (v >= 2 && v <= 86_400 ? null : "must be between 2 and 86400 seconds"), help: "lifetime of signed media URLs in seconds" }),
   opt({ key: "insightsMinSupport", flag: "--insights-min-support", env: "LIVEHOUSE_INSIGHTS_MIN_SUPPORT", default: 0.01, parse: Number, validate: (v) => (v > 0 && v <= 1 ? null : "must be above 0 and at most 1"), help: "bought-together: minimum support (fraction of baskets)" }),

@@ -2,45 +2,19 @@
 // HTTP (exactly capacity 201s, the rest 409), 402/409/refund through the API, the reminder reaching a real SMTP
 // sink (Debian's aiosmtpd), and Q&A events seen by a second WebSocket client.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import type { Subprocess } from "bun";
-import { freePort, removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
+import { startSmtpSink, type SmtpSink } from "./helpers/smtp-sink";
+import { removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
 import { WsClient } from "./realtime-client";
 import { api, seedUsers, type Seeded } from "./classes-helpers";
 
-const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const BUYERS = 200;
 const SEATS = 20;
 
 let server: RunningServer;
-let sink: Subprocess;
-let sinkOut = "";
+let sink: SmtpSink;
 let teacher: Seeded;
 let buyers: Seeded[];
 let poor: Seeded;
-
-async function startSink(port: number): Promise<Subprocess> {
-  const proc = Bun.spawn([PYTHON, "-u", "-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "aiosmtpd.handlers.Debugging"], { stdout: "pipe", stderr: "pipe" });
-  void (async () => {
-    const dec = new TextDecoder();
-    const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      sinkOut += dec.decode(value);
-    }
-  })();
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-      s.end();
-      return proc;
-    } catch {}
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error("the SMTP sink (python3-aiosmtpd) did not start; run scripts/ensure-deps smtp");
-    await Bun.sleep(100);
-  }
-}
 
 beforeAll(async () => {
   const dataDir = tempDataDir("lh-classes-");
@@ -52,14 +26,13 @@ beforeAll(async () => {
   teacher = seeded[0]!;
   buyers = seeded.slice(1, BUYERS + 1);
   poor = seeded.at(-1)!;
-  const smtpPort = await freePort();
-  sink = await startSink(smtpPort);
-  server = await startServer({ dataDir, args: ["--smtp-url", `smtp://127.0.0.1:${smtpPort}`, "--smtp-from", "classes@livehouse.test", "--class-reminder-minutes", "30"] });
+  sink = await startSmtpSink();
+  server = await startServer({ dataDir, args: ["--smtp-url", sink.url, "--smtp-from", "classes@livehouse.test", "--class-reminder-minutes", "30"] });
 }, 60_000);
 
 afterAll(async () => {
   await server?.stop();
-  sink?.kill();
+  sink?.stop();
   if (server) removeDir(server.dataDir);
 });
 
@@ -165,9 +138,9 @@ describe("classes over the real server", () => {
     expect(bought.status).toBe(201);
     await ws.waitEvent((e) => e.type === "class.reminder" && e.classId === c.json.id, "class.reminder");
     const deadline = Date.now() + 15_000;
-    while (!sinkOut.includes("Reminder test") && Date.now() < deadline) await Bun.sleep(100);
-    expect(sinkOut).toContain("student@example.test");
-    expect(sinkOut).toContain("Subject: Reminder: Reminder test starts soon");
+    while (!sink.output().includes("Reminder test") && Date.now() < deadline) await Bun.sleep(100);
+    expect(sink.output()).toContain("student@example.test");
+    expect(sink.output()).toContain("Subject: Reminder: Reminder test starts soon");
     const notices = await api(server.url, b.token)("GET", "/api/v1/me/notices");
     expect(notices.json.notices[0]).toMatchObject({ kind: "class.reminder", url: `/classes/${c.json.id}` });
     ws.close();

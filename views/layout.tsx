@@ -25,6 +25,7 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
         <link rel="stylesheet" href={assetUrl("app.css")} />
         <script src={assetUrl("htmx.js")} defer></script>
         <script src={assetUrl("app.js")} defer></script>
+        {user ? <script src={assetUrl("bell.js")} defer></script> : ""}
         {head}
       </head>
       <body>
@@ -41,6 +42,9 @@ export function Layout({ ctx, title, children, head }: LayoutProps): JSX.Element
             {user?.role === "admin" ? <a href="/admin" safe>{t("nav.admin")}</a> : ""}
             {user ? (
               <>
+                <a id="bell" class="bell" href="/me/notifications" data-ws="/me/notifications/ws" aria-label={t("notifications.title")} title={t("notifications.title")}>
+                  <span aria-hidden="true">🔔</span> <span id="bell-count" class="bell-count" hidden></span>
+                </a>
                 <a href="/shop/orders" safe>{t("shop.myOrders")}</a>
                 <a href="/wallet" safe>{t("wallet.title")}</a>
                 <a href="/settings" safe>{t("nav.settings")}</a>

@@ -10,7 +10,7 @@ import { createRateLimiter } from "../lib/rate-limit";
 import { canManage, getRoomBySlug } from "../rooms/rooms";
 import { addCoupon, getClass, listUpcoming } from "./classes";
 import { seatsLeft, type ClassInfo, type Question, type ReplayPurchase, type Ticket } from "./model";
-import { listNotices, markNoticesRead } from "./notices";
+import { listNotices, markRead } from "./notices";
 import { buyReplay, getPurchase, getReplayPrice, setPrice, settlePurchase } from "./ppv";
 import { ask, listQuestions, moderate, upvote } from "./qa";
 import { broadcastOwner } from "./storage";
@@ -160,7 +160,7 @@ export function classesApi(deps: Deps, env: PaidEnv) {
       const me = who(ctx.user);
       if (me instanceof Response) return me;
       const notices = listNotices(db, me.id).map((n) => ({ id: n.id, kind: n.kind, text: ctx.t(n.textKey, n.vars), url: n.url, createdAt: new Date(n.createdAt).toISOString(), read: n.readAt !== null }));
-      markNoticesRead(db, me.id, deps.now());
+      markRead(db, deps.bus, me.id, null, deps.now());
       return json({ notices });
     })
     .get(

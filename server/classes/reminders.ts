@@ -32,7 +32,7 @@ export async function sendDueReminders(env: ReminderEnv): Promise<{ classes: num
     const minutes = Math.max(1, Math.round((c.startsAt - now) / 60_000));
     env.bus.emit("room.event", { roomId: c.roomId, event: { type: "class.reminder", classId: c.id, title: c.title, startsAt: c.startsAt, url } });
     for (const h of store.ticketHolders(env.db, c.id)) {
-      if (notify(env.db, { userId: h.userId, kind: "class.reminder", ref: String(c.id), textKey: "classes.notice.reminder", vars: { title: c.title, minutes }, url }, now)) notices++;
+      if (notify(env.db, env.bus, { userId: h.userId, kind: "class.reminder", ref: String(c.id), textKey: "classes.notice.reminder", vars: { title: c.title, minutes }, url }, now)) notices++;
       if (env.mailer.enabled && h.email) {
         try {
           await env.mailer.send(reminderMail(c, h.email, minutes, env.baseUrl));

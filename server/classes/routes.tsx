@@ -10,6 +10,8 @@ import { QaPanel } from "../../views/partials/qa";
 import { getUserByUsername } from "../accounts/accounts";
 import { isCreator, type User } from "../accounts/model";
 import { baseUrl } from "../config";
+import { classCard } from "../sharing/cards";
+import { getRoomById } from "../rooms/rooms";
 import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import { forbidden, notFoundPage, parseInteger, requireUser } from "../http/guards";
@@ -19,7 +21,7 @@ import { attendance, attendanceCsv } from "./attendance";
 import { addCoupon, createClass, editClass, getClass, getMaterial, insertMaterial, listByTeacher, listCoupons, listMaterials, listUpcoming, parseStart, teacherRooms } from "./classes";
 import { classIcs } from "./ics";
 import { TICKET_PROVIDERS, type ClassInfo, type ClassInput } from "./model";
-import { listNotices, markNoticesRead } from "./notices";
+import { listNotices, markRead } from "./notices";
 import { getPurchase } from "./ppv";
 import { ask, listQuestions, moderate, upvote } from "./qa";
 import { buyTicket, canTeach, getTicket, grantTicket, heldTicket, listTicketsByClass, listTicketsByUser, providerProblem, refundTicket, settleTicket, type PaidEnv } from "./tickets";
@@ -63,7 +65,7 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
 
   function classPage(ctx: ReqCtx, c: ClassInfo, msg?: string, status = 200): Response {
     const ticket = ctx.user ? heldTicket(db, c.id, ctx.user.id) : null;
-    return html(<ClassPage ctx={ctx} c={c} now={deps.now()} ticket={ticket} providers={providersFor(c)} materials={listMaterials(db, c.id)} message={msg} />, status);
+    return html(<ClassPage ctx={ctx} c={c} now={deps.now()} ticket={ticket} providers={providersFor(c)} materials={listMaterials(db, c.id)} message={msg} share={classCard(db, baseUrl(deps.config), ctx.t, c, getRoomById(db, c.roomId))} />, status);
   }
 
   /** The class when the signed-in user teaches it (or is an admin). */
@@ -170,7 +172,7 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
       const me = requireUser(ctx);
       if (me instanceof Response) return me;
       const notices = listNotices(db, me.id);
-      markNoticesRead(db, me.id, deps.now());
+      markRead(db, deps.bus, me.id, null, deps.now());
       return html(<NoticesPage ctx={ctx} notices={notices} />);
     })
     .get("/studio/classes", ({ ctx }) => {

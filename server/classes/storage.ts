@@ -279,6 +279,15 @@ export function markNoticesRead(db: Database, userId: number, now: number): void
   db.query("UPDATE notices SET read_at = ? WHERE user_id = ? AND read_at IS NULL").run(now, userId);
 }
 
+/** Marks one of the user's notices read; false when it is not theirs or was read already. */
+export function markNoticeRead(db: Database, userId: number, id: number, now: number): boolean {
+  return db.query("UPDATE notices SET read_at = ? WHERE id = ? AND user_id = ? AND read_at IS NULL").run(now, id, userId).changes === 1;
+}
+
+export function countUnreadNotices(db: Database, userId: number): number {
+  return db.query<{ n: number }, [number]>("SELECT COUNT(*) AS n FROM notices WHERE user_id = ? AND read_at IS NULL").get(userId)!.n;
+}
+
 export function setReplayPrice(db: Database, p: ReplayPrice | { broadcastId: number; priceMinor: 0 }, now: number): void {
   if (p.priceMinor === 0) {
     db.query("DELETE FROM replay_prices WHERE broadcast_id = ?").run(p.broadcastId);

@@ -16,6 +16,8 @@ import { insightsSchema } from "../insights/schema";
 import { sponsorsSchema } from "../sponsors/schema";
 import { objectsSchema } from "../objects/schema";
 import { auctionsSchema } from "../auctions/schema";
+import { notificationsSchema } from "../notifications/schema";
+import { sharingSchema } from "../sharing/schema";
 import type { DomainSchema } from "./migrate";
 
-export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, sponsorsSchema, objectsSchema, auctionsSchema];
+export const SCHEMAS: readonly DomainSchema[] = [accountsSchema, roomsSchema, mediaSchema, walletSchema, giftsSchema, overlaysSchema, shopSchema, paymentsSchema, chatSchema, webhooksSchema, classesSchema, membershipsSchema, accessSchema, insightsSchema, sponsorsSchema, objectsSchema, auctionsSchema, notificationsSchema, sharingSchema];

@@ -13,6 +13,8 @@ import playerJs from "../../public/js/player.js" with { type: "file" };
 import replayJs from "../../public/js/replay.js" with { type: "file" };
 import roomJs from "../../public/js/room.js" with { type: "file" };
 import sponsorsJs from "../../public/js/sponsors.js" with { type: "file" };
+import shareJs from "../../public/js/share.js" with { type: "file" };
+import bellJs from "../../public/js/bell.js" with { type: "file" };
 import { Elysia } from "elysia";
 import { setAssetUrl } from "../../views/assets";
 
@@ -30,6 +32,8 @@ const SOURCES: Record<string, string> = {
   "replay.js": replayJs,
   "room.js": roomJs,
   "sponsors.js": sponsorsJs,
+  "share.js": shareJs,
+  "bell.js": bellJs,
 };
 
 interface Asset {

@@ -30,8 +30,11 @@ const CSRF_COOKIE = "lh_csrf";
 export const LANG_COOKIE = "lh_lang";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Paths whose callers authenticate by signature instead of cookies (payment webhooks). */
-const CSRF_EXEMPT = [/^\/webhooks\//];
+/**
+ * Paths whose callers authenticate by signature or secret instead of cookies: payment webhooks, and the one-click
+ * unsubscribe (RFC 8058) a mail client POSTs with the secret token in the URL and no cookies.
+ */
+const CSRF_EXEMPT = [/^\/webhooks\//, /^\/unsubscribe\/[^/]+$/];
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -25,16 +25,22 @@ function policy(config: Partial<Pick<Config, "s3Endpoint" | "s3PublicUrl">>): st
 }
 
 const policies = new WeakMap<object, string[]>();
+type PolicyConfig = Partial<Pick<Config, "s3Endpoint" | "s3PublicUrl">>;
 
-export function securityHeaders(config: Pick<Config, "publicUrl"> & Partial<Pick<Config, "s3Endpoint" | "s3PublicUrl">>, path: string): Record<string, string> {
-  const embeddable = EMBEDDABLE.some((re) => re.test(path));
+/** The policy with the given frame-ancestors: /embed/<slug> sends its creator's allow-list (server/sharing). */
+export function contentSecurityPolicy(config: PolicyConfig, frameAncestors: string): string {
   let base = policies.get(config);
   if (!base) policies.set(config, (base = policy(config)));
+  return [...base, `frame-ancestors ${frameAncestors}`].join("; ");
+}
+
+export function securityHeaders(config: Pick<Config, "publicUrl"> & PolicyConfig, path: string): Record<string, string> {
+  const embeddable = EMBEDDABLE.some((re) => re.test(path));
   const h: Record<string, string> = {
     "x-content-type-options": "nosniff",
     // Overlay URLs carry their secret in the path: never hand our URLs to another origin.
     "referrer-policy": "same-origin",
-    "content-security-policy": [...base, embeddable ? "frame-ancestors *" : "frame-ancestors 'none'"].join("; "),
+    "content-security-policy": contentSecurityPolicy(config, embeddable ? "*" : "'none'"),
   };
   if (!embeddable) h["x-frame-options"] = "DENY";
   if (config.publicUrl.startsWith("https:")) h["strict-transport-security"] = "max-age=31536000";

@@ -1,6 +1,7 @@
-// A minimal SMTP client (RFC 5321) for reminder e-mails: EHLO, optional AUTH PLAIN, MAIL FROM, RCPT TO, DATA with
-// dot-stuffing, QUIT. Plain TCP (smtp://) or implicit TLS (smtps://); no STARTTLS — point it at a local relay or an
-// smtps port. Every reply is checked; a timeout or an unexpected code rejects with the server's words.
+// A minimal SMTP client (RFC 5321) for reminder and go-live e-mails: EHLO, optional AUTH PLAIN, then per message
+// MAIL FROM, RCPT TO, DATA with dot-stuffing (RSET after a refusal), QUIT. Plain TCP (smtp://) or implicit TLS
+// (smtps://); no STARTTLS — point it at a local relay or an smtps port. Every reply is checked; a timeout or an
+// unexpected code rejects with the server's words.
 import { connect as tcpConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 
@@ -8,11 +9,15 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers (e.g. List-Unsubscribe); line breaks in names or values are refused. */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
   readonly enabled: boolean;
   send(msg: MailMessage): Promise<void>;
+  /** Several messages over one connection; per message null (sent) or why not. Rejects when none could be tried. */
+  sendMany(msgs: readonly MailMessage[]): Promise<(Error | null)[]>;
 }
 
 export interface SmtpTarget {
@@ -48,6 +53,10 @@ export function formatMessage(from: string, msg: MailMessage, now: number, id: s
     `From: ${from}`, `To: ${msg.to}`, `Subject: ${encodeHeader(msg.subject.replace(/[\r\n]+/g, " "))}`, `Date: ${new Date(now).toUTCString()}`,
     `Message-ID: <${id}>`, "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
   ];
+  for (const [name, value] of Object.entries(msg.headers ?? {})) {
+    if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(name) || /[\r\n]/.test(value)) throw new Error(`smtp: header "${name}" is not a single line`);
+    head.push(`${name}: ${value}`);
+  }
   return `${head.join("\r\n")}\r\n\r\n${body}\r\n.\r\n`;
 }
 
@@ -57,25 +66,59 @@ export function createSmtpMailer(url: string, from: string, opts: { timeoutMs?: 
   const target = url ? parseSmtpUrl(url) : null;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const now = opts.now ?? Date.now;
+  const domain = from.split("@")[1] ?? "localhost";
+
+  /**
+   * One SMTP session, one mail transaction per message (RFC 5321 §3.3): a batch costs one connection and greeting,
+   * not one per mail. A refused message is reset (RSET) and the others still go; a dead connection fails the rest.
+   */
+  async function sendMany(msgs: readonly MailMessage[]): Promise<(Error | null)[]> {
+    if (!target) throw new Error("smtp: no --smtp-url configured");
+    const wire = msgs.map((m): string | Error => {
+      if (!ADDRESS.test(m.to)) return new Error(`smtp: "${m.to}" is not an address`);
+      try {
+        return formatMessage(from, m, now(), `${now()}.${Math.random().toString(36).slice(2)}@${domain}`).replace(/\r\n$/, "");
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+    const results: (Error | null)[] = wire.map((w) => (w instanceof Error ? w : null));
+    if (wire.every((w) => w instanceof Error)) return results;
+    const conn = await open(target, timeoutMs);
+    try {
+      await conn.expect(220);
+      await conn.command(`EHLO ${domain}`, 250);
+      if (target.user !== null) await conn.command(`AUTH PLAIN ${Buffer.from(`\0${target.user}\0${target.pass ?? ""}`).toString("base64")}`, 235);
+      for (let i = 0; i < msgs.length; i++) {
+        const w = wire[i]!;
+        if (w instanceof Error) continue;
+        try {
+          await conn.command(`MAIL FROM:<${from}>`, 250);
+          await conn.command(`RCPT TO:<${msgs[i]!.to}>`, 250, 251);
+          await conn.command("DATA", 354);
+          await conn.command(w, 250);
+        } catch (err) {
+          results[i] = err instanceof Error ? err : new Error(String(err));
+          const alive = await conn.command("RSET", 250).then(() => true, () => false);
+          if (!alive) {
+            for (let j = i + 1; j < msgs.length; j++) results[j] ??= results[i]!;
+            return results;
+          }
+        }
+      }
+      await conn.command("QUIT", 221).catch(() => {});
+    } finally {
+      conn.close();
+    }
+    return results;
+  }
+
   return {
     enabled: target !== null,
+    sendMany,
     async send(msg) {
-      if (!target) throw new Error("smtp: no --smtp-url configured");
-      if (!ADDRESS.test(msg.to)) throw new Error(`smtp: "${msg.to}" is not an address`);
-      const conn = await open(target, timeoutMs);
-      try {
-        await conn.expect(220);
-        const domain = from.split("@")[1] ?? "localhost";
-        await conn.command(`EHLO ${domain}`, 250);
-        if (target.user !== null) await conn.command(`AUTH PLAIN ${Buffer.from(`\0${target.user}\0${target.pass ?? ""}`).toString("base64")}`, 235);
-        await conn.command(`MAIL FROM:<${from}>`, 250);
-        await conn.command(`RCPT TO:<${msg.to}>`, 250, 251);
-        await conn.command("DATA", 354);
-        await conn.command(formatMessage(from, msg, now(), `${now()}.${Math.random().toString(36).slice(2)}@${domain}`).replace(/\r\n$/, ""), 250);
-        await conn.command("QUIT", 221).catch(() => {});
-      } finally {
-        conn.close();
-      }
+      const [err] = await sendMany([msg]);
+      if (err) throw err;
     },
   };
 }

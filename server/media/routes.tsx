@@ -11,6 +11,8 @@ import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
 import { fragment, html } from "../http/respond";
 import { getRoomById, getRoomBySlug } from "../rooms/rooms";
+import { baseUrl } from "../config";
+import { replayCard } from "../sharing/cards";
 import { readFileSync } from "node:fs";
 import { badHlsRequest, NAMES, notFound, notInTime, serveFile, servePlaylistText } from "./files";
 import { broadcastDir, type Media } from "./lifecycle";
@@ -215,7 +217,7 @@ export function replayPageRoutes(deps: Deps) {
       const b = NAMES.broadcast.test(params.id) ? store.getReplay(db, Number(params.id)) : null;
       const room = b ? getRoomById(db, b.roomId) : null;
       if (!b || !room) return html(<ReplayPage ctx={ctx} room={null} broadcast={null} />, 404);
-      return html(<ReplayPage ctx={ctx} room={room} broadcast={b} />);
+      return html(<ReplayPage ctx={ctx} room={room} broadcast={b} share={replayCard(baseUrl(deps.config), ctx.t, b, room)} />);
     })
     .get("/r/:slug/replays", ({ ctx, params }) => {
       const room = getRoomBySlug(db, params.slug);

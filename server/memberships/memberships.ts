@@ -108,11 +108,11 @@ export function sweepMemberships(env: PaidEnv): { renewed: number; expired: numb
     }
     if (store.moveMembership(env.db, m.id, ["active", "cancelled"], "expired", now)) {
       expired++;
-      notify(env.db, { userId: m.userId, kind: "membership.expired", ref: `${m.id}:${m.periodEnd}`, textKey: "memberships.notice.expired", vars: { tier: m.tierName }, url: "/me/memberships" }, now);
+      notify(env.db, env.bus, { userId: m.userId, kind: "membership.expired", ref: `${m.id}:${m.periodEnd}`, textKey: "memberships.notice.expired", vars: { tier: m.tierName }, url: "/me/memberships" }, now);
     }
   }
   for (const m of store.endingSoon(env.db, now, RENEW_REMINDER_MS)) {
-    if (notify(env.db, { userId: m.userId, kind: "membership.renew", ref: `${m.id}:${m.periodEnd}`, textKey: "memberships.notice.renew", vars: { tier: m.tierName, date: new Date(m.periodEnd).toISOString().slice(0, 10) }, url: "/me/memberships" }, now)) reminded++;
+    if (notify(env.db, env.bus, { userId: m.userId, kind: "membership.renew", ref: `${m.id}:${m.periodEnd}`, textKey: "memberships.notice.renew", vars: { tier: m.tierName, date: new Date(m.periodEnd).toISOString().slice(0, 10) }, url: "/me/memberships" }, now)) reminded++;
   }
   return { renewed, expired, reminded };
 }

@@ -51,6 +51,17 @@ type Incoming = { text?: unknown; action?: unknown; type?: unknown; _csrf?: unkn
 
 const AUTH_RECHECK_MS = 5_000;
 
+/** Pages only connect from our own origin (cross-site WebSocket hijacking); bots send no Origin. */
+export function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.get("host");
+  } catch {
+    return false;
+  }
+}
+
 export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean; actions: Readonly<Record<string, RoomAction>> }) {
   const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
@@ -105,17 +116,6 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     const r = chat.post(conn.room, { user, ip: conn.ip }, msg.text);
     if (!r.ok) notice(conn, r);
     else if (conn.member.kind === "page") hub.send(conn.member, { type: "notice", code: "ok", status: 201, message: "" });
-  }
-
-  /** Pages only connect from our own origin (cross-site WebSocket hijacking); bots send no Origin. */
-  function sameOrigin(request: Request): boolean {
-    const origin = request.headers.get("origin");
-    if (!origin) return true;
-    try {
-      return new URL(origin).host === request.headers.get("host");
-    } catch {
-      return false;
-    }
   }
 
   let anonViewers = 0;

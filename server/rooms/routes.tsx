@@ -6,7 +6,8 @@ import { RoomPage } from "../../views/pages/room";
 import { RoomForm, StreamKeyBox, StudioPage, StudioRoomPage, StudioStatus, type RoomFormValues } from "../../views/pages/studio";
 import { countUsers } from "../accounts/accounts";
 import { isCreator } from "../accounts/model";
-import { rtmpServerUrl } from "../config";
+import { baseUrl, rtmpServerUrl } from "../config";
+import { roomCard } from "../sharing/cards";
 import { forbidden, managedRoom, notFoundPage, requireUser } from "../http/guards";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
@@ -62,7 +63,7 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number; 
       const { mode } = deps.access.roomAccess(room.id);
       const paywall = deps.access.canWatchRoom(room, ctx.user) ? undefined : { mode };
       const playback = mode === "public" ? undefined : `/api/v1/rooms/${room.slug}/playback`;
-      return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} latency={latencyOf(room, config.latencyMode)} paywall={paywall} playback={playback} />);
+      return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} latency={latencyOf(room, config.latencyMode)} paywall={paywall} playback={playback} share={roomCard(db, baseUrl(config), ctx.t, room)} />);
     })
     .get("/covers/:file", ({ params }) => serveStored(coversDir(config.dataDir), params.file, COVER_NAME))
     .get("/studio", ({ ctx }) => {

@@ -15,6 +15,8 @@ import { clientId } from "../insights/model";
 import { rankProducts } from "../insights/recommend";
 import { serveStored } from "../http/uploads";
 import { canManage, getRoomBySlug, listRoomsByOwner } from "../rooms/rooms";
+import { baseUrl } from "../config";
+import { productCard } from "../sharing/cards";
 
 import { orderBody, refusalStatus, toOrderInput } from "./api";
 import { ordersCsv } from "./csv";
@@ -149,7 +151,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
         const p = products.getProduct(db, params.id);
         if (!p || (!p.active && !products.canManageProduct(ctx.user, p))) return notFoundPage(ctx, "shop");
         deps.bus.emit("product.viewed", { productId: p.id, userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")), at: deps.now() });
-        return html(<ProductPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} />);
+        return html(<ProductPage ctx={ctx} product={p} sale={saleOf(p)} now={deps.now()} providers={shop.choices(p).map(label(ctx))} share={productCard(baseUrl(config), p)} />);
       },
       { params: t.Object({ id: t.Numeric() }) },
     )

@@ -5,6 +5,8 @@ import { classEndsAt, seatsLeft, type ClassInfo, type PayProvider, type Coupon, 
 import { formatMoney } from "../../server/shop/model";
 import type { Room } from "../../server/rooms/model";
 import { utcMinute } from "../format";
+import type { ShareCard } from "../../server/sharing/model";
+import { ShareButtons, ShareMeta } from "../partials/share";
 import { Layout } from "../layout";
 
 function price(ctx: ReqCtx, c: Pick<ClassInfo, "priceMinor" | "currency">): string {
@@ -58,13 +60,15 @@ export interface ClassPageProps {
   providers: readonly PayProvider[];
   materials: readonly Material[];
   message?: string;
+  /** The Open Graph card (server/sharing). */
+  share?: ShareCard;
 }
 
-export function ClassPage({ ctx, c, now, ticket, providers, materials, message }: ClassPageProps): JSX.Element {
+export function ClassPage({ ctx, c, now, ticket, providers, materials, message, share }: ClassPageProps): JSX.Element {
   const { t } = ctx;
   const holder = ticket?.status === "valid";
   return (
-    <Layout ctx={ctx} title={c.title}>
+    <Layout ctx={ctx} title={c.title} head={share ? <ShareMeta card={share} /> : ""}>
       <p><a href="/classes" safe>← {t("classes.title")}</a></p>
       <h1 safe>{c.title}</h1>
       {message ? <p class="flash" role="status" safe>{message}</p> : ""}
@@ -75,7 +79,9 @@ export function ClassPage({ ctx, c, now, ticket, providers, materials, message }
         <Countdown ctx={ctx} c={c} now={now} />
         <p><a href={`/classes/${c.id}/calendar.ics`} download={`class-${c.id}.ics`} safe>{t("classes.addToCalendar")}</a></p>
         {c.description ? <p style="white-space:pre-wrap" safe>{c.description}</p> : ""}
+        {share ? <ShareButtons ctx={ctx} card={share} /> : ""}
       </section>
+      <div id="notify-me" hx-get={`/notify/classes/${c.id}`} hx-trigger="load" hx-swap="outerHTML"></div>
       <section class="card" id="ticket">
         {holder ? (
           <p><strong safe>{t("classes.haveTicket")}</strong> <a href={`/r/${c.roomSlug}`} safe>{t("classes.goToRoom")}</a></p>

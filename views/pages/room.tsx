@@ -10,16 +10,18 @@ import { LiveBadge } from "../partials/live-badge";
 import { Paywall } from "../partials/access";
 import type { AccessMode } from "../../server/access/model";
 import { SponsorScripts } from "../partials/sponsor";
+import type { ShareCard } from "../../server/sharing/model";
+import { ShareButtons, ShareMeta } from "../partials/share";
 
 /**
  * `pingMs`: how often an HLS-only viewer pings to be counted (the server's PING_EVERY_MS; room.js reads it).
  * `paywall`: shown instead of the player, chat and gifts to a viewer without access; `playback`: the API the
- * player gets its signed URL from (rooms that are not public).
+ * player gets its signed URL from (rooms that are not public). `share`: the Open Graph card (server/sharing).
  */
-export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, playback }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode; paywall?: { mode: AccessMode; error?: boolean }; playback?: string }): JSX.Element {
+export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, playback, share }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode; paywall?: { mode: AccessMode; error?: boolean }; playback?: string; share?: ShareCard }): JSX.Element {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={room.title} head={<><ChatScripts /><SponsorScripts /></>}>
+    <Layout ctx={ctx} title={room.title} head={<><ChatScripts /><SponsorScripts />{share ? <ShareMeta card={share} /> : ""}</>}>
       <div class="room-layout" data-room={room.slug} data-ping-ms={String(pingMs)}>
         <section>
           <div class="stage" id="stage" data-live={room.liveSince ? "1" : "0"}>
@@ -45,7 +47,9 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, pla
             </p>
             {room.description ? <p style="white-space:pre-wrap" safe>{room.description}</p> : ""}
             {room.tags.length ? <div class="tags">{room.tags.map((tag) => <span class="tag" safe>#{tag}</span>)}</div> : ""}
+            {share ? <ShareButtons ctx={ctx} card={share} /> : ""}
           </div>
+          <div id="notify-me" hx-get={`/notify/rooms/${room.slug}`} hx-trigger="load" hx-swap="outerHTML"></div>
           <div id="replays" hx-get={`/r/${room.slug}/replays`} hx-trigger="load" hx-swap="outerHTML"></div>
           <div id="similar-rooms" hx-get={`/insights/rooms/${room.slug}/similar`} hx-trigger="load" hx-swap="outerHTML"></div>
         </section>

@@ -6,6 +6,8 @@ import type { CoinPack, CoinPurchase } from "../../server/payments/model";
 import { formatMoney, stockOf, type FlashSale, type Order, type OrderEvent, type PinCard, type Product } from "../../server/shop/model";
 import { assetUrl } from "../assets";
 import { utcMinute } from "../format";
+import type { ShareCard } from "../../server/sharing/model";
+import { ShareButtons, ShareMeta } from "../partials/share";
 import { Csrf, Layout } from "../layout";
 import { BuyForm, imageUrl, OrderSummary, PriceTag, ProductCard, StatusBadge } from "../partials/shop";
 
@@ -21,10 +23,10 @@ export function CataloguePage({ ctx, owner, products }: { ctx: ReqCtx; owner: Us
   );
 }
 
-export function ProductPage({ ctx, product, sale, now, providers, message }: { ctx: ReqCtx; product: Product; sale: FlashSale | null; now: number; providers: ProviderChoice[]; message?: { ok: boolean; text: string } }): JSX.Element {
+export function ProductPage({ ctx, product, sale, now, providers, message, share }: { ctx: ReqCtx; product: Product; sale: FlashSale | null; now: number; providers: ProviderChoice[]; message?: { ok: boolean; text: string }; share?: ShareCard }): JSX.Element {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={product.title} head={<ShopScript />}>
+    <Layout ctx={ctx} title={product.title} head={<><ShopScript />{share ? <ShareMeta card={share} /> : ""}</>}>
       <p><a href={`/shop/u/${product.ownerUsername}`} safe>← {t("shop.catalogueOf", { name: product.ownerName })}</a></p>
       <div class="product-layout">
         <div class="gallery">
@@ -35,6 +37,7 @@ export function ProductPage({ ctx, product, sale, now, providers, message }: { c
           <PriceTag t={t} product={product} sale={sale} now={now} />
           <p class="muted" safe>{stockOf(product) > 0 ? t("shop.inStock", { n: stockOf(product) }) : t("shop.soldOut")}</p>
           {product.description ? <p style="white-space:pre-wrap" safe>{product.description}</p> : ""}
+          {share ? <ShareButtons ctx={ctx} card={share} /> : ""}
           <BuyForm ctx={ctx} product={product} sale={sale} now={now} providers={providers} message={message} />
           {ctx.user ? (
             <form method="post" action="/shop/cart" class="row">

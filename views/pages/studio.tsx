@@ -117,6 +117,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
       <h1 safe>{room.title}</h1>
       <StudioStatus ctx={ctx} room={room} viewers={viewers} />
       <StreamHealthMount slug={room.slug} />
+      <div id="embed-studio" hx-get={`/studio/rooms/${room.slug}/embed`} hx-trigger="load" hx-swap="outerHTML"></div>
       <nav class="row" id="studio-links">
         <a class="button" href={`/r/${room.slug}`} safe>{t("studio.openRoom")}</a>
         <a class="button" href={`/studio/rooms/${room.slug}/chat`} safe>{t("chatSettings.title")}</a>

@@ -3,6 +3,8 @@ import type { Broadcast } from "../../server/media/model";
 import type { ReqCtx } from "../../server/http/context";
 import { assetUrl } from "../assets";
 import type { LatencyMode, Room } from "../../server/rooms/model";
+import type { ShareCard } from "../../server/sharing/model";
+import { ShareButtons, ShareMeta } from "./share";
 import { Layout } from "../layout";
 import { utcMinute } from "../format";
 import { ReplayShopMount } from "./shop";
@@ -65,7 +67,7 @@ export function ReplayList({ ctx, replays }: { ctx: ReqCtx; replays: Broadcast[]
   );
 }
 
-export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room | null; broadcast: Broadcast | null }): JSX.Element {
+export function ReplayPage({ ctx, room, broadcast, share }: { ctx: ReqCtx; room: Room | null; broadcast: Broadcast | null; share?: ShareCard }): JSX.Element {
   const { t } = ctx;
   if (!room || !broadcast) {
     return (
@@ -75,7 +77,7 @@ export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room |
     );
   }
   return (
-    <Layout ctx={ctx} title={room.title} head={<><PlayerScripts /><script src={assetUrl("replay.js")} defer></script><SponsorScripts /></>}>
+    <Layout ctx={ctx} title={room.title} head={<><PlayerScripts /><script src={assetUrl("replay.js")} defer></script><SponsorScripts />{share ? <ShareMeta card={share} /> : ""}</>}>
       <div class="room-layout">
         <section>
           <div class="stage" id="stage">
@@ -88,6 +90,7 @@ export function ReplayPage({ ctx, room, broadcast }: { ctx: ReqCtx; room: Room |
               <span safe>{t("replays.recorded")}</span> <span safe>{utcMinute(broadcast.startedAt)} UTC</span> ·{" "}
               <a href={`/r/${room.slug}`} safe>{t("replays.backToRoom")}</a>
             </p>
+            {share ? <ShareButtons ctx={ctx} card={share} /> : ""}
           </div>
         </section>
         <aside id="side">
