@@ -68,7 +68,16 @@ export interface Config {
   readonly insightsRebuildMinutes: number;
   /** "off": record no analytics events at all (stats stay empty). */
   readonly insightsCapture: string;
+  /** redis://host:port shared by several processes on one host (room events, presence, rate limits); empty: one process. */
+  readonly redisUrl: string;
+  /** "all": this process owns RTMP ingest, transcoding and the schedulers; "web": HTTP, HLS and sockets only. */
+  readonly role: ServeRole;
 }
+
+/** Process roles of `serve --role` (docs/operations.md, "Running several processes"). */
+export const SERVE_ROLES = ["all", "web"] as const;
+export type ServeRole = (typeof SERVE_ROLES)[number];
+const isServeRole = (v: string): v is ServeRole => (SERVE_ROLES as readonly string[]).includes(v);
 
 type Key = keyof Config;
 
@@ -135,6 +144,8 @@ export const OPTIONS = [
   opt({ key: "insightsMinConfidence", flag: "--insights-min-confidence", env: "LIVEHOUSE_INSIGHTS_MIN_CONFIDENCE", default: 0.1, parse: Number, validate: (v) => (v >= 0 && v <= 1 ? null : "must be from 0 to 1"), help: "bought-together: minimum confidence" }),
   opt({ key: "insightsRebuildMinutes", flag: "--insights-rebuild-minutes", env: "LIVEHOUSE_INSIGHTS_REBUILD_MINUTES", default: 60, parse: int, validate: nonNegative, help: "minutes between insights rebuilds (0 = CLI only)" }),
   opt({ key: "insightsCapture", flag: "--insights-capture", env: "LIVEHOUSE_INSIGHTS_CAPTURE", default: "on", parse: str, validate: (v) => (v === "on" || v === "off" ? null : "must be on or off"), help: "record analytics events (on/off)" }),
+  opt({ key: "redisUrl", flag: "--redis-url", env: "LIVEHOUSE_REDIS_URL", default: "", parse: str, secret: true, validate: (v) => (v === "" || /^rediss?:\/\/[^\s]+$/.test(v) ? null : "must be a redis:// or rediss:// URL"), help: "Redis shared by several processes on one host (room events, viewers, rate limits); empty: one process" }),
+  opt({ key: "role", flag: "--role", env: "LIVEHOUSE_ROLE", default: "all", parse: (raw) => (isServeRole(raw.trim()) ? raw.trim() as ServeRole : undefined), help: "all: owns RTMP ingest, transcoding and schedulers (exactly one process); web: HTTP, HLS and sockets only (needs --redis-url)" }),
 ] as const;
 
 export class ConfigError extends Error {}

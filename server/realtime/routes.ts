@@ -53,7 +53,7 @@ const AUTH_RECHECK_MS = 5_000;
 export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean }) {
   const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
-  const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
+  const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 }, { cluster: deps.cluster, name: "pings" });
 
   function historyHtml(roomId: number, lang: Lang): string {
     const key = `${roomId}:${lang}`;
