@@ -1,6 +1,6 @@
 // CLI entry: `serve` (default) or an admin subcommand. Admin subcommands print JSON on stdout, errors on stderr
 // with a non-zero exit, and open the same SQLite file (WAL lets them run beside a live server).
-import { ConfigError, baseUrl, loadConfig, rtmpServerUrl } from "./config";
+import { ConfigError, baseUrl, loadConfig, parseServeRole, rtmpServerUrl } from "./config";
 import { createApp, openDatabase } from "./app";
 import { TOP_BODY_LIMIT } from "./http/body-limit";
 import { UsageError } from "./cli/args";
@@ -16,7 +16,7 @@ function usage(): string {
 }
 
 async function serve(argv: readonly string[]): Promise<void> {
-  const config = loadConfig(argv, process.env);
+  const config = Object.freeze({ ...loadConfig(argv, process.env), role: parseServeRole(argv, process.env) });
   checkDataDir(config.dataDir);
   const web = config.role === "web";
   if (web && !config.redisUrl) throw new ConfigError("--role web: needs --redis-url (the processes share room events, viewers and rate limits over Redis)");

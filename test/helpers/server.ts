@@ -108,6 +108,14 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   };
 }
 
+/**
+ * A second process beside `owner`: `serve --role web` on the same data directory, sharing Redis. Pass the owner's
+ * own extra args (limits etc.) in `args` so both processes run the same configuration.
+ */
+export function startWebProcess(owner: RunningServer, redisUrl: string, opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  return startServer({ dataDir: owner.dataDir, args: ["--role", "web", "--redis-url", redisUrl, ...(opts.args ?? [])], env: opts.env });
+}
+
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
