@@ -6,8 +6,8 @@
 //     processes, S senders keeping a window of messages in flight: deliveries/s at saturation;
 //   - delivery latency p50/p99 at a steady 50 messages/s: sent on A, read on B (cross-process; on one process both
 //     are on A);
-//   - SO_REUSEPORT: a third process (--role web) binds A's port; 64 fresh connections to that one port, and `ss`
-//     shows which process got each; the room page's req/s through the shared port.
+//   - SO_REUSEPORT: a third process (--role web) binds A's port; 200 fresh connections to that one port, and
+//     /healthz says which process answered each; the room page's req/s through the shared port.
 // Options: --clients N (2000), --senders S (8), --connections C (64), --seconds T per phase (5), --window W (4).
 // Bounded: fixed phases and a deadline; only 127.0.0.1; everything it starts it stops.
 import type { Subprocess } from "bun";
@@ -205,11 +205,13 @@ async function latency(s: Setup): Promise<{ p50: number; p99: number; n: number 
   return { p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
 }
 
-/** Which pid holds each established connection to the port (ss -tnp). */
-function holders(port: number): Map<number, number> {
-  const out = Bun.spawnSync(["ss", "-Htnp", "state", "established", `( sport = :${port} )`], { stdout: "pipe" }).stdout.toString();
+/** Which process answers each of n fresh connections to the URL (/healthz names its pid). */
+async function holders(url: string, n: number): Promise<Map<number, number>> {
   const by = new Map<number, number>();
-  for (const m of out.matchAll(/pid=(\d+)/g)) by.set(Number(m[1]), (by.get(Number(m[1])) ?? 0) + 1);
+  for (let i = 0; i < n; i++) {
+    const { pid } = (await (await fetch(`${url}/healthz`, { headers: { connection: "close" } })).json()) as { pid: number };
+    by.set(pid, (by.get(pid) ?? 0) + 1);
+  }
   return by;
 }
 
@@ -220,10 +222,7 @@ async function reusePort(s: Setup): Promise<{ spread: string; rps: number }> {
   s.procs.push(c);
   // /healthz on the shared port may have been answered by A: wait for C's own banner.
   for (let i = 0; i < 200 && !c.output().includes("Livehouse is running"); i++) await Bun.sleep(50);
-  const socks = await Promise.all(Array.from({ length: 64 }, () => Bun.connect({ hostname: "127.0.0.1", port: a.httpPort, socket: { data() {} } })));
-  await Bun.sleep(200);
-  const by = holders(a.httpPort);
-  for (const sk of socks) sk.end();
+  const by = await holders(a.url, 200);
   const spread = [a, c].map((p) => `pid ${p.proc.pid} (${p === a ? "owner" : "web"}): ${by.get(p.proc.pid) ?? 0}`).join(", ");
   const r = await pages([`${a.url}/r/${s.slug}`], [a.proc.pid, c.proc.pid], Math.min(SECS, 4));
   return { spread, rps: r.rps };
@@ -252,7 +251,7 @@ try {
   console.log(`  pages (room, anonymous)   1 process ${fmt(one.pages.rps, 0).padStart(7)} req/s   2 processes ${fmt(two.pages.rps, 0).padStart(7)} req/s   ratio ${fmt(two.pages.rps / one.pages.rps)}× (target ≥ 1.6×)`);
   console.log(`  chat fan-out              1 process ${fmt(one.fan.deliveries, 0).padStart(7)} /s      2 processes ${fmt(two.fan.deliveries, 0).padStart(7)} /s      ratio ${fmt(two.fan.deliveries / one.fan.deliveries)}× (target ≥ 1.4×)`);
   console.log(`  delivery latency          same process p50 ${fmt(one.lat.p50, 1)} / p99 ${fmt(one.lat.p99, 1)} ms   cross-process (A → Redis → B) p50 ${fmt(two.lat.p50, 1)} / p99 ${fmt(two.lat.p99, 1)} ms`);
-  if (shared) console.log(`  SO_REUSEPORT: 64 connections to one port → ${shared.spread}; room page through the shared port ${fmt(shared.rps, 0)} req/s`);
+  if (shared) console.log(`  SO_REUSEPORT: 200 connections to one port → ${shared.spread}; room page through the shared port ${fmt(shared.rps, 0)} req/s`);
   console.log(JSON.stringify({ pages: [one.pages.rps, two.pages.rps], fanout: [one.fan.deliveries, two.fan.deliveries], latencyP99: [one.lat.p99, two.lat.p99], reusePort: shared }));
 } catch (err) {
   console.error(err);
