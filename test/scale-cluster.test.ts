@@ -136,6 +136,15 @@ describe("two processes and redis-server", () => {
     expect((await chat(a, t, "still too many")).status).toBe(429);
   });
 
+  test("a ban on A closes the banned user's socket on B", async () => {
+    const host = (await cliOk(a, ["token", "create", "--username", "host"])).token;
+    const t = await user("troll");
+    const onB = await events(b, t);
+    const r = await api(a, `/api/v1/rooms/${slug}/moderation`, host, { action: "ban", username: "troll" });
+    expect(r.status).toBe(200);
+    await onB.waitClosed();
+  });
+
   test("redis-server restarts: writes are still acknowledged meanwhile, and messages flow between the processes again", async () => {
     const t = await user("patient");
     const onB = await events(b, t);
