@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { startRedis, type RunningRedis } from "./helpers/redis";
-import { removeDir, startServer, startWebProcess, type RunningServer } from "./helpers/server";
+import { freePort, removeDir, startServer, startWebProcess, tempDataDir, type RunningServer } from "./helpers/server";
 import { waitFor } from "./live-helpers";
 import { WsClient } from "./realtime-client";
 import { cliOk } from "./shop-helpers";
@@ -203,4 +203,29 @@ describe("two processes and redis-server", () => {
     const check = await a.cli(["wallet", "check"]);
     expect(check.json).toEqual({ ok: true, problems: [] });
   }, 60_000);
+});
+
+describe("bad settings for several processes", () => {
+  test("--role web without --redis-url, an unknown role and an unreachable Redis are refused with a clear error", async () => {
+    const dir = tempDataDir();
+    try {
+      const run = async (args: string[]) => {
+        const p = Bun.spawn([join(import.meta.dir, "../node_modules/.bin/bun"), join(import.meta.dir, "../server/main.ts"), "serve", "--data-dir", dir, "--http-port", String(await freePort()), ...args], { stdout: "pipe", stderr: "pipe" });
+        const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
+        return { code, err };
+      };
+      const noRedis = await run(["--role", "web"]);
+      expect(noRedis.code).toBe(1);
+      expect(noRedis.err).toContain("--role web: needs --redis-url");
+      const badRole = await run(["--role", "edge"]);
+      expect(badRole.code).toBe(1);
+      expect(badRole.err).toContain('--role: "edge" is not a valid value');
+      const down = await run(["--role", "web", "--redis-url", `redis://:hunter2@127.0.0.1:${await freePort()}`]);
+      expect(down.code).toBe(1);
+      expect(down.err).toContain("--redis-url: cannot connect to 127.0.0.1:");
+      expect(down.err).not.toContain("hunter2");
+    } finally {
+      removeDir(dir);
+    }
+  }, 30_000);
 });

@@ -6,11 +6,13 @@
 // shared values use a second connection. Messages published while Redis is down are dropped (at most once):
 // they are notifications of writes that SQLite already holds.
 import { RedisClient } from "bun";
+import { ConfigError } from "../config";
 import { processId, type Cluster, type ClusterHandler } from "./cluster";
 
 const PREFIX = "livehouse:";
 /** Bun's client gives up after maxRetries and only then runs onclose; from there we retry ourselves. */
 const RETRY_MS = 1_000;
+const FIRST_CONNECT_MS = 5_000;
 /** One line per outage, not one per dropped message. */
 const QUIET_MS = 10_000;
 
@@ -92,7 +94,19 @@ export async function createRedisCluster(url: string, log: (msg: string) => void
 
   keepConnected(sub, () => void resubscribe());
   keepConnected(cmd, () => {});
-  await Promise.all([sub.connect(), cmd.connect()]);
+  try {
+    // With autoReconnect the first connect() keeps retrying a refused address: a start waits FIRST_CONNECT_MS at most.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no connection within ${FIRST_CONNECT_MS / 1000} s`)), FIRST_CONNECT_MS)));
+    await Promise.race([Promise.all([sub.connect(), cmd.connect()]), late]).finally(() => clearTimeout(timer));
+  } catch (err) {
+    closed = true;
+    sub.close();
+    cmd.close();
+    // The URL may carry a password: name the host only.
+    const where = URL.canParse(url) ? new URL(url).host : "the given address";
+    throw new ConfigError(`--redis-url: cannot connect to ${where} (${err instanceof Error ? err.message : String(err)})`);
+  }
 
   return {
     id,
