@@ -254,7 +254,7 @@ function ownerBeacon(cluster: Cluster, config: Config): Service {
 }
 
 /**
- * A web process keeps chat and pins in step with the owner's broadcasts: those live now (from the database, at
+ * A web process keeps chat, pins and insights capture in step with the owner's broadcasts: those live now (from the database, at
  * start) and each one that starts or ends later (from the owner, over the cluster), as remote facts.
  */
 function replayOwnerFacts(deps: Deps, cluster: Cluster): Service {
