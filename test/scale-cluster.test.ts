@@ -130,8 +130,9 @@ describe("two processes and redis-server", () => {
   test("rate limits are shared: 5 chat messages on A use up the allowance on B too", async () => {
     const t = await user("chatty");
     for (let i = 0; i < 5; i++) expect((await chat(a, t, `burst ${i}`)).status).toBe(201);
-    // Alone, B would allow this one (it has seen none); shared, it is the sixth in the window.
-    await Bun.sleep(50);
+    // Alone, B would allow this one (it has seen none); shared, it is the sixth in the window. The hits travel by
+    // pub/sub (well under a millisecond here); the pause keeps a loaded test machine from racing them.
+    await Bun.sleep(300);
     const r = await chat(b, t, "one too many");
     expect(r.status).toBe(429);
     expect((await chat(a, t, "still too many")).status).toBe(429);
