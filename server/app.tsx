@@ -10,7 +10,11 @@ import { migrate } from "./db/migrate";
 import { openDb } from "./db/open";
 import { SCHEMAS } from "./db/schema";
 import type { AppDb, Deps, MoneyDb, Service } from "./deps";
-import { createBus } from "./events/bus";
+import { createBus, type Facts } from "./events/bus";
+import { localCluster, type Cluster } from "./events/cluster";
+import { createRedisCluster } from "./events/redis";
+import { openBroadcasts } from "./media/storage";
+import { getRoomById } from "./rooms/rooms";
 import { createAccessDomain } from "./access";
 import { hasReplayPurchase, hasTicketForRoom } from "./classes/access";
 import { hasMembership } from "./memberships/access";
@@ -64,9 +68,25 @@ import { createSharing } from "./sharing";
 /** Lines kept for Admin → System. */
 const LOG_LINES = 200;
 
+/**
+ * Services only the ingest owner (`serve --role all`) runs: RTMP ingest, transcoding and every scheduler. A `--role
+ * web` process runs the rest (sockets, viewer counting, chat's like batching, checkout's group commit, insights
+ * capture, attendance of its own sockets, metrics of its own process). Auctions' clocks run everywhere: an auction
+ * started on any process ends on time there, and endAuction's conditional status move makes a second ending a
+ * no-op (server/auctions/clock.ts).
+ */
+const OWNER_ONLY = new Set(["media", "rtmp-ingest", "replay-uploads", "shop.reservations", "accounts.sessions", "memberships.scheduler", "classes.scheduler", "insights-schedule", "webhooks", "backups", "sponsors", "notifications.mail"]);
+
+/** Facts of the ingest owner that web processes replay as remote facts (server/events/bus.ts). */
+const OWNER_FACTS = ["broadcast.started", "broadcast.ended"] as const;
+const OWNER_KEY = "owner";
+const OWNER_TTL_MS = 15_000;
+
 export interface AppOptions {
   now?: () => number;
   log?: (msg: string) => void;
+  /** Defaults to Redis when config.redisUrl is set, else to this process alone. */
+  cluster?: Cluster;
 }
 
 export function openDatabase(config: Config): { db: AppDb; moneyDb: MoneyDb } {
@@ -86,10 +106,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     print(msg);
   });
   const { db, moneyDb } = openDatabase(config);
-  // A crash leaves rooms flagged live; nothing is live before ingest starts.
-  clearAllLive(db);
+  // A crash leaves rooms flagged live; nothing is live before ingest starts (a web process starts beside it).
+  if (config.role === "all") clearAllLive(db);
   await loadAssets();
-  const deps: Deps = { config, db, moneyDb, bus: createBus(log), now: opts.now ?? Date.now, log };
+  const cluster = opts.cluster ?? (config.redisUrl ? await createRedisCluster(config.redisUrl, log) : localCluster());
+  const deps: Deps = { config, db, moneyDb, bus: createBus(log), now: opts.now ?? Date.now, log, cluster };
+  const owner = config.role === "all";
 
   // Every domain, built once. Order matters only where one needs another's parts.
   // Access first: media, chat, gifts, realtime and rooms all ask it who may watch; tickets, memberships and
@@ -103,9 +125,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
       return p.ok && !p.previewMinutes && !p.hls.includes("?");
     },
   });
-  const live = createLive(deps, { gate: access.access.gate, remote: objects.remote });
+  const live = createLive(deps, { gate: access.access.gate, remote: objects.remote, owner: () => cluster.getValue(OWNER_KEY).catch(() => null) });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.
-  const hub = createHub({ ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers, ...auctionRenderers } });
+  const hub = createHub({
+    ...deps, renderers: { ...realtimeRenderers, ...chatRenderers, ...mediaRenderers, ...giftRenderers, ...shopRenderers, ...classesRenderers, ...auctionRenderers },
+    onRemote: (roomId, event) => realtime.forgetHistory({ roomId, event }),
+  });
   const chat = createChat(deps, { toUser: hub.toUser, disconnectUser: hub.disconnectUser, canWatch });
   const realtime = createRealtime(deps, { hub, chat: chat.chat, history: renderChatHistory, canWatch });
   const accounts = createAccounts(deps);
@@ -118,7 +143,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const metrics = createMetrics({ bus: deps.bus, db, dataDir: config.dataDir, viewers: realtime.viewerCount, sockets: hub, log });
   const own = { httpPort: config.httpPort, publicUrl: config.publicUrl };
   const dispatcher = createDispatcher({ db, now: deps.now, log, own, retryBaseMs: config.webhookRetryBaseMs });
-  const webhookEnv = { db, now: deps.now, own, kick: dispatcher.kick };
+  // Only the owner delivers webhooks; a web process's new outbox rows wake it over the cluster.
+  const webhookEnv = { db, now: deps.now, own, kick: owner ? dispatcher.kick : () => cluster.publish("webhooks:kick", 1) };
   const backups = createBackupScheduler({ db, dataDir: config.dataDir, everyMs: config.backupEveryMs, keep: config.backupKeep, now: deps.now, log });
 
   const mailer = createSmtpMailer(config.smtpUrl, config.smtpFrom);
@@ -133,7 +159,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const sharing = createSharing(deps, { isPublic: (room) => access.access.roomAccess(room.id).mode === "public" });
 
   // Every service with a lifecycle: started in this order, stopped in reverse.
-  const services: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, ...auctions.services, ...notifications.services, metrics.service, dispatcher.service, backups];
+  const allServices: Service[] = [...live.services, ...objects.services, ...realtime.services, overlays.service, ...accounts.services, ...shop.services, ...classes.services, ...memberships.services, ...insights.services, ...sponsors.services, ...auctions.services, ...notifications.services, metrics.service, dispatcher.service, backups];
+  const services = owner ? allServices : allServices.filter((s) => !OWNER_ONLY.has(s.name));
+  if (cluster.shared) services.push(owner ? ownerBeacon(cluster, config) : replayOwnerFacts(deps, cluster));
 
   // Every bus listener kept by the app for its whole life; each is unsubscribed on stop. (Services that subscribe
   // while running — chat stats, the hub's fan-out, shop pins and notices — unsubscribe in their own stop.)
@@ -146,6 +174,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     deps.bus.on("room.event", realtime.forgetHistory),
     // A site-wide suspension (admin) closes the account's sockets in every room.
     deps.bus.on("user.suspended", ({ userId }) => hub.disconnectUser(userId)),
+    ...(cluster.shared && owner
+      ? [
+          ...OWNER_FACTS.map((name) => deps.bus.on(name, (fact) => cluster.publish(`fact:${name}`, fact))),
+          cluster.on("webhooks:kick", () => dispatcher.kick()),
+        ]
+      : []),
   ];
 
   // Every route: the HLS routes come before the context (players send no cookies to look up).
@@ -220,6 +254,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
         log(`stop ${s.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    await cluster.close();
     closeDatabases(db, moneyDb);
   }
 
@@ -227,3 +262,42 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
 }
 
 export type LivehouseApp = Awaited<ReturnType<typeof createApp>>;
+
+/** The owner's HTTP address for web processes' relays (low-latency parts), refreshed well within its lifetime. */
+function ownerBeacon(cluster: Cluster, config: Config): Service {
+  const host = config.host === "0.0.0.0" || config.host === "::" || config.host === "" ? "127.0.0.1" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${config.httpPort}`;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const beat = () => void cluster.setValue(OWNER_KEY, url, OWNER_TTL_MS).catch(() => {});
+  return {
+    name: "cluster.owner",
+    start() {
+      beat();
+      timer = setInterval(beat, OWNER_TTL_MS / 3);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+
+/**
+ * A web process keeps chat, pins and insights capture in step with the owner's broadcasts: those live now (from the database, at
+ * start) and each one that starts or ends later (from the owner, over the cluster), as remote facts.
+ */
+function replayOwnerFacts(deps: Deps, cluster: Cluster): Service {
+  const offs: (() => void)[] = [];
+  return {
+    name: "cluster.facts",
+    start() {
+      for (const b of openBroadcasts(deps.db)) {
+        const room = getRoomById(deps.db, b.roomId);
+        if (room?.liveSince) deps.bus.emit("broadcast.started", { roomId: b.roomId, slug: room.slug, broadcastId: b.id, at: b.startedAt }, { remote: true });
+      }
+      for (const name of OWNER_FACTS) offs.push(cluster.on(`fact:${name}`, (fact) => deps.bus.emit(name, fact as Facts[typeof name], { remote: true })));
+    },
+    stop() {
+      for (const off of offs.splice(0)) off();
+    },
+  };
+}

@@ -78,6 +78,28 @@ export interface Config {
   readonly s3Region: string;
   /** Public base URL of the bucket (a CDN or a public-read bucket); empty: replays play through presigned URLs. */
   readonly s3PublicUrl: string;
+  /** redis://host:port shared by several processes on one host (room events, presence, rate limits); empty: one process. */
+  readonly redisUrl: string;
+  /**
+   * "all": this process owns RTMP ingest, transcoding and the schedulers; "web": HTTP, HLS and sockets only.
+   * Set by `serve --role` (parseServeRole), not an options row: `user create --role` means something else.
+   */
+  readonly role: ServeRole;
+}
+
+/** Process roles of `serve --role` (docs/operations.md, "Running several processes"). */
+export const SERVE_ROLES = ["all", "web"] as const;
+export type ServeRole = (typeof SERVE_ROLES)[number];
+const isServeRole = (v: string): v is ServeRole => (SERVE_ROLES as readonly string[]).includes(v);
+
+/** `serve --role all|web` (or LIVEHOUSE_ROLE); "all" when neither is given. */
+export function parseServeRole(argv: readonly string[], env: Record<string, string | undefined>): ServeRole {
+  const i = argv.findIndex((a) => a === "--role" || a.startsWith("--role="));
+  const raw = i >= 0 ? (argv[i]!.includes("=") ? argv[i]!.slice(7) : argv[i + 1]) : env.LIVEHOUSE_ROLE || "all";
+  const source = i >= 0 ? "--role" : "LIVEHOUSE_ROLE";
+  if (raw === undefined) throw new ConfigError("--role: missing value");
+  if (!isServeRole(raw.trim())) throw new ConfigError(`${source}: "${raw}" is not a valid value (all: owns RTMP ingest, transcoding and schedulers, exactly one process; web: HTTP, HLS and sockets only, needs --redis-url)`);
+  return raw.trim() as ServeRole;
 }
 
 type Key = keyof Config;
@@ -152,6 +174,7 @@ export const OPTIONS = [
   opt({ key: "s3Region", flag: "--s3-region", env: "LIVEHOUSE_S3_REGION", default: "us-east-1", parse: str, validate: (v) => (/^[a-z0-9-]{1,40}$/.test(v) ? null : "must be a region name like us-east-1"), help: "S3 region (signing)" }),
   opt({ key: "s3PublicUrl", flag: "--s3-public-url", env: "LIVEHOUSE_S3_PUBLIC_URL", default: "", parse: str, validate: (v) => (v === "" || /^https?:\/\/[^\s]+$/.test(v) ? null : "must be an http(s) URL"), help: "public URL of the bucket for public replays (empty: presigned URLs)" }),
   opt({ key: "insightsCapture", flag: "--insights-capture", env: "LIVEHOUSE_INSIGHTS_CAPTURE", default: "on", parse: str, validate: (v) => (v === "on" || v === "off" ? null : "must be on or off"), help: "record analytics events (on/off)" }),
+  opt({ key: "redisUrl", flag: "--redis-url", env: "LIVEHOUSE_REDIS_URL", default: "", parse: str, secret: true, validate: (v) => (v === "" || /^rediss?:\/\/[^\s]+$/.test(v) ? null : "must be a redis:// or rediss:// URL"), help: "Redis shared by several processes on one host (room events, viewers, rate limits); empty: one process" }),
 ] as const;
 
 export class ConfigError extends Error {}
@@ -182,6 +205,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     out[o.key] = value;
   }
   out.dataDir = resolve(String(out.dataDir));
+  out.role = "all";
   return Object.freeze(out as unknown as Config);
 }
 

@@ -2,6 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Config } from "./config";
 import type { Bus } from "./events/bus";
+import type { Cluster } from "./events/cluster";
 
 declare const purpose: unique symbol;
 
@@ -35,4 +36,6 @@ export interface Deps {
   bus: Bus;
   now: () => number;
   log: (msg: string) => void;
+  /** The other processes of this host (--redis-url); absent or local when this process is alone. */
+  cluster?: Cluster;
 }

@@ -1,6 +1,6 @@
 // CLI entry: `serve` (default) or an admin subcommand. Admin subcommands print JSON on stdout, errors on stderr
 // with a non-zero exit, and open the same SQLite file (WAL lets them run beside a live server).
-import { ConfigError, baseUrl, loadConfig, rtmpServerUrl } from "./config";
+import { ConfigError, baseUrl, loadConfig, parseServeRole, rtmpServerUrl } from "./config";
 import { createApp, openDatabase } from "./app";
 import { TOP_BODY_LIMIT } from "./http/body-limit";
 import { UsageError } from "./cli/args";
@@ -12,24 +12,28 @@ import { installShutdown } from "./ops/shutdown";
 import { versionLine } from "./version";
 
 function usage(): string {
-  return ["usage: livehouse <command>", "  serve [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", "  healthcheck [--http-port P]", "  --version", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
+  return ["usage: livehouse <command>", "  serve [--role all|web] [--redis-url URL] [--http-port P] [--rtmp-port R] [--data-dir D] [--public-url U]", "  healthcheck [--http-port P]", "  --version", ...COMMANDS.map((c) => "  " + c.usage)].join("\n");
 }
 
 async function serve(argv: readonly string[]): Promise<void> {
-  const config = loadConfig(argv, process.env);
+  const config = Object.freeze({ ...loadConfig(argv, process.env), role: parseServeRole(argv, process.env) });
   checkDataDir(config.dataDir);
-  if (config.httpPort === config.rtmpPort) throw new ConfigError(`--rtmp-port: ${config.rtmpPort} is the same as --http-port`);
-  await checkPortFree(config.httpPort, config.host, "--http-port");
-  await checkPortFree(config.rtmpPort, config.host, "--rtmp-port");
+  const web = config.role === "web";
+  if (web && !config.redisUrl) throw new ConfigError("--role web: needs --redis-url (the processes share room events, viewers and rate limits over Redis)");
+  if (!web && config.httpPort === config.rtmpPort) throw new ConfigError(`--rtmp-port: ${config.rtmpPort} is the same as --http-port`);
+  // Several processes may share one HTTP port (SO_REUSEPORT: the kernel spreads connections); the owner checks it.
+  if (!web) await checkPortFree(config.httpPort, config.host, "--http-port");
+  if (!web) await checkPortFree(config.rtmpPort, config.host, "--rtmp-port");
   const started = performance.now();
   const lh = await createApp(config);
   await lh.start();
   // The top body limit; per-route limits below it are checked by server/http/body-limit.ts before buffering.
-  const server = lh.app.listen({ port: config.httpPort, hostname: config.host, maxRequestBodySize: TOP_BODY_LIMIT });
+  const server = lh.app.listen({ port: config.httpPort, hostname: config.host, maxRequestBodySize: TOP_BODY_LIMIT, reusePort: config.redisUrl !== "" });
   const url = baseUrl(config);
   console.log(`Livehouse is running (${Math.round(performance.now() - started)} ms)`);
   console.log(`  web:   ${url}/`);
-  console.log(`  OBS:   server ${rtmpServerUrl(config)}  (stream key: Studio → your room)`);
+  if (web) console.log(`  role:  web (RTMP ingest, transcoding and schedulers run in the --role all process)`);
+  else console.log(`  OBS:   server ${rtmpServerUrl(config)}  (stream key: Studio → your room)`);
   console.log(`  data:  ${config.dataDir}`);
   // Room-page and overlay sockets are closed first with a reconnect code (Bun's stop waits for open sockets). The
   // bound stays under the 10 s docker/podman `stop` waits before SIGKILL.

@@ -30,9 +30,9 @@ function safeNext(next: unknown): string {
 export function accountsRoutes(deps: Deps) {
   const { db } = deps;
   // Per ip+username and per ip: slows guessing one account and spraying many.
-  const loginByAccount = createRateLimiter({ max: 5, windowMs: 60_000 });
-  const loginByIp = createRateLimiter({ max: 30, windowMs: 60_000 });
-  const signupByIp = createRateLimiter({ max: deps.config.signupsPerIpPerHour, windowMs: 3600_000 });
+  const loginByAccount = createRateLimiter({ max: 5, windowMs: 60_000 }, { cluster: deps.cluster, name: "login-account" });
+  const loginByIp = createRateLimiter({ max: 30, windowMs: 60_000 }, { cluster: deps.cluster, name: "login-ip" });
+  const signupByIp = createRateLimiter({ max: deps.config.signupsPerIpPerHour, windowMs: 3600_000 }, { cluster: deps.cluster, name: "signup-ip" });
 
   /** Starts a new session (killing the visitor's previous one, so the id rotates) and sets its cookie. */
   function signIn(ctx: ReqCtx, cookie: Record<string, Cookie<unknown>>, userId: number): void {

@@ -63,8 +63,8 @@ export function bannedFrom(db: Deps["db"], roomId: number, userId: number, ip: s
 
 export function createChat(deps: Deps, hooks: ChatHooks) {
   const { db, bus, now } = deps;
-  const rate = createRateLimiter({ max: deps.config.chatRateLimit, windowMs: 10_000 });
-  const likeRate = createRateLimiter({ max: LIKES_PER_WINDOW, windowMs: 5_000 });
+  const rate = createRateLimiter({ max: deps.config.chatRateLimit, windowMs: 10_000 }, { cluster: deps.cluster, name: "chat" });
+  const likeRate = createRateLimiter({ max: LIKES_PER_WINDOW, windowMs: 5_000 }, { cluster: deps.cluster, name: "likes" });
   const lastPost = new Map<string, number>();
   const live = new Map<number, { broadcastId: number; startedAt: number }>();
   const pendingLikes = new Map<number, number>();
@@ -74,18 +74,19 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
   const lastIp = new Map<number, string>();
   const timers: ReturnType<typeof setInterval>[] = [];
 
-  store.endAllOpenStats(db, now());
+  // Only the ingest owner knows that nothing is live after a restart; a web process starts beside live broadcasts.
+  if (deps.config.role === "all") store.endAllOpenStats(db, now());
   const offs = [
     bus.on("broadcast.started", (f) => {
       live.set(f.roomId, { broadcastId: f.broadcastId, startedAt: f.at });
       likeTotals.set(f.roomId, 0);
       store.startStats(db, f.broadcastId, f.roomId, f.at);
-    }),
+    }, { remote: true }),
     bus.on("broadcast.ended", (f) => {
       flushLikes();
       if (live.get(f.roomId)?.broadcastId === f.broadcastId) live.delete(f.roomId);
       store.endStats(db, f.broadcastId, f.at);
-    }),
+    }, { remote: true }),
   ];
 
   function emotes(roomId: number): Map<string, string> {

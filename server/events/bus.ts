@@ -1,6 +1,9 @@
 // In-process bus for facts ("broadcast.started", "gift.sent", ...). Commands are direct calls; facts are published
 // here so realtime, analytics and webhooks can react without the domains knowing them.
 // A listener that throws is logged and never breaks the publisher or the other listeners.
+// With several processes (--redis-url), a few facts of the ingest owner are replayed on the other processes as
+// remote facts (server/app.tsx says which). A remote fact reaches only listeners that ask for them ({ remote:
+// true }): those that keep in-memory state in step and write nothing that the owner already wrote.
 
 export interface Facts {
   "user.created": { userId: number; username: string };
@@ -12,21 +15,26 @@ export interface Facts {
 type Listener<T> = (fact: T) => void;
 
 export interface Bus<F = Facts> {
-  on<K extends keyof F>(name: K, fn: Listener<F[K]>): () => void;
-  emit<K extends keyof F>(name: K, fact: F[K]): void;
+  on<K extends keyof F>(name: K, fn: Listener<F[K]>, opts?: { remote?: boolean }): () => void;
+  emit<K extends keyof F>(name: K, fact: F[K], opts?: { remote?: boolean }): void;
 }
 
 export function createBus<F = Facts>(log: (msg: string) => void = console.error): Bus<F> {
   const listeners = new Map<keyof F, Set<Listener<never>>>();
+  const remoteOk = new WeakSet<Listener<never>>();
   return {
-    on(name, fn) {
+    on(name, fn, opts) {
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));
-      set.add(fn as Listener<never>);
-      return () => set.delete(fn as Listener<never>);
+      // Each registration is its own entry, so one function may listen twice.
+      const entry: Listener<never> = (f) => (fn as Listener<never>)(f);
+      if (opts?.remote) remoteOk.add(entry);
+      set.add(entry);
+      return () => set.delete(entry);
     },
-    emit(name, fact) {
+    emit(name, fact, opts) {
       for (const fn of listeners.get(name) ?? []) {
+        if (opts?.remote && !remoteOk.has(fn)) continue;
         try {
           (fn as Listener<typeof fact>)(fact);
         } catch (err) {

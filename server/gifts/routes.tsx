@@ -38,7 +38,7 @@ function giftJson(g: Gift) {
 
 export function giftsRoutes(deps: Deps & { canWatch: (room: Room, user: User | null) => boolean }) {
   const { moneyDb: db, config } = deps;
-  const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 });
+  const limiter = createRateLimiter({ max: config.giftRatePerMinute, windowMs: 60_000 }, { cluster: deps.cluster, name: "gifts" });
   const combos = createComboCounter();
 
   /** Parses the admin form; returns the values or field errors (image checked by its bytes). */

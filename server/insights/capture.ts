@@ -237,6 +237,8 @@ export function createCapture(deps: CaptureDeps) {
   }
 
   const who = (userId: number | null): Who => ({ userId, client: null });
+  // Broadcast facts are taken from the owner too (remote, with several processes): each process captures the joins
+  // and leaves of its own viewers; the database writes here are idempotent.
   const offs = enabled ? [
     bus.on("broadcast.started", (f) => {
       live.set(f.roomId, { broadcastId: f.broadcastId, startedAt: f.at });
@@ -247,7 +249,7 @@ export function createCapture(deps: CaptureDeps) {
         p.lastBeat = f.at;
         push({ at: f.at, type: "join", roomId: f.roomId, broadcastId: f.broadcastId, viewer: p.key, who: who(p.userId) });
       }
-    }),
+    }, { remote: true }),
     bus.on("broadcast.ended", (f) => {
       for (const p of presence.get(f.roomId)?.values() ?? []) {
         beat(f.roomId, p, f.at);
@@ -257,7 +259,7 @@ export function createCapture(deps: CaptureDeps) {
       if (live.get(f.roomId)?.broadcastId === f.broadcastId) live.delete(f.roomId);
       store.endBroadcast(db, f.broadcastId, f.at);
       for (const k of seen) if (k.startsWith(`${f.broadcastId}:`)) seen.delete(k);
-    }),
+    }, { remote: true }),
     bus.on("viewer.joined", (f) => arrive(f.roomId, f.viewerId, f, f.at, 0)),
     bus.on("viewer.pinged", (f) => arrive(f.roomId, f.viewerId, f, f.at, f.at + PING_EXPIRY_MS)),
     bus.on("viewer.left", (f) => {

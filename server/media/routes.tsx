@@ -49,7 +49,11 @@ export type HlsGate = (scope: MediaScope, url: string) => GateResult;
  * HLS files. Mounted ahead of the session/CSRF context: these requests are the hot path (every viewer, every
  * second) and need no user; the gate checks the signed URL, and playlists carry its query onto every URI.
  */
-export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: ReplayRemote) {
+/**
+ * remoteOf: replays in object storage (server/objects). relay: a `--role web` process hands what only the ingest
+ * owner holds (low-latency parts, blocking reloads) to the owner (view.ts).
+ */
+export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: ReplayRemote, relay?: (slug: string, rung: string, file: string, request: Request) => Promise<Response> | null) {
   const { db } = deps;
   const replayCache = replayLookup(deps);
 
@@ -180,6 +184,8 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
     .get("/live/:slug/:rung/:file", ({ params, request }) =>
       inDir(liveDir(params.slug, request), (dir, q) => {
         // Low-latency playlists copy the request's query (the token) onto every URI themselves.
+        const relayed = relay?.(params.slug, params.rung, params.file, request);
+        if (relayed) return relayed;
         const ll = media.lowLatency(params.slug);
         if (ll) return serveLowLatency(ll, dir, params.rung, params.file, request);
         return params.file === "index.m3u8" ? blockingLivePlaylist(params.slug, params.rung, q, request) : segment(dir, params.rung, params.file, request);

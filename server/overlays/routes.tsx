@@ -47,6 +47,18 @@ function overlaysRoutes(deps: Deps, open: Map<number, Set<Closable>>) {
   const { db } = deps;
   let publisher: Publisher | null = null;
 
+  // With several processes (--redis-url) a rotation closes old sockets, and a test alert reaches overlays, on all.
+  function closeRotated(roomId: number): void {
+    for (const ws of open.get(roomId) ?? []) ws.close(CLOSE_ROTATED, "overlay token rotated");
+    open.delete(roomId);
+  }
+  const alert = (roomId: number, data: string) => publisher?.publish(overlayTopic(roomId), data);
+  deps.cluster?.on("overlays:rotated", (roomId) => typeof roomId === "number" && closeRotated(roomId));
+  deps.cluster?.on("overlays:alert", (m) => {
+    const { roomId, data } = m as { roomId?: unknown; data?: unknown };
+    if (typeof roomId === "number" && typeof data === "string") alert(roomId, data);
+  });
+
   function box(ctx: ReqCtx, request: Request, room: Room, token: string, flags: { rotated?: boolean; tested?: boolean } = {}): Response {
     const base = deps.config.publicUrl.replace(/\/$/, "") || new URL(request.url).origin;
     return fragment(<OverlayBox ctx={ctx} room={room} base={base} token={token} masked={maskToken(token)} {...flags} />);
@@ -107,8 +119,8 @@ function overlaysRoutes(deps: Deps, open: Map<number, Set<Closable>>) {
       const room = managedRoom(db, ctx, params.slug);
       if (room instanceof Response) return room;
       const token = rotateOverlayToken(db, room.id, deps.now());
-      for (const ws of open.get(room.id) ?? []) ws.close(CLOSE_ROTATED, "overlay token rotated");
-      open.delete(room.id);
+      closeRotated(room.id);
+      deps.cluster?.publish("overlays:rotated", room.id);
       return ctx.isHtmx ? box(ctx, request, room, token, { rotated: true }) : redirect(`/studio/rooms/${room.slug}`);
     })
     .post(
@@ -119,7 +131,8 @@ function overlaysRoutes(deps: Deps, open: Map<number, Set<Closable>>) {
         const room = managedRoom(db, ctx, params.slug);
         if (room instanceof Response) return room;
         const event: OverlayEvents["test"] = { type: "test", sender: { username: me.username, displayName: me.displayName }, at: deps.now() };
-        publisher?.publish(overlayTopic(room.id), JSON.stringify(event));
+        alert(room.id, JSON.stringify(event));
+        deps.cluster?.publish("overlays:alert", { roomId: room.id, data: JSON.stringify(event) });
         return ctx.isHtmx ? box(ctx, request, room, overlayToken(db, room.id), { tested: true }) : redirect(`/studio/rooms/${room.slug}`);
       },
       { body: t.Optional(t.Object({ _csrf: t.Optional(t.String()) })) },

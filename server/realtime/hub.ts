@@ -8,7 +8,11 @@
 // with the audience, from MIN_FLUSH_MS to MAX_FLUSH_MS at 10,000 sockets (bench-chat: at 10,000 clients a 100 ms
 // window halves the writes of a 50 ms one and kept p99 near 250 ms on 2 cores shared with the clients).
 // JSON stays one event per frame.
+// With several processes (--redis-url) the hub also carries room events, per-user events and disconnects to the
+// other processes' hubs over the cluster, which deliver them to their own sockets only. "viewers" events are not
+// carried: every process counts the same shared presence (viewers.ts) and tells its own sockets.
 import type { Bus } from "../events/bus";
+import type { Cluster } from "../events/cluster";
 import { LANGS, translator, type Lang, type Translate } from "../i18n";
 import { renderEvent, roomTopic, type RoomEvent, type RoomRenderers } from "./model";
 
@@ -78,7 +82,11 @@ export function mergeAppends(parts: readonly string[]): string {
   return out.join("");
 }
 
-export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderers: RoomRenderers }) {
+const CH_ROOM = "hub:room";
+const CH_USER = "hub:user";
+const CH_KICK = "hub:kick";
+
+export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderers: RoomRenderers; cluster?: Cluster; onRemote?: (roomId: number, event: RoomEvent) => void }) {
   const rooms = new Map<number, Set<Member>>();
   const byTopic = new Map<string, Set<Member>>();
   const byUser = new Map<number, Set<Member>>();
@@ -169,7 +177,40 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderer
     for (const set of rooms.values()) for (const m of set) closeQuietly(m, 1012, "server restarting");
   }
 
-  const off = deps.bus.on("room.event", ({ roomId, event }) => publish(roomId, event));
+  function toUser(roomId: number, userId: number, event: RoomEvent): void {
+    for (const m of byUser.get(userId) ?? []) if (m.roomId === roomId) send(m, event);
+  }
+
+  function disconnectUser(userId: number, roomId?: number): void {
+    for (const m of [...(byUser.get(userId) ?? [])]) if (roomId === undefined || m.roomId === roomId) closeQuietly(m, 1008, roomId === undefined ? "suspended" : "banned");
+  }
+
+  const cluster = deps.cluster?.shared ? deps.cluster : null;
+  // Messages come from our own processes; a malformed one is dropped rather than trusted.
+  const offs = [
+    deps.bus.on("room.event", ({ roomId, event }) => {
+      publish(roomId, event);
+      if (cluster && event.type !== "viewers") cluster.publish(CH_ROOM, { r: roomId, e: event });
+    }),
+    ...(cluster
+      ? [
+          cluster.on(CH_ROOM, (msg) => {
+            const m = msg as { r?: unknown; e?: RoomEvent };
+            if (typeof m.r !== "number" || typeof m.e?.type !== "string") return;
+            publish(m.r, m.e);
+            deps.onRemote?.(m.r, m.e);
+          }),
+          cluster.on(CH_USER, (msg) => {
+            const m = msg as { r?: unknown; u?: unknown; e?: RoomEvent };
+            if (typeof m.r === "number" && typeof m.u === "number" && typeof m.e?.type === "string") toUser(m.r, m.u, m.e);
+          }),
+          cluster.on(CH_KICK, (msg) => {
+            const m = msg as { r?: unknown; u?: unknown };
+            if (typeof m.u === "number") disconnectUser(m.u, typeof m.r === "number" ? m.r : undefined);
+          }),
+        ]
+      : []),
+  ];
 
   return {
     attach(publisher: Publisher): void {
@@ -193,12 +234,15 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderer
     },
     publish,
     send,
+    /** The user's sockets in the room, on every process. */
     toUser(roomId: number, userId: number, event: RoomEvent): void {
-      for (const m of byUser.get(userId) ?? []) if (m.roomId === roomId) send(m, event);
+      toUser(roomId, userId, event);
+      cluster?.publish(CH_USER, { r: roomId, u: userId, e: event });
     },
-    /** 1008 "policy violation": pages do not reconnect. A room ban passes its room; a suspension passes none. */
+    /** 1008 "policy violation": pages do not reconnect. A room ban passes its room; a suspension passes none. On every process. */
     disconnectUser(userId: number, roomId?: number): void {
-      for (const m of [...(byUser.get(userId) ?? [])]) if (roomId === undefined || m.roomId === roomId) closeQuietly(m, 1008, roomId === undefined ? "suspended" : "banned");
+      disconnectUser(userId, roomId);
+      cluster?.publish(CH_KICK, { u: userId, r: roomId ?? null });
     },
     /** Distinct page viewers connected to the room right now. */
     viewerIds(roomId: number): string[] {
@@ -222,7 +266,7 @@ export function createHub(deps: { bus: Bus; log: (msg: string) => void; renderer
     flush,
     closeAll,
     stop(): void {
-      off();
+      for (const off of offs) off();
       flush();
       closeAll();
     },

@@ -9,6 +9,7 @@ import type { Room } from "../rooms/model";
 import type { Hub } from "./hub";
 import type { RoomAction } from "./model";
 import { realtimeRoutes, type HistoryRenderer } from "./routes";
+import { createSharedPresence } from "./presence";
 import { createViewerCounter } from "./viewers";
 
 /**
@@ -20,6 +21,7 @@ export const websocketConfig = { maxPayloadLength: 16 * 1024, idleTimeout: 120, 
 /** history: the page rendering of the chat history a room page opens with (chat/renderers.tsx). */
 export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean }) {
   const { hub, chat, history } = parts;
+  const shared = deps.cluster?.shared ? createSharedPresence(deps.cluster, deps.now) : undefined;
   const viewers = createViewerCounter({
     now: deps.now,
     socketViewers: hub.viewerIds,
@@ -27,6 +29,7 @@ export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; histor
     emit: (roomId, event) => deps.bus.emit("room.event", { roomId, event }),
     record: chat.recordViewers,
     anonPerIp: deps.config.anonViewersPerIp,
+    shared,
   });
   /** Rendered chat history per room and language, dropped when the room's chat changes. */
   const historyCache = new Map<string, string>();
@@ -39,7 +42,14 @@ export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; histor
       stop: () => hub.stop(),
     },
     { name: "chat", start: () => chat.start(), stop: () => chat.stop() },
-    { name: "realtime.viewers", start: () => viewers.start(), stop: () => viewers.stop() },
+    {
+      name: "realtime.viewers",
+      start: () => viewers.start(),
+      stop() {
+        viewers.stop();
+        shared?.stop();
+      },
+    },
   ];
   return {
     viewers,

@@ -65,7 +65,7 @@ export function sameOrigin(request: Request): boolean {
 export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean; actions: Readonly<Record<string, RoomAction>> }) {
   const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
-  const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 });
+  const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 }, { cluster: deps.cluster, name: "pings" });
 
   function historyHtml(roomId: number, lang: Lang): string {
     const key = `${roomId}:${lang}`;

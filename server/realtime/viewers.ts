@@ -5,7 +5,10 @@
 // signed-in viewer counts once per account (viewerKey "u|<id>"), and anonymous viewers ("a|<ip>|<id>") count at
 // most anonPerIp per address — enough for a classroom behind one NAT, whose students count by account once
 // they sign in.
+// With several processes the counter adds the viewers the other processes hold (presence.ts) and sends its own
+// on every tick, so every process counts the same union.
 import type { RoomEvents } from "./model";
+import type { SharedPresence } from "./presence";
 
 declare module "../events/bus" {
   interface Facts {
@@ -40,15 +43,23 @@ export function createViewerCounter(deps: {
   record(roomId: number, count: number): void;
   /** Anonymous viewers counted per address and room. */
   anonPerIp: number;
+  shared?: SharedPresence;
 }) {
   const pings = new Map<number, Map<string, number>>();
   const last = new Map<number, number>();
   let timer: ReturnType<typeof setInterval> | null = null;
 
-  function count(roomId: number): number {
+  /** This process's viewers in the room: open page sockets and unexpired pings. */
+  function local(roomId: number): Set<string> {
     const ids = new Set(deps.socketViewers(roomId));
     const now = deps.now();
     for (const [id, expires] of pings.get(roomId) ?? []) if (expires > now) ids.add(id);
+    return ids;
+  }
+
+  function count(roomId: number): number {
+    const ids = local(roomId);
+    for (const id of deps.shared?.viewers(roomId) ?? []) ids.add(id);
     let n = 0;
     const perIp = new Map<string, number>();
     for (const id of ids) {
@@ -66,7 +77,15 @@ export function createViewerCounter(deps: {
       for (const [id, expires] of m) if (expires <= now) m.delete(id);
       if (m.size === 0) pings.delete(roomId);
     }
-    const roomIds = new Set([...deps.socketRooms(), ...pings.keys(), ...last.keys()]);
+    if (deps.shared) {
+      const mine = new Map<number, string[]>();
+      for (const roomId of new Set([...deps.socketRooms(), ...pings.keys()])) {
+        const ids = local(roomId);
+        if (ids.size) mine.set(roomId, [...ids]);
+      }
+      deps.shared.share(mine);
+    }
+    const roomIds = new Set([...deps.socketRooms(), ...pings.keys(), ...last.keys(), ...(deps.shared?.rooms() ?? [])]);
     for (const roomId of roomIds) {
       const c = count(roomId);
       if (c === (last.get(roomId) ?? 0)) continue;
@@ -91,6 +110,7 @@ export function createViewerCounter(deps: {
     stop(): void {
       if (timer) clearInterval(timer);
       timer = null;
+      deps.shared?.leave();
     },
   };
 }

@@ -19,13 +19,13 @@ export interface LiveBroadcasts {
 export function trackBroadcasts(bus: Bus, db: Database, now: () => number): LiveBroadcasts {
   const live = new Map<number, { broadcastId: number; startedAt: number }>();
   const offs = [
-    bus.on("broadcast.started", (f) => live.set(f.roomId, { broadcastId: f.broadcastId, startedAt: f.at })),
+    bus.on("broadcast.started", (f) => live.set(f.roomId, { broadcastId: f.broadcastId, startedAt: f.at }), { remote: true }),
     bus.on("broadcast.ended", (f) => {
       const b = live.get(f.roomId);
       if (b) store.endBroadcastPins(db, f.roomId, now(), f.at - b.startedAt);
       live.delete(f.roomId);
       bus.emit("room.event", { roomId: f.roomId, event: pinEvent(db, f.roomId, now(), "clear", null) });
-    }),
+    }, { remote: true }),
   ];
   return { current: (roomId) => live.get(roomId) ?? null, stop: () => offs.forEach((off) => off()) };
 }

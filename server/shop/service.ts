@@ -49,7 +49,7 @@ export function createShop(deps: Deps, providers: Providers): Shop {
   return {
     env, providers, live, services,
     // Generous enough for a real buyer hammering "buy" in a flash sale, tight enough to stop a script.
-    checkoutLimit: createRateLimiter({ max: 60, windowMs: 60_000 }),
+    checkoutLimit: createRateLimiter({ max: 60, windowMs: 60_000 }, { cluster: deps.cluster, name: "checkout" }),
     async checkout(input) {
       const product = getProduct(env.db, input.productId);
       if (product) {

@@ -57,12 +57,15 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `exec` replaces `bun server/main.ts` (e.g. the compiled binary); `cwd` defaults to the checkout. */
-export async function startServer(opts: { dataDir?: string; args?: string[]; env?: Record<string, string>; exec?: string[]; cwd?: string } = {}): Promise<RunningServer> {
+/**
+ * `exec` replaces `bun server/main.ts` (e.g. the compiled binary); `cwd` defaults to the checkout; `httpPort` binds a
+ * given port (a `--role web` process sharing another's port through SO_REUSEPORT) instead of a free one.
+ */
+export async function startServer(opts: { dataDir?: string; args?: string[]; env?: Record<string, string>; exec?: string[]; cwd?: string; httpPort?: number } = {}): Promise<RunningServer> {
   const exec = opts.exec ?? [BUN, MAIN];
   const cwd = opts.cwd ?? ROOT;
   const dataDir = opts.dataDir ?? tempDataDir();
-  const httpPort = await freePort();
+  const httpPort = opts.httpPort ?? (await freePort());
   const rtmpPort = await freePort();
   const proc = Bun.spawn(
     [...exec, "serve", "--host", "127.0.0.1", "--http-port", String(httpPort), "--rtmp-port", String(rtmpPort), "--data-dir", dataDir, ...(opts.args ?? [])],
@@ -106,6 +109,14 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
       }
     },
   };
+}
+
+/**
+ * A second process beside `owner`: `serve --role web` on the same data directory, sharing Redis. Pass the owner's
+ * own extra args (limits etc.) in `args` so both processes run the same configuration.
+ */
+export function startWebProcess(owner: RunningServer, redisUrl: string, opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  return startServer({ dataDir: owner.dataDir, args: ["--role", "web", "--redis-url", redisUrl, ...(opts.args ?? [])], env: opts.env });
 }
 
 export function removeDir(dir: string): void {
