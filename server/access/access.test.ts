@@ -14,7 +14,7 @@ import type { WebSession } from "../../test/helpers/session";
 import { createAccess } from "./access";
 import type { Entitlements } from "./entitlements";
 import { ACCESS_MODES, type AccessMode } from "./model";
-import { signMedia } from "./tokens";
+import { signMedia, tokenExpiry } from "./tokens";
 
 const SECRET = "test-secret-0123456789abcdef";
 const TTL = 60;
@@ -88,7 +88,7 @@ describe("replay media × mode × token", () => {
       const play = await get(`/api/v1/replays/${replay.a}/playback`, bearer(ownerToken));
       expect(play.status).toBe(200);
       const { hls, expiresAt } = (await play.json()) as { hls: string; expiresAt: number };
-      expect(expiresAt).toBe((nowSec() + TTL) * 1000);
+      expect(expiresAt).toBe(tokenExpiry(clock, TTL) * 1000);
       const valid = new URL(hls, "http://localhost").search.slice(1);
       const prefix = `/replays/${replay.a}/`;
       const cases: Record<string, string> = {

@@ -11,7 +11,7 @@ import {
   type ReplayMode, type RoomAccess,
 } from "./model";
 import * as store from "./storage";
-import { checkMedia, mediaToken, queryOf, tokenIn, tokenQuery, type TokenCheck } from "./tokens";
+import { checkMedia, mediaToken, queryOf, tokenExpiry, tokenIn, tokenQuery, type TokenCheck } from "./tokens";
 
 /** What a media request may do: pass with the query to append to playlist URIs, or be refused. */
 export type GateResult = { ok: true; query: string; previewMs?: number } | { ok: false; status: 403 | 404; check: TokenCheck | "unknown" };
@@ -107,7 +107,7 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
       if (preview) return { ok: true, hls: master, expiresAt: deps.now() + ttlMs, previewMinutes: s.access.previewMinutes };
       if (!user) return { ok: false, status: 401 };
       if (!entitled(s, user)) return { ok: false, status: 403 };
-      const expires = Math.floor((deps.now() + ttlMs) / 1000);
+      const expires = tokenExpiry(deps.now(), config.mediaTokenTtlSeconds);
       return { ok: true, hls: `${master}?${tokenQuery(mediaToken(secret, mediaPrefix(scope), expires))}`, expiresAt: expires * 1000 };
     },
 

@@ -13,6 +13,7 @@ import { fragment, html } from "../http/respond";
 import { getRoomById, getRoomBySlug } from "../rooms/rooms";
 import { readFileSync } from "node:fs";
 import { NAMES, notFound, serveFile, servePlaylistText } from "./files";
+import { createPlaylistGzip } from "./playlist-gzip";
 import { broadcastDir, type Media } from "./lifecycle";
 import { LL_NAMES } from "./llhls";
 import { serveLowLatency } from "./llhls-routes";
@@ -80,7 +81,12 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
   }
 
   const sign = createPlaylistSigner();
-  const signed = (text: string, query: string) => (query ? sign(text, query) : text);
+  const gzip = createPlaylistGzip();
+  /** A playlist, signed with the request's token when it has one, gzipped when the client takes it. */
+  function sendPlaylist(text: string, query: string, cacheControl: string, request: Request): Response {
+    const z = gzip(query ? sign(text, query) : text, request);
+    return servePlaylistText(z.body, query ? SIGNED_PLAYLIST : cacheControl, z.gzip);
+  }
 
   // Finished replays never change: their playlists are kept in memory once read.
   const replayTexts = new Map<string, string>();
@@ -98,9 +104,9 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     return text;
   }
 
-  function replayPlaylist(path: string, query: string): Response {
+  function replayPlaylist(path: string, query: string, request: Request): Response {
     const text = replayText(path);
-    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : REPLAY_PLAYLIST);
+    return text === null ? notFound("playlist") : sendPlaylist(text, query, REPLAY_PLAYLIST, request);
   }
 
   /** Without a signature, a replay with a free preview serves its first minutes: a cut playlist and its segments. */
@@ -115,7 +121,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
       if (previews.size > 2000) previews.clear();
       previews.set(`${ms}:${path}`, (p = previewPlaylist(text, ms)));
     }
-    if (file === "index.m3u8") return servePlaylistText(p.text, REPLAY_PLAYLIST);
+    if (file === "index.m3u8") return sendPlaylist(p.text, "", REPLAY_PLAYLIST, request);
     return p.names.has(file) ? segment(dir, rung, file, request) : denied("missing");
   }
 
@@ -127,10 +133,10 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     return notFound("file");
   }
 
-  function livePlaylist(slug: string, rung: string | null, query: string): Response {
+  function livePlaylist(slug: string, rung: string | null, query: string, request: Request): Response {
     if (rung !== null && !NAMES.rung.test(rung)) return notFound("rendition");
     const text = media.livePlaylist(slug, rung);
-    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : LIVE_PLAYLIST);
+    return text === null ? notFound("playlist") : sendPlaylist(text, query, LIVE_PLAYLIST, request);
   }
 
   /** Serves from the folder, or passes its 403/404 on. */
@@ -138,7 +144,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
     at instanceof Response ? at : serve(at.dir, at.query, at);
 
   return new Elysia({ name: "livehouse.hls" })
-    .get("/live/:slug/index.m3u8", ({ params, request }) => inDir(liveDir(params.slug, request), (_dir, q) => livePlaylist(params.slug, null, q)))
+    .get("/live/:slug/index.m3u8", ({ params, request }) => inDir(liveDir(params.slug, request), (_dir, q) => livePlaylist(params.slug, null, q, request)))
     .get("/live/:slug/poster.jpg", ({ params, request }) =>
       inDir(liveDir(params.slug, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request)))
     .get("/live/:slug/:rung/:file", ({ params, request }) =>
@@ -146,16 +152,16 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate) {
         // Low-latency playlists copy the request's query (the token) onto every URI themselves.
         const ll = media.lowLatency(params.slug);
         if (ll) return serveLowLatency(ll, dir, params.rung, params.file, request);
-        return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung, q) : segment(dir, params.rung, params.file, request);
+        return params.file === "index.m3u8" ? livePlaylist(params.slug, params.rung, q, request) : segment(dir, params.rung, params.file, request);
       }))
-    .get("/replays/:id/index.m3u8", ({ params, request }) => inDir(replayDir(params.id, request), (dir, q) => replayPlaylist(join(dir, "index.m3u8"), q)))
+    .get("/replays/:id/index.m3u8", ({ params, request }) => inDir(replayDir(params.id, request), (dir, q) => replayPlaylist(join(dir, "index.m3u8"), q, request)))
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
       inDir(replayDir(params.id, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
     .get("/replays/:id/:rung/:file", ({ params, request }) =>
       inDir(replayDir(params.id, request), (dir, q, { previewMs }) => {
         if (previewMs) return preview(dir, params.rung, params.file, previewMs, request);
         if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
-        return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8"), q) : notFound("rendition");
+        return NAMES.rung.test(params.rung) ? replayPlaylist(join(dir, params.rung, "replay.m3u8"), q, request) : notFound("rendition");
       }));
 }
 
