@@ -269,6 +269,80 @@ describe("password", () => {
   }, 30_000);
 });
 
+describe("password, for a visitor without an account", () => {
+  test("the paywall takes the passphrase: wrong → clear error, right → a pass cookie that plays; a new password cuts it", async () => {
+    await setMode("room-a", "password", { password: "visitor-pass" });
+    const visitor = lh.session();
+    const paywall = await visitor.page("/r/room-a");
+    expect(paywall.body).toContain('id="paywall"');
+    expect(paywall.body).toContain('action="/r/room-a/access/password"');
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(401);
+
+    const wrong = await visitor.postForm("/r/room-a/access/password", { password: "not-it" });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toContain("That passphrase is not right.");
+    expect(wrong.headers.get("set-cookie") ?? "").not.toContain("lh_pass_");
+    // Without the CSRF token nothing is tried.
+    const forged = await lh.app.handle(new Request("http://localhost/r/room-a/access/password", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=visitor-pass" }));
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get("set-cookie") ?? "").not.toContain("lh_pass_");
+
+    const right = await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" });
+    expect(right.status).toBe(303);
+    const setCookie = right.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/lh_pass_1=\d+\.\d+\.[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+    expect((await visitor.page("/r/room-a")).body).not.toContain('id="paywall"');
+    const live = (await (await visitor.fetch("/api/v1/rooms/room-a/playback")).json()) as { hls: string };
+    expect(live.hls).toMatch(/^\/live\/room-a\/index\.m3u8\?md5=/);
+    // The replays of the room (they inherit its access) play with the pass: master, media playlist and segment.
+    const play = await visitor.fetch(`/api/v1/replays/${replay.a}/playback`);
+    expect(play.status).toBe(200);
+    const query = new URL(((await play.json()) as { hls: string }).hls, "http://localhost").search;
+    for (const path of [PATHS.master(replay.a), PATHS.media(replay.a), PATHS.segment(replay.a)]) {
+      expect((await get(path)).status).toBe(403);
+      expect((await get(path + query)).status).toBe(200);
+    }
+    expect(await (await get(PATHS.media(replay.a) + query)).text()).toContain(`r0_1.ts${query}`);
+
+    // The pass is bound to its room and its signature.
+    const pass = visitor.cookies.get("lh_pass_1")!;
+    expect((await get("/api/v1/rooms/room-b/playback", { cookie: `lh_pass_2=${pass}` })).status).toBe(401);
+    expect((await get("/api/v1/rooms/room-a/playback", { cookie: `lh_pass_1=${pass.slice(0, -1)}${pass.endsWith("A") ? "B" : "A"}` })).status).toBe(401);
+    expect((await get("/api/v1/rooms/room-a/playback", { cookie: `lh_pass_1=${pass.replace(/^\d+/, (v) => String(Number(v) + 1))}` })).status).toBe(401);
+
+    // A new password cuts the visitor at once: no new tokens, the paywall again.
+    await setMode("room-a", "password", { password: "visitor-pass-2" });
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(401);
+    expect((await visitor.fetch(`/api/v1/replays/${replay.a}/playback`)).status).toBe(401);
+    expect((await visitor.page("/r/room-a")).body).toContain('id="paywall"');
+    expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass-2" })).status).toBe(303);
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(200);
+    // Switching the room to members mode ends what a pass opens.
+    await setMode("room-a", "members");
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(401);
+  });
+
+  test("guessing is rate-limited with a clear message", async () => {
+    await setMode("room-a", "password", { password: "visitor-pass" });
+    const visitor = lh.session();
+    await visitor.page("/r/room-a");
+    const statuses: number[] = [];
+    let last = "";
+    for (let i = 0; i < 12; i++) {
+      const res = await visitor.postForm("/r/room-a/access/password", { password: `guess-${i}` });
+      statuses.push(res.status);
+      last = await res.text();
+    }
+    expect(statuses.filter((st) => st === 403).length).toBeLessThanOrEqual(10);
+    expect(statuses.at(-1)).toBe(429);
+    expect(last).toMatch(/Too many attempts. Try again in \d+ seconds./);
+    // Even the right passphrase waits out the limit, then works.
+    expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" })).status).toBe(429);
+    clock += 61_000;
+    expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" })).status).toBe(303);
+  });
+});
+
 describe("chat, gifts and sockets follow access", () => {
   test("who cannot watch cannot chat, gift or open the room's sockets", async () => {
     await setMode("room-a", "ticket");

@@ -48,21 +48,24 @@ export function AccessForm({ ctx, slug, access, errors = [], saved }: { ctx: Req
 }
 
 /** Shown instead of the player (and the chat and gifts) to a viewer without access. */
-export function Paywall({ ctx, slug, mode, error }: { ctx: ReqCtx; slug: string; mode: AccessMode; error?: boolean }): JSX.Element {
+export function Paywall({ ctx, slug, mode, error, retryIn }: { ctx: ReqCtx; slug: string; mode: AccessMode; error?: boolean; retryIn?: number }): JSX.Element {
   const { t } = ctx;
   const login = `/login?next=${encodeURIComponent(`/r/${slug}`)}`;
+  const signIn = <p><a class="button" href={login} safe>{t("access.paywall.login")}</a></p>;
   return (
     <div class="paywall card" id="paywall" data-mode={mode}>
       <strong safe>{t(`access.paywall.${mode}`)}</strong>
-      {!ctx.user ? (
-        <p><a class="button" href={login} safe>{t("access.paywall.login")}</a></p>
-      ) : mode === "password" ? (
+      {mode === "password" ? (
+        // Anyone may enter the passphrase: a visitor without an account gets a pass cookie for this room.
         <form class="row" method="post" action={`/r/${slug}/access/password`}>
           <Csrf ctx={ctx} />
-          <input name="password" type="password" required maxlength="200" aria-label={t("access.password")} autocomplete="off" />
+          <input name="password" type="password" required maxlength="200" aria-label={t("access.password")} autocomplete="off" aria-describedby="paywall-error" />
           <button type="submit" safe>{t("access.paywall.enter")}</button>
-          {error ? <p class="field-error" role="alert" safe>{t("access.paywall.wrong")}</p> : ""}
+          {retryIn ? <p class="field-error" id="paywall-error" role="alert" safe>{t("auth.rateLimited", { seconds: retryIn })}</p>
+            : error ? <p class="field-error" id="paywall-error" role="alert" safe>{t("access.paywall.wrong")}</p> : ""}
         </form>
+      ) : !ctx.user ? (
+        signIn
       ) : (
         <p class="muted" safe>{t("access.paywall.howTo")}</p>
       )}
