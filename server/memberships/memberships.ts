@@ -9,6 +9,8 @@ import type { Service } from "../deps";
 import { notify } from "../classes/notices";
 import { payCoins, providerProblem, Refused, type PaidEnv } from "../classes/tickets";
 import type { Refusal } from "../classes/model";
+import type { FieldError } from "../accounts/model";
+import { translator } from "../i18n";
 import { CURRENCIES } from "../shop/model";
 import { requestHash } from "../wallet/wallet";
 import { PERIOD_MS, RENEW_REMINDER_MS, type Membership, type MembershipPayment, type Tier } from "./model";
@@ -23,17 +25,56 @@ declare module "../events/bus" {
 
 export type JoinResult = { ok: true; payment: MembershipPayment; membership: Membership | null; replay: boolean } | { ok: false; refusal: Refusal };
 
-export function createTier(db: Database, creator: { id: number; role: string }, input: { name: string; priceMinor: number; currency: string; perks: string; badge: string }, now: number): { ok: true; tier: Tier } | { ok: false; status: 403 | 409 | 422; message: string } {
-  if (creator.role !== "creator" && creator.role !== "admin") return { ok: false, status: 403, message: "only creators and admins offer memberships" };
+export interface TierInput { name: string; priceMinor: number; currency: string; perks: string; badge: string }
+type TierRefusal = { ok: false; status: 403 | 404 | 409 | 422; message: string; errors: FieldError[] };
+
+/** Field errors as i18n keys (the Studio form shows each beside its field; the API and CLI join them in English). */
+export function validateTier(input: TierInput): FieldError[] {
+  const errors: FieldError[] = [];
   const name = input.name.trim();
-  const currency = input.currency.trim().toUpperCase();
-  if (!name || name.length > 60) return { ok: false, status: 422, message: "name must be 1-60 characters" };
-  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor < 1) return { ok: false, status: 422, message: "price must be minor units per month (an integer from 1)" };
-  if (!Object.hasOwn(CURRENCIES, currency)) return { ok: false, status: 422, message: `currency must be one of ${Object.keys(CURRENCIES).join(", ")}` };
-  if (input.perks.length > 2000) return { ok: false, status: 422, message: "perks must be at most 2,000 characters" };
-  if ([...input.badge].length > 8) return { ok: false, status: 422, message: "badge must be at most 8 characters (an emoji or a short word)" };
-  const id = store.insertTier(db, { creatorId: creator.id, name, priceMinor: input.priceMinor, currency, perks: input.perks.trim(), badge: input.badge.trim(), now });
-  return id === null ? { ok: false, status: 409, message: `you already have a tier named "${name}"` } : { ok: true, tier: store.getTier(db, id)! };
+  if (!name || name.length > 60) errors.push({ field: "name", message: "memberships.error.name" });
+  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor < 1) errors.push({ field: "price", message: "memberships.error.price" });
+  if (!Object.hasOwn(CURRENCIES, input.currency.trim().toUpperCase())) errors.push({ field: "currency", message: "memberships.error.currency" });
+  if (input.perks.length > 2000) errors.push({ field: "perks", message: "memberships.error.perks" });
+  if ([...input.badge.trim()].length > 8) errors.push({ field: "badge", message: "memberships.error.badge" });
+  return errors;
+}
+
+const english = translator("en");
+function refuse(status: TierRefusal["status"], errors: FieldError[]): TierRefusal {
+  return { ok: false, status, message: errors.map((e) => english(e.message)).join("; "), errors };
+}
+
+const mayOffer = (u: { role: string }) => u.role === "creator" || u.role === "admin";
+
+export function createTier(db: Database, creator: { id: number; role: string }, input: TierInput, now: number): { ok: true; tier: Tier } | TierRefusal {
+  if (!mayOffer(creator)) return refuse(403, [{ field: "name", message: "memberships.error.notCreator" }]);
+  const errors = validateTier(input);
+  if (errors.length) return refuse(422, errors);
+  const name = input.name.trim();
+  const id = store.insertTier(db, { creatorId: creator.id, name, priceMinor: input.priceMinor, currency: input.currency.trim().toUpperCase(), perks: input.perks.trim(), badge: input.badge.trim(), now });
+  return id === null ? refuse(409, [{ field: "name", message: "memberships.error.nameTaken" }]) : { ok: true, tier: store.getTier(db, id)! };
+}
+
+/**
+ * The creator edits a tier's name, price, perks and badge; its currency stays (members paid in it). A new price
+ * applies from the next period: periods already paid keep theirs.
+ */
+export function updateTier(db: Database, editor: { id: number; role: string }, tierId: number, input: Omit<TierInput, "currency">): { ok: true; tier: Tier } | TierRefusal {
+  const tier = store.getTier(db, tierId);
+  if (!tier || (tier.creatorId !== editor.id && editor.role !== "admin")) return refuse(404, [{ field: "name", message: "memberships.error.noTier" }]);
+  const errors = validateTier({ ...input, currency: tier.currency });
+  if (errors.length) return refuse(422, errors);
+  const ok = store.updateTier(db, tierId, { name: input.name.trim(), priceMinor: input.priceMinor, perks: input.perks.trim(), badge: input.badge.trim() });
+  return ok ? { ok: true, tier: store.getTier(db, tierId)! } : refuse(409, [{ field: "name", message: "memberships.error.nameTaken" }]);
+}
+
+/** Archived tiers take no new members and leave the creator's page; current members keep their period. */
+export function setTierArchived(db: Database, editor: { id: number; role: string }, tierId: number, archived: boolean): Tier | null {
+  const tier = store.getTier(db, tierId);
+  if (!tier || (tier.creatorId !== editor.id && editor.role !== "admin")) return null;
+  store.setTierActive(db, tierId, !archived);
+  return store.getTier(db, tierId);
 }
 
 /** Starts or extends the membership for a paid payment (inside the caller's transaction); true when it starts. */
@@ -171,4 +212,4 @@ export function membershipScheduler(env: PaidEnv, everyMs: number, log: (msg: st
   };
 }
 
-export const { getTier, listTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, setMembersOnlyChat, membersOnlyChat } = store;
+export const { getTier, listTiers, listAllTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, setMembersOnlyChat, membersOnlyChat } = store;

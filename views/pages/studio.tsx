@@ -77,7 +77,7 @@ export function StudioPage({ ctx, rooms, form }: { ctx: ReqCtx; rooms: Room[]; f
   return (
     <Layout ctx={ctx} title={t("studio.title")}>
       <h1 safe>{t("studio.title")}</h1>
-      <p class="row"><a class="button" href="/studio/earnings" id="earnings-link" safe>{t("earnings.title")}</a> <a class="button" href="/studio/insights" id="insights-link" safe>{t("insights.link")}</a></p>
+      <p class="row"><a class="button" href="/studio/earnings" id="earnings-link" safe>{t("earnings.title")}</a> <a class="button" href="/studio/insights" id="insights-link" safe>{t("insights.link")}</a> <a class="button" href="/studio/memberships" id="tiers-link" safe>{t("memberships.studio.title")}</a></p>
       <section class="card">
         <h2 safe>{t("studio.yourRooms")}</h2>
         {rooms.length ? (
