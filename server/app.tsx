@@ -13,6 +13,7 @@ import type { AppDb, Deps, MoneyDb, Service } from "./deps";
 import { createBus } from "./events/bus";
 import { createAccessDomain } from "./access";
 import { hasReplayPurchase, hasTicketForRoom } from "./classes/access";
+import { getReplayPrice, setPrice } from "./classes/ppv";
 import { hasMembership } from "./memberships/access";
 import { createAccounts } from "./accounts";
 import { createChat } from "./chat";
@@ -88,7 +89,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   // Every domain, built once. Order matters only where one needs another's parts.
   // Access first: media, chat, gifts, realtime and rooms all ask it who may watch; tickets, memberships and
   // pay-per-view purchases are what entitle a viewer.
-  const access = createAccessDomain(deps, { ticket: hasTicketForRoom, membership: hasMembership, replay: hasReplayPurchase });
+  const access = createAccessDomain(deps, { ticket: hasTicketForRoom, membership: hasMembership, replay: hasReplayPurchase }, { get: getReplayPrice, set: setPrice });
   const canWatch = access.access.canWatchRoom;
   const live = createLive(deps, { gate: access.access.gate });
   // Every domain's HTML rendering of its room events, in one typed table handed to the hub.

@@ -15,6 +15,7 @@ import { createAccess } from "./access";
 import type { Entitlements } from "./entitlements";
 import { ACCESS_MODES, type AccessMode } from "./model";
 import { signMedia, tokenExpiry } from "./tokens";
+import { getReplayPrice } from "../classes/ppv";
 
 const SECRET = "test-secret-0123456789abcdef";
 const TTL = 60;
@@ -340,6 +341,50 @@ describe("password, for a visitor without an account", () => {
     expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" })).status).toBe(429);
     clock += 61_000;
     expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" })).status).toBe(303);
+  });
+});
+
+describe("Studio replay card: access and price per replay", () => {
+  test("pay per view needs a price (errors beside the fields); public takes it off sale; only the manager may", async () => {
+    await setMode("room-a", "members");
+    const card = await owner.fetch("/studio/rooms/room-a/replays");
+    expect(card.status).toBe(200);
+    const html = await card.text();
+    expect(html).toContain(`id="replay-offer-${replay.a}"`);
+    expect(html).not.toContain(`id="replay-offer-${replay.b}"`); // room B's replay is not in room A's card
+    expect((await owner.page("/studio/rooms/room-a")).body).toContain('hx-get="/studio/rooms/room-a/replays"');
+
+    const path = `/studio/replays/${replay.a}/access`;
+    const noPrice = await owner.postForm(path, { mode: "ppv", price: "", currency: "ZZZ" }, { "hx-request": "true" });
+    expect(noPrice.status).toBe(422);
+    const errs = await noPrice.text();
+    expect(errs).toMatch(/id="err-price"[^>]*>A pay-per-view replay needs a price/);
+    expect(errs).toMatch(/id="err-currency"[^>]*>Choose one of the listed currencies./);
+    expect((await owner.postForm(path, { mode: "secret" }, { "hx-request": "true" })).status).toBe(422);
+
+    const sold = await owner.postForm(path, { mode: "ppv", price: "300", currency: "coin" }, { "hx-request": "true" });
+    expect(sold.status).toBe(200);
+    const row = await sold.text();
+    expect(row).toContain("Saved");
+    expect(row).toMatch(/<option value="ppv" selected/);
+    expect(row).toContain('value="300"');
+    expect(getReplayPrice(lh.deps.moneyDb, replay.a)).toMatchObject({ priceMinor: 300, currency: "COIN" });
+    // PPV closes the replay even to members-mode entitlements it inherited; the owner still plays it.
+    expect((await get(`/api/v1/replays/${replay.a}/playback`, bearer(viewerToken))).status).toBe(403);
+    expect((await get(`/api/v1/replays/${replay.a}/playback`, bearer(ownerToken))).status).toBe(200);
+
+    const open = await owner.postForm(path, { mode: "public", price: "300", currency: "COIN" }, { "hx-request": "true" });
+    expect(open.status).toBe(200);
+    expect(getReplayPrice(lh.deps.moneyDb, replay.a)).toBeNull();
+    expect((await get(`/api/v1/replays/${replay.a}/playback`)).status).toBe(200);
+    expect((await get(PATHS.segment(replay.a))).status).toBe(200);
+    expect((await owner.postForm(path, { mode: "inherit" }, { "hx-request": "true" })).status).toBe(200);
+    expect((await get(`/api/v1/replays/${replay.a}/playback`)).status).toBe(401);
+
+    await viewer.page("/r/room-a");
+    expect((await viewer.postForm(path, { mode: "public" }, { "hx-request": "true" })).status).toBe(403);
+    expect((await viewer.fetch("/studio/rooms/room-a/replays")).status).toBe(403);
+    expect((await owner.postForm("/studio/replays/999999/access", { mode: "public" }, { "hx-request": "true" })).status).toBe(404);
   });
 });
 

@@ -1,7 +1,7 @@
 // Thin HTTP adapters for access: the playback API (signed HLS URLs), the viewer's passphrase form and the
 // Studio's access card.
 import { Elysia, t } from "elysia";
-import { AccessForm } from "../../views/partials/access";
+import { AccessForm, ReplayOfferRow, ReplayOffers } from "../../views/partials/access";
 import { RoomPage } from "../../views/pages/room";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
@@ -13,11 +13,13 @@ import { getRoomBySlug } from "../rooms/rooms";
 import type { Access, Playback } from "./access";
 import type { MediaScope } from "./model";
 import { passSetCookie } from "./pass";
+import { replayOffer, replayOffers, saveOffer, type ReplayPrices } from "./replay-offers";
+import { accessByBroadcast } from "./storage";
 
 const PLAYBACK_ERRORS = { 401: "sign in or send a bearer token to watch this room", 403: "you have no access to this room", 404: "not found" } as const;
 
-export function accessRoutes(deps: Deps, access: Access) {
-  const { db } = deps;
+export function accessRoutes(deps: Deps, access: Access, prices: ReplayPrices) {
+  const { db, moneyDb } = deps;
   const attempts = createRateLimiter({ max: 10, windowMs: 60_000 });
 
   function playback(p: Playback): Response {
@@ -84,5 +86,27 @@ export function accessRoutes(deps: Deps, access: Access) {
           previewMinutes: t.Optional(t.String({ maxLength: 10 })), _csrf: t.Optional(t.String()),
         }),
       },
+    )
+    .get("/studio/rooms/:slug/replays", ({ ctx, params }) => {
+      const room = managedRoom(db, ctx, params.slug);
+      return room instanceof Response ? room : fragment(<ReplayOffers ctx={ctx} offers={replayOffers(db, moneyDb, prices, room.id)} />);
+    })
+    .post(
+      "/studio/replays/:id/access",
+      ({ ctx, params, body }) => {
+        const id = parseInteger(params.id) ?? 0;
+        const owner = id > 0 ? accessByBroadcast(db, id) : null;
+        if (!owner) return notFoundPage(ctx);
+        const room = managedRoom(db, ctx, owner.slug);
+        if (room instanceof Response) return room;
+        const offer = replayOffer(db, moneyDb, prices, room.id, id);
+        if (!offer) return notFoundPage(ctx);
+        const values = { mode: body.mode, price: body.price ?? "", currency: body.currency ?? "" };
+        const errors = saveOffer(access, moneyDb, prices, { broadcastId: id, ownerId: room.ownerId, mode: values.mode, price: parseInteger(values.price), currency: values.currency, now: deps.now() });
+        if (errors.length) return fragment(<ReplayOfferRow ctx={ctx} offer={offer} values={values} errors={errors} />, 422);
+        const saved = replayOffer(db, moneyDb, prices, room.id, id)!;
+        return ctx.isHtmx ? fragment(<ReplayOfferRow ctx={ctx} offer={saved} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: t.Object({ mode: t.String({ maxLength: 20 }), price: t.Optional(t.String({ maxLength: 20 })), currency: t.Optional(t.String({ maxLength: 10 })), _csrf: t.Optional(t.String()) }) },
     );
 }

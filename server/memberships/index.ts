@@ -6,7 +6,7 @@ import type { StripeFulfiller } from "../payments/stripe";
 import { membershipsApi } from "./api";
 import { membershipScheduler, settleMembershipPayment } from "./memberships";
 import { membershipsRoutes } from "./routes";
-import { membershipsStudioRoutes } from "./studio";
+import { membershipsStudioRoutes } from "./studio-routes";
 
 export const MEMBERSHIP_SWEEP_MS = 60_000;
 

@@ -8,7 +8,7 @@ import { OverlayMount } from "../partials/overlay-studio";
 import { StreamHealthMount } from "../partials/stream-health";
 import { LatencyForm } from "../partials/latency-studio";
 import type { LatencyMode } from "../../server/rooms/model";
-import { AccessMount } from "../partials/access";
+import { AccessMount, ReplayOffersMount } from "../partials/access";
 
 export interface RoomFormValues {
   title: string;
@@ -141,6 +141,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
         </ol>
       </section>
       <AccessMount slug={room.slug} />
+      <ReplayOffersMount slug={room.slug} />
       <OverlayMount slug={room.slug} />
       <GoalMount slug={room.slug} />
       <LatencyForm ctx={ctx} room={room} instanceDefault={latencyDefault} />
