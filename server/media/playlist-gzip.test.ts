@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { createPlaylistGzip } from "./playlist-gzip";
 
 const req = (enc?: string) => new Request("http://x/p.m3u8", { headers: enc ? { "accept-encoding": enc } : {} });
-const text = "#EXTM3U\n" + Array.from({ length: 100 }, (_, i) => `#EXTINF:1,\nr0_${i}.ts?md5=abc&expires=1\n`).join("");
+const text = "#EXTM3U\n" + Array.from({ length: 200 }, (_, i) => `#EXTINF:1,\nr0_${i}.ts?md5=abc&expires=1\n`).join("");
 
 test("a playlist is gzipped from its second serve, only for clients that accept gzip, and decodes to itself", () => {
   const gzip = createPlaylistGzip();

@@ -2,7 +2,7 @@
 // A long replay list shrinks ~20×, and a signed one (the same signature on every URI) to about the size of the
 // unsigned one, so a paid room's playlists cost what a public room's do. A body is compressed once, when it is
 // served a second time: a body seen once (a signature nobody else holds) is cheaper sent as it is.
-const MIN_BYTES = 1024;
+const MIN_BYTES = 4096;
 const MAX_TEXTS = 1024;
 
 export type PlaylistBody = string | Uint8Array<ArrayBuffer>;
