@@ -84,7 +84,7 @@ test("every mode × every live path × {no token, expired, tampered, other room'
   }
 }, 120_000);
 
-test("in Chromium: the entitled viewer watches across token refreshes, the visitor sees the paywall, copied URLs expire", async () => {
+test("in Chromium: the entitled viewer watches across token refreshes, the visitor sees the paywall (and plays with the passphrase, without an account), copied URLs expire", async () => {
   const { browser } = suite;
   await setMode("password", ["--password", "class-pass"]);
 
@@ -117,6 +117,16 @@ test("in Chromium: the entitled viewer watches across token refreshes, the visit
   expect(await visitor.locator("#paywall").isVisible()).toBe(true);
   expect(await visitor.locator("#video").count()).toBe(0);
   expect(await visitor.locator("#chat").count()).toBe(0);
+  // A visitor without an account may enter the passphrase too: wrong → the message, right → a pass cookie and
+  // the player (the same signed URLs a user gets).
+  await visitor.fill("#paywall input[name=password]", "not-the-pass");
+  await Promise.all([visitor.waitForLoadState("load"), visitor.press("#paywall input[name=password]", "Enter")]);
+  expect(await visitor.locator("#paywall [role=alert]").textContent()).toBe("That passphrase is not right.");
+  await visitor.fill("#paywall input[name=password]", "class-pass");
+  await Promise.all([visitor.waitForURL(url(`/r/${room.slug}`)), visitor.press("#paywall input[name=password]", "Enter")]);
+  await visitor.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.currentTime! > 0, null, { timeout: 20_000 });
+  const pass = (await visitor.context().cookies()).find((c) => c.name.startsWith("lh_pass_"))!;
+  expect(pass.httpOnly).toBe(true);
 
   // The copied URL works only while its signature lives (it is a bearer URL), then fails for the visitor.
   const copied = segmentUrls.at(-1)!;
@@ -136,6 +146,7 @@ test("in Chromium: the entitled viewer watches across token refreshes, the visit
   // A new passphrase: the viewer's page falls back to the paywall once its signature runs out.
   await setMode("password", ["--password", "new-pass"]);
   await page.waitForSelector("#paywall", { timeout: (TTL + 10) * 1000 });
+  await visitor.waitForSelector("#paywall", { timeout: (TTL + 10) * 1000 });
   await vctx.close();
 }, 120_000);
 
