@@ -126,7 +126,7 @@ test("admin page: create a webhook (secret shown once) and send a test event; th
   expect((await viewer.page("/admin/webhooks")).res.status).toBe(403);
 }, 60_000);
 
-test("ticket.sold and member.joined: a bought ticket and a first membership are announced once; a renewal is not a join", async () => {
+test("ticket.sold and member.joined: a bought or CLI-granted ticket and a first membership are announced once; a renewal is not a join", async () => {
   // A receiver of its own (the earlier tests left `secret` at another webhook's): only its deliveries verify.
   const hook = await s.cli(["webhook", "create", "--url", `http://127.0.0.1:${receiver.port}/paid`, "--events", "ticket.sold,member.joined"]);
   secret = hook.json.secret as string;
@@ -143,6 +143,10 @@ test("ticket.sold and member.joined: a bought ticket and a first membership are 
   const ticket = (await bought.json()) as { id: number };
   await waitFor("ticket.sold delivered", () => since().some((h) => h.type === "ticket.sold"), 15_000);
   expect(since().find((h) => h.type === "ticket.sold")!.body.data).toMatchObject({ ticketId: ticket.id, classId: klass.id });
+  // A ticket granted from the CLI (another process) is a sale too: it reaches the server's outbox.
+  expect((await s.cli(["user", "create", "--username", "ned", "--password", "secret-pass-1", "--role", "viewer"])).code).toBe(0);
+  const granted = (await s.cli(["ticket", "grant", "--class", String(klass.id), "--username", "ned"])).json as { id: number };
+  await waitFor("ticket.sold for the CLI grant", () => since().some((h) => h.type === "ticket.sold" && h.body.data.ticketId === granted.id), 15_000);
 
   const tier = (await s.cli(["membership", "tier", "create", "--owner", "alice", "--name", "Fan", "--price", "50", "--currency", "COIN"])).json as { id: number };
   const join = (key: string) => post("/api/v1/creators/alice/memberships", { tierId: tier.id, provider: "wallet", idempotencyKey: key });
