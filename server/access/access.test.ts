@@ -386,6 +386,36 @@ describe("Studio replay card: access and price per replay", () => {
     expect((await viewer.fetch("/studio/rooms/room-a/replays")).status).toBe(403);
     expect((await owner.postForm("/studio/replays/999999/access", { mode: "public" }, { "hx-request": "true" })).status).toBe(404);
   });
+
+  test("a viewer refused by a PPV replay finds its price, buys it with coins and plays it; other replays point to the room", async () => {
+    await setMode("room-a", "members");
+    await owner.page("/studio/rooms/room-a");
+    expect((await owner.postForm(`/studio/replays/${replay.a}/access`, { mode: "ppv", price: "40", currency: "COIN" }, { "hx-request": "true" })).status).toBe(200);
+    expect((await get(`/replays/${replay.a}`)).status).toBe(200);
+    expect(await (await get(`/replays/${replay.a}`)).text()).toContain(`data-access-url="/replays/${replay.a}/access"`);
+    const anon = await (await get(`/replays/${replay.a}/access`)).text();
+    expect(anon).toContain("Pay per view: 40 coins, yours to keep.");
+    expect(anon).toContain("/login?next=");
+
+    const offer = await viewer.page(`/replays/${replay.a}/access`);
+    expect(offer.body).toContain('id="replay-buy"');
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(offer.body)![1]!;
+    const short = await viewer.postForm(`/replays/${replay.a}/access`, { provider: "wallet", idempotencyKey: key });
+    expect(short.status).toBe(402);
+    expect((await cli(lh.dataDir, ["wallet", "credit", "--username", "vic", "--coins", "100"])).code).toBe(0);
+    const bought = await viewer.postForm(`/replays/${replay.a}/access`, { provider: "wallet", idempotencyKey: `${key}-2` });
+    expect(bought.status).toBe(303);
+    expect(bought.headers.get("location")).toBe(`/replays/${replay.a}`);
+    expect((await viewer.fetch(`/api/v1/replays/${replay.a}/playback`)).status).toBe(200);
+    expect((await viewer.page(`/replays/${replay.a}/access`)).body).toContain("You have access to this replay.");
+    const again = await viewer.postForm(`/replays/${replay.a}/access`, { provider: "wallet", idempotencyKey: `${key}-3` });
+    expect(again.status).toBe(409);
+
+    const other = await viewer.page(`/replays/${replay.b}/access`);
+    expect(other.body).toContain("This replay follows its room");
+    expect(other.body).toContain('href="/r/room-b"');
+    expect((await viewer.fetch("/replays/999999/access")).status).toBe(404);
+  });
 });
 
 describe("chat, gifts and sockets follow access", () => {
