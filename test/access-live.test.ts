@@ -167,4 +167,11 @@ test("the replay follows the room's access", async () => {
   const seg = playlist.split("\n").find((l) => l.endsWith(new URL(hls, "http://x").search))!;
   expect(await status(`/replays/${id}/${media.split("/")[0]}/${seg}`)).toBe(200);
   expect(await status(`/api/v1/replays/${id}/playback`, { authorization: `Bearer ${viewerToken}` })).toBe(403);
+  // In Chromium, a visitor on the replay page is told so in place, with the way to its room's paywall.
+  const visitor = await (await suite.browser.newContext()).newPage();
+  await visitor.goto(url(`/replays/${id}`));
+  await visitor.waitForSelector("#replay-access-link", { timeout: 15_000 });
+  await Promise.all([visitor.waitForURL(url(`/replays/${id}/access`)), visitor.click("#replay-access-link")]);
+  expect(await visitor.locator(`#replay-access a[href="/r/${room.slug}"]`).count()).toBe(1);
+  await visitor.context().close();
 }, 60_000);
