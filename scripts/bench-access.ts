@@ -3,7 +3,7 @@
 // checked, every playlist is rewritten with the signature) and one in a public room (no check). A wrk-style client
 // runs N connections flat out on each playlist and segment, alternating the sides over rounds (client and server
 // share the CPU) and keeping each side's best. Target: signed ≥ 0.9× unsigned. Bounded by a hard deadline.
-// benchMediaTokens is one function so the ticket-race half of issue 9 can sit beside it in main().
+// Then the ticket race (scripts/bench-tickets: 1,000 buyers for 100 seats) runs after it; --no-tickets skips it.
 import { Database } from "bun:sqlite";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -117,9 +117,17 @@ export async function benchMediaTokens(): Promise<{ playlist: number; segment: n
   }
 }
 
+/** Issue 9's other half: 1,000 buyers race for 100 seats (scripts/bench-tickets, its own server), unless --no-tickets. */
+async function ticketRace(): Promise<number> {
+  if (process.argv.includes("--no-tickets")) return 0;
+  console.log(`\nticket race (load: ${(await Bun.file("/proc/loadavg").text()).trim()})`);
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "bench-tickets.ts"), "--buyers", "1000", "--seats", "100", "--max-seconds", "120"], { stdout: "inherit", stderr: "inherit" });
+  return await child.exited;
+}
+
 if (import.meta.main) {
-  deadline((ROUNDS * 8 * SECONDS + 120) * 1000, () => process.exit(2));
+  deadline((ROUNDS * 8 * SECONDS + 120 + 150) * 1000, () => process.exit(2));
   console.log(`bench-access (load: ${(await Bun.file("/proc/loadavg").text()).trim()})`);
   await benchMediaTokens();
-  process.exit(0);
+  process.exit(await ticketRace());
 }
