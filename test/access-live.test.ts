@@ -1,7 +1,9 @@
 // Access on a real live stream: a real server, a real ffmpeg publish, Debian's Chromium. Every mode × every live
 // media path × {no token, expired, tampered, other room's, valid}; an entitled viewer watches a passphrase room
-// (currentTime advances across several token refreshes) while a visitor sees the paywall, and the segment URLs
-// copied from the viewer's page stop working for the visitor once they expire; the replay follows the room.
+// (currentTime advances across several token refreshes) while a visitor sees the paywall, then enters the passphrase
+// without an account and plays; a ticket holder watches a ticket room while a viewer without one sees the paywall;
+// the segment URLs copied from the viewer's page stop working for the visitor once they expire; the replay follows
+// the room.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Request as PwRequest } from "playwright-core";
 import { signMedia } from "../server/access/tokens";
@@ -149,6 +151,33 @@ test("in Chromium: the entitled viewer watches across token refreshes, the visit
   await visitor.waitForSelector("#paywall", { timeout: (TTL + 10) * 1000 });
   await vctx.close();
 }, 120_000);
+
+test("in Chromium: a ticket holder watches the paid live class while a viewer without a ticket sees the paywall", async () => {
+  const s = suite.server;
+  expect((await s.cli(["user", "create", "--username", "tia", "--password", "secret-pass-3", "--role", "viewer"])).code).toBe(0);
+  const c = await s.cli(["class", "create", "--owner", "carol", "--title", "Live class", "--starts", new Date(Date.now() + 5 * 60_000).toISOString(), "--minutes", "60", "--price", "0", "--currency", "COIN", "--room", room.slug]);
+  expect(c.code).toBe(0);
+  expect((await s.cli(["ticket", "grant", "--class", String(c.json.id), "--username", "tia"])).code).toBe(0);
+  await setMode("ticket");
+  const signIn = async (username: string, password: string) => {
+    const page = await (await suite.browser.newContext()).newPage();
+    await page.goto(url("/login"));
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await Promise.all([page.waitForURL(url("/")), page.press("input[name=password]", "Enter")]);
+    await page.goto(url(`/r/${room.slug}`));
+    return page;
+  };
+  const holder = await signIn("tia", "secret-pass-3");
+  await holder.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.currentTime! > 0, null, { timeout: 20_000 });
+  const t0 = await holder.evaluate(() => (document.getElementById("video") as HTMLVideoElement).currentTime);
+  const without = await signIn("vic", "secret-pass-2");
+  expect(await without.locator("#paywall").isVisible()).toBe(true);
+  expect(await without.locator("#video").count()).toBe(0);
+  await holder.waitForFunction((t) => (document.getElementById("video") as HTMLVideoElement).currentTime > t + 2, t0, { timeout: 20_000 });
+  await holder.context().close();
+  await without.context().close();
+}, 90_000);
 
 test("the replay follows the room's access", async () => {
   await setMode("password", ["--password", "replay-pass"]);
