@@ -17,6 +17,7 @@ import { openBroadcasts } from "./media/storage";
 import { getRoomById } from "./rooms/rooms";
 import { createAccessDomain } from "./access";
 import { hasReplayPurchase, hasTicketForRoom } from "./classes/access";
+import { getReplayPrice, setPrice } from "./classes/ppv";
 import { hasMembership } from "./memberships/access";
 import { createAccounts } from "./accounts";
 import { createChat } from "./chat";
@@ -116,7 +117,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   // Every domain, built once. Order matters only where one needs another's parts.
   // Access first: media, chat, gifts, realtime and rooms all ask it who may watch; tickets, memberships and
   // pay-per-view purchases are what entitle a viewer.
-  const access = createAccessDomain(deps, { ticket: hasTicketForRoom, membership: hasMembership, replay: hasReplayPurchase });
+  const access = createAccessDomain(deps, { ticket: hasTicketForRoom, membership: hasMembership, replay: hasReplayPurchase }, { get: getReplayPrice, set: setPrice });
   const canWatch = access.access.canWatchRoom;
   // Replays on object storage (off without --s3-endpoint); what an anonymous caller may play is public.
   const objects = createObjects(deps, {

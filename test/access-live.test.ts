@@ -1,7 +1,9 @@
 // Access on a real live stream: a real server, a real ffmpeg publish, Debian's Chromium. Every mode × every live
 // media path × {no token, expired, tampered, other room's, valid}; an entitled viewer watches a passphrase room
-// (currentTime advances across several token refreshes) while a visitor sees the paywall, and the segment URLs
-// copied from the viewer's page stop working for the visitor once they expire; the replay follows the room.
+// (currentTime advances across several token refreshes) while a visitor sees the paywall, then enters the passphrase
+// without an account and plays; a ticket holder watches a ticket room while a viewer without one sees the paywall;
+// the segment URLs copied from the viewer's page stop working for the visitor once they expire; the replay follows
+// the room.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Request as PwRequest } from "playwright-core";
 import { signMedia } from "../server/access/tokens";
@@ -84,7 +86,7 @@ test("every mode × every live path × {no token, expired, tampered, other room'
   }
 }, 120_000);
 
-test("in Chromium: the entitled viewer watches across token refreshes, the visitor sees the paywall, copied URLs expire", async () => {
+test("in Chromium: the entitled viewer watches across token refreshes, the visitor sees the paywall (and plays with the passphrase, without an account), copied URLs expire", async () => {
   const { browser } = suite;
   await setMode("password", ["--password", "class-pass"]);
 
@@ -117,6 +119,16 @@ test("in Chromium: the entitled viewer watches across token refreshes, the visit
   expect(await visitor.locator("#paywall").isVisible()).toBe(true);
   expect(await visitor.locator("#video").count()).toBe(0);
   expect(await visitor.locator("#chat").count()).toBe(0);
+  // A visitor without an account may enter the passphrase too: wrong → the message, right → a pass cookie and
+  // the player (the same signed URLs a user gets).
+  await visitor.fill("#paywall input[name=password]", "not-the-pass");
+  await Promise.all([visitor.waitForLoadState("load"), visitor.press("#paywall input[name=password]", "Enter")]);
+  expect(await visitor.locator("#paywall [role=alert]").textContent()).toBe("That passphrase is not right.");
+  await visitor.fill("#paywall input[name=password]", "class-pass");
+  await Promise.all([visitor.waitForURL(url(`/r/${room.slug}`)), visitor.press("#paywall input[name=password]", "Enter")]);
+  await visitor.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.currentTime! > 0, null, { timeout: 20_000 });
+  const pass = (await visitor.context().cookies()).find((c) => c.name.startsWith("lh_pass_"))!;
+  expect(pass.httpOnly).toBe(true);
 
   // The copied URL works only while its signature lives (it is a bearer URL), then fails for the visitor.
   const copied = segmentUrls.at(-1)!;
@@ -136,8 +148,36 @@ test("in Chromium: the entitled viewer watches across token refreshes, the visit
   // A new passphrase: the viewer's page falls back to the paywall once its signature runs out.
   await setMode("password", ["--password", "new-pass"]);
   await page.waitForSelector("#paywall", { timeout: (TTL + 10) * 1000 });
+  await visitor.waitForSelector("#paywall", { timeout: (TTL + 10) * 1000 });
   await vctx.close();
 }, 120_000);
+
+test("in Chromium: a ticket holder watches the paid live class while a viewer without a ticket sees the paywall", async () => {
+  const s = suite.server;
+  expect((await s.cli(["user", "create", "--username", "tia", "--password", "secret-pass-3", "--role", "viewer"])).code).toBe(0);
+  const c = await s.cli(["class", "create", "--owner", "carol", "--title", "Live class", "--starts", new Date(Date.now() + 5 * 60_000).toISOString(), "--minutes", "60", "--price", "0", "--currency", "COIN", "--room", room.slug]);
+  expect(c.code).toBe(0);
+  expect((await s.cli(["ticket", "grant", "--class", String(c.json.id), "--username", "tia"])).code).toBe(0);
+  await setMode("ticket");
+  const signIn = async (username: string, password: string) => {
+    const page = await (await suite.browser.newContext()).newPage();
+    await page.goto(url("/login"));
+    await page.fill("input[name=username]", username);
+    await page.fill("input[name=password]", password);
+    await Promise.all([page.waitForURL(url("/")), page.press("input[name=password]", "Enter")]);
+    await page.goto(url(`/r/${room.slug}`));
+    return page;
+  };
+  const holder = await signIn("tia", "secret-pass-3");
+  await holder.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.currentTime! > 0, null, { timeout: 20_000 });
+  const t0 = await holder.evaluate(() => (document.getElementById("video") as HTMLVideoElement).currentTime);
+  const without = await signIn("vic", "secret-pass-2");
+  expect(await without.locator("#paywall").isVisible()).toBe(true);
+  expect(await without.locator("#video").count()).toBe(0);
+  await holder.waitForFunction((t) => (document.getElementById("video") as HTMLVideoElement).currentTime > t + 2, t0, { timeout: 20_000 });
+  await holder.context().close();
+  await without.context().close();
+}, 90_000);
 
 test("the replay follows the room's access", async () => {
   await setMode("password", ["--password", "replay-pass"]);
@@ -156,4 +196,11 @@ test("the replay follows the room's access", async () => {
   const seg = playlist.split("\n").find((l) => l.endsWith(new URL(hls, "http://x").search))!;
   expect(await status(`/replays/${id}/${media.split("/")[0]}/${seg}`)).toBe(200);
   expect(await status(`/api/v1/replays/${id}/playback`, { authorization: `Bearer ${viewerToken}` })).toBe(403);
+  // In Chromium, a visitor on the replay page is told so in place, with the way to its room's paywall.
+  const visitor = await (await suite.browser.newContext()).newPage();
+  await visitor.goto(url(`/replays/${id}`));
+  await visitor.waitForSelector("#replay-access-link", { timeout: 15_000 });
+  await Promise.all([visitor.waitForURL(url(`/replays/${id}/access`)), visitor.click("#replay-access-link")]);
+  expect(await visitor.locator(`#replay-access a[href="/r/${room.slug}"]`).count()).toBe(1);
+  await visitor.context().close();
 }, 60_000);

@@ -187,4 +187,20 @@ describe("classes over the real server", () => {
     expect(qa).not.toContain("<b>bold?</b>");
     expect(await (await fetch(`${server.url}/r/${room}`)).text()).toContain(`/r/${room}/qa`);
   }, 60_000);
+  test("a ticket room: the holder gets a playback token, a refund cuts new ones at once", async () => {
+    const starts = new Date(Date.now() + 10 * 60_000).toISOString();
+    const c = await server.cli(["class", "create", "--owner", "teacher", "--title", "Live now", "--starts", starts, "--minutes", "60", "--price", "10", "--currency", "COIN"]);
+    expect((await server.cli(["room", "access", "--room", c.json.room, "--mode", "ticket"])).code).toBe(0);
+    const holder = api(server.url, buyers[BUYERS - 3]!.token);
+    const playback = () => holder("GET", `/api/v1/rooms/${c.json.room}/playback`);
+    expect((await playback()).status).toBe(403);
+    const ticket = await holder("POST", `/api/v1/classes/${c.json.id}/tickets`, { provider: "wallet", idempotencyKey: "live-now-key-1" });
+    expect(ticket.status).toBe(201);
+    const play = await playback();
+    expect(play.status).toBe(200);
+    expect(play.json.hls).toMatch(/\?md5=[\w-]{22}&expires=\d+$/);
+    expect((await api(server.url, teacher.token)("POST", `/api/v1/tickets/${ticket.json.id}/refund`)).status).toBe(200);
+    expect((await playback()).status).toBe(403);
+    expect((await holder("GET", `/api/v1/rooms/${c.json.room}`)).json.entitled).toBe(false);
+  }, 60_000);
 });

@@ -125,3 +125,40 @@ test("admin page: create a webhook (secret shown once) and send a test event; th
   await viewer.login("alice", "secret-pass-1");
   expect((await viewer.page("/admin/webhooks")).res.status).toBe(403);
 }, 60_000);
+
+test("ticket.sold and member.joined: a bought or CLI-granted ticket and a first membership are announced once; a renewal is not a join", async () => {
+  // A receiver of its own (the earlier tests left `secret` at another webhook's): only its deliveries verify.
+  const hook = await s.cli(["webhook", "create", "--url", `http://127.0.0.1:${receiver.port}/paid`, "--events", "ticket.sold,member.joined"]);
+  secret = hook.json.secret as string;
+  const before = hits.length;
+  const since = () => hits.slice(before).filter((h) => h.status === 200 && h.verified);
+  expect((await s.cli(["user", "create", "--username", "mia", "--password", "secret-pass-1", "--role", "viewer"])).code).toBe(0);
+  expect((await s.cli(["wallet", "credit", "--username", "mia", "--coins", "500"])).code).toBe(0);
+  const token = (await s.cli(["token", "create", "--username", "mia"])).json.token as string;
+  const post = (path: string, body: Record<string, unknown>) =>
+    fetch(`${s.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const klass = (await s.cli(["class", "create", "--owner", "alice", "--title", "Hooks 101", "--starts", new Date(Date.now() + 86_400_000).toISOString(), "--minutes", "30", "--price", "10", "--currency", "COIN"])).json as { id: number };
+  const bought = await post(`/api/v1/classes/${klass.id}/tickets`, { provider: "wallet", idempotencyKey: "ticket-0001" });
+  expect(bought.status).toBe(201);
+  const ticket = (await bought.json()) as { id: number };
+  await waitFor("ticket.sold delivered", () => since().some((h) => h.type === "ticket.sold"), 15_000);
+  expect(since().find((h) => h.type === "ticket.sold")!.body.data).toMatchObject({ ticketId: ticket.id, classId: klass.id });
+  // A ticket granted from the CLI (another process) is a sale too: it reaches the server's outbox.
+  expect((await s.cli(["user", "create", "--username", "ned", "--password", "secret-pass-1", "--role", "viewer"])).code).toBe(0);
+  const granted = (await s.cli(["ticket", "grant", "--class", String(klass.id), "--username", "ned"])).json as { id: number };
+  await waitFor("ticket.sold for the CLI grant", () => since().some((h) => h.type === "ticket.sold" && h.body.data.ticketId === granted.id), 15_000);
+
+  const tier = (await s.cli(["membership", "tier", "create", "--owner", "alice", "--name", "Fan", "--price", "50", "--currency", "COIN"])).json as { id: number };
+  const join = (key: string) => post("/api/v1/creators/alice/memberships", { tierId: tier.id, provider: "wallet", idempotencyKey: key });
+  expect((await join("join-0001")).status).toBe(201);
+  await waitFor("member.joined delivered", () => since().some((h) => h.type === "member.joined"), 15_000);
+  const joined = since().find((h) => h.type === "member.joined")!;
+  expect(joined.verified).toBe(true);
+  expect(joined.body.data).toMatchObject({ tierId: tier.id, tierName: "Fan", priceMinor: 50, currency: "COIN" });
+  expect(typeof joined.body.data.membershipId).toBe("number");
+  // Paying the same tier again extends the period: not a new member.
+  expect((await join("join-0002")).status).toBe(201);
+  expect((await join("join-0001")).status).not.toBe(500);
+  await Bun.sleep(1500);
+  expect(new Set(since().filter((h) => h.type === "member.joined").map((h) => h.id)).size).toBe(1);
+}, 60_000);

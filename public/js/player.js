@@ -36,6 +36,19 @@
     return u.toString();
   }
 
+  // A replay without access says so in place, with a link to its price or its room's paywall.
+  function denied() {
+    box.textContent = box.getAttribute("data-text-denied");
+    var how = box.getAttribute("data-access-url");
+    if (!how) return;
+    var a = document.createElement("a");
+    a.href = how;
+    a.id = "replay-access-link";
+    a.textContent = box.getAttribute("data-text-access");
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(a);
+  }
+
   // Gets a signed URL; refreshes itself at half its remaining life. No access any more: the page shows the paywall.
   function fetchToken(then) {
     fetch(playback, { headers: { accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
@@ -44,7 +57,7 @@
           detach();
           // The room page renders the paywall for a viewer who lost access; a replay says so in place.
           if (mode === "live") location.reload();
-          else box.textContent = box.getAttribute("data-text-denied");
+          else denied();
           return null;
         }
         return r.ok ? r.json() : null;

@@ -14,7 +14,8 @@ import type { WebSession } from "../../test/helpers/session";
 import { createAccess } from "./access";
 import type { Entitlements } from "./entitlements";
 import { ACCESS_MODES, type AccessMode } from "./model";
-import { signMedia } from "./tokens";
+import { signMedia, tokenExpiry } from "./tokens";
+import { getReplayPrice } from "../classes/ppv";
 
 const SECRET = "test-secret-0123456789abcdef";
 const TTL = 60;
@@ -88,7 +89,7 @@ describe("replay media × mode × token", () => {
       const play = await get(`/api/v1/replays/${replay.a}/playback`, bearer(ownerToken));
       expect(play.status).toBe(200);
       const { hls, expiresAt } = (await play.json()) as { hls: string; expiresAt: number };
-      expect(expiresAt).toBe((nowSec() + TTL) * 1000);
+      expect(expiresAt).toBe(tokenExpiry(clock, TTL) * 1000);
       const valid = new URL(hls, "http://localhost").search.slice(1);
       const prefix = `/replays/${replay.a}/`;
       const cases: Record<string, string> = {
@@ -267,6 +268,154 @@ describe("password", () => {
     expect((await viewer.postForm("/studio/rooms/room-a/access", { mode: "public" })).status).toBe(403);
     expect((await viewer.fetch("/studio/rooms/room-a/access")).status).toBe(403);
   }, 30_000);
+});
+
+describe("password, for a visitor without an account", () => {
+  test("the paywall takes the passphrase: wrong → clear error, right → a pass cookie that plays; a new password cuts it", async () => {
+    await setMode("room-a", "password", { password: "visitor-pass" });
+    const visitor = lh.session();
+    const paywall = await visitor.page("/r/room-a");
+    expect(paywall.body).toContain('id="paywall"');
+    expect(paywall.body).toContain('action="/r/room-a/access/password"');
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(401);
+
+    const wrong = await visitor.postForm("/r/room-a/access/password", { password: "not-it" });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toContain("That passphrase is not right.");
+    expect(wrong.headers.get("set-cookie") ?? "").not.toContain("lh_pass_");
+    // Without the CSRF token nothing is tried.
+    const forged = await lh.app.handle(new Request("http://localhost/r/room-a/access/password", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=visitor-pass" }));
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get("set-cookie") ?? "").not.toContain("lh_pass_");
+
+    const right = await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" });
+    expect(right.status).toBe(303);
+    const setCookie = right.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/lh_pass_1=\d+\.\d+\.[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+    expect((await visitor.page("/r/room-a")).body).not.toContain('id="paywall"');
+    const live = (await (await visitor.fetch("/api/v1/rooms/room-a/playback")).json()) as { hls: string };
+    expect(live.hls).toMatch(/^\/live\/room-a\/index\.m3u8\?md5=/);
+    // The replays of the room (they inherit its access) play with the pass: master, media playlist and segment.
+    const play = await visitor.fetch(`/api/v1/replays/${replay.a}/playback`);
+    expect(play.status).toBe(200);
+    const query = new URL(((await play.json()) as { hls: string }).hls, "http://localhost").search;
+    for (const path of [PATHS.master(replay.a), PATHS.media(replay.a), PATHS.segment(replay.a)]) {
+      expect((await get(path)).status).toBe(403);
+      expect((await get(path + query)).status).toBe(200);
+    }
+    expect(await (await get(PATHS.media(replay.a) + query)).text()).toContain(`r0_1.ts${query}`);
+
+    // The pass is bound to its room and its signature.
+    const pass = visitor.cookies.get("lh_pass_1")!;
+    expect((await get("/api/v1/rooms/room-b/playback", { cookie: `lh_pass_2=${pass}` })).status).toBe(401);
+    expect((await get("/api/v1/rooms/room-a/playback", { cookie: `lh_pass_1=${pass.slice(0, -1)}${pass.endsWith("A") ? "B" : "A"}` })).status).toBe(401);
+    expect((await get("/api/v1/rooms/room-a/playback", { cookie: `lh_pass_1=${pass.replace(/^\d+/, (v) => String(Number(v) + 1))}` })).status).toBe(401);
+
+    // A new password cuts the visitor at once: no new tokens, the paywall again.
+    await setMode("room-a", "password", { password: "visitor-pass-2" });
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(401);
+    expect((await visitor.fetch(`/api/v1/replays/${replay.a}/playback`)).status).toBe(401);
+    expect((await visitor.page("/r/room-a")).body).toContain('id="paywall"');
+    expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass-2" })).status).toBe(303);
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(200);
+    // Switching the room to members mode ends what a pass opens.
+    await setMode("room-a", "members");
+    expect((await visitor.fetch("/api/v1/rooms/room-a/playback")).status).toBe(401);
+  });
+
+  test("guessing is rate-limited with a clear message", async () => {
+    await setMode("room-a", "password", { password: "visitor-pass" });
+    const visitor = lh.session();
+    await visitor.page("/r/room-a");
+    const statuses: number[] = [];
+    let last = "";
+    for (let i = 0; i < 12; i++) {
+      const res = await visitor.postForm("/r/room-a/access/password", { password: `guess-${i}` });
+      statuses.push(res.status);
+      last = await res.text();
+    }
+    expect(statuses.filter((st) => st === 403).length).toBeLessThanOrEqual(10);
+    expect(statuses.at(-1)).toBe(429);
+    expect(last).toMatch(/Too many attempts. Try again in \d+ seconds./);
+    // Even the right passphrase waits out the limit, then works.
+    expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" })).status).toBe(429);
+    clock += 61_000;
+    expect((await visitor.postForm("/r/room-a/access/password", { password: "visitor-pass" })).status).toBe(303);
+  });
+});
+
+describe("Studio replay card: access and price per replay", () => {
+  test("pay per view needs a price (errors beside the fields); public takes it off sale; only the manager may", async () => {
+    await setMode("room-a", "members");
+    const card = await owner.fetch("/studio/rooms/room-a/replays");
+    expect(card.status).toBe(200);
+    const html = await card.text();
+    expect(html).toContain(`id="replay-offer-${replay.a}"`);
+    expect(html).not.toContain(`id="replay-offer-${replay.b}"`); // room B's replay is not in room A's card
+    expect((await owner.page("/studio/rooms/room-a")).body).toContain('hx-get="/studio/rooms/room-a/replays"');
+
+    const path = `/studio/replays/${replay.a}/access`;
+    const noPrice = await owner.postForm(path, { mode: "ppv", price: "", currency: "ZZZ" }, { "hx-request": "true" });
+    expect(noPrice.status).toBe(422);
+    const errs = await noPrice.text();
+    expect(errs).toMatch(/id="err-price"[^>]*>A pay-per-view replay needs a price/);
+    expect(errs).toMatch(/id="err-currency"[^>]*>Choose one of the listed currencies./);
+    expect((await owner.postForm(path, { mode: "secret" }, { "hx-request": "true" })).status).toBe(422);
+
+    const sold = await owner.postForm(path, { mode: "ppv", price: "300", currency: "coin" }, { "hx-request": "true" });
+    expect(sold.status).toBe(200);
+    const row = await sold.text();
+    expect(row).toContain("Saved");
+    expect(row).toMatch(/<option value="ppv" selected/);
+    expect(row).toContain('value="300"');
+    expect(getReplayPrice(lh.deps.moneyDb, replay.a)).toMatchObject({ priceMinor: 300, currency: "COIN" });
+    // PPV closes the replay even to members-mode entitlements it inherited; the owner still plays it.
+    expect((await get(`/api/v1/replays/${replay.a}/playback`, bearer(viewerToken))).status).toBe(403);
+    expect((await get(`/api/v1/replays/${replay.a}/playback`, bearer(ownerToken))).status).toBe(200);
+
+    const open = await owner.postForm(path, { mode: "public", price: "300", currency: "COIN" }, { "hx-request": "true" });
+    expect(open.status).toBe(200);
+    expect(getReplayPrice(lh.deps.moneyDb, replay.a)).toBeNull();
+    expect((await get(`/api/v1/replays/${replay.a}/playback`)).status).toBe(200);
+    expect((await get(PATHS.segment(replay.a))).status).toBe(200);
+    expect((await owner.postForm(path, { mode: "inherit" }, { "hx-request": "true" })).status).toBe(200);
+    expect((await get(`/api/v1/replays/${replay.a}/playback`)).status).toBe(401);
+
+    await viewer.page("/r/room-a");
+    expect((await viewer.postForm(path, { mode: "public" }, { "hx-request": "true" })).status).toBe(403);
+    expect((await viewer.fetch("/studio/rooms/room-a/replays")).status).toBe(403);
+    expect((await owner.postForm("/studio/replays/999999/access", { mode: "public" }, { "hx-request": "true" })).status).toBe(404);
+  });
+
+  test("a viewer refused by a PPV replay finds its price, buys it with coins and plays it; other replays point to the room", async () => {
+    await setMode("room-a", "members");
+    await owner.page("/studio/rooms/room-a");
+    expect((await owner.postForm(`/studio/replays/${replay.a}/access`, { mode: "ppv", price: "40", currency: "COIN" }, { "hx-request": "true" })).status).toBe(200);
+    expect((await get(`/replays/${replay.a}`)).status).toBe(200);
+    expect(await (await get(`/replays/${replay.a}`)).text()).toContain(`data-access-url="/replays/${replay.a}/access"`);
+    const anon = await (await get(`/replays/${replay.a}/access`)).text();
+    expect(anon).toContain("Pay per view: 40 coins, yours to keep.");
+    expect(anon).toContain("/login?next=");
+
+    const offer = await viewer.page(`/replays/${replay.a}/access`);
+    expect(offer.body).toContain('id="replay-buy"');
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(offer.body)![1]!;
+    const short = await viewer.postForm(`/replays/${replay.a}/access`, { provider: "wallet", idempotencyKey: key });
+    expect(short.status).toBe(402);
+    expect((await cli(lh.dataDir, ["wallet", "credit", "--username", "vic", "--coins", "100"])).code).toBe(0);
+    const bought = await viewer.postForm(`/replays/${replay.a}/access`, { provider: "wallet", idempotencyKey: `${key}-2` });
+    expect(bought.status).toBe(303);
+    expect(bought.headers.get("location")).toBe(`/replays/${replay.a}`);
+    expect((await viewer.fetch(`/api/v1/replays/${replay.a}/playback`)).status).toBe(200);
+    expect((await viewer.page(`/replays/${replay.a}/access`)).body).toContain("You have access to this replay.");
+    const again = await viewer.postForm(`/replays/${replay.a}/access`, { provider: "wallet", idempotencyKey: `${key}-3` });
+    expect(again.status).toBe(409);
+
+    const other = await viewer.page(`/replays/${replay.b}/access`);
+    expect(other.body).toContain("This replay follows its room");
+    expect(other.body).toContain('href="/r/room-b"');
+    expect((await viewer.fetch("/replays/999999/access")).status).toBe(404);
+  });
 });
 
 describe("chat, gifts and sockets follow access", () => {

@@ -10,8 +10,9 @@ import {
   isAccessMode, MAX_PREVIEW_MINUTES, mediaPrefix, PASSWORD_MAX, PASSWORD_MIN, type AccessInput, type MediaScope,
   type ReplayMode, type RoomAccess,
 } from "./model";
+import { issuePass, passFromCookies, passVersionIn } from "./pass";
 import * as store from "./storage";
-import { checkMedia, mediaToken, queryOf, tokenIn, tokenQuery, type TokenCheck } from "./tokens";
+import { checkMedia, mediaToken, queryOf, tokenExpiry, tokenIn, tokenQuery, type TokenCheck } from "./tokens";
 
 /** What a media request may do: pass with the query to append to playlist URIs, or be refused. */
 export type GateResult = { ok: true; query: string; previewMs?: number } | { ok: false; status: 403 | 404; check: TokenCheck | "unknown" };
@@ -57,8 +58,15 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
     return s.access.mode === "public";
   }
 
-  function entitled(s: Subject, user: User | null): boolean {
+  /** A visitor's pass cookie (pass.ts) for the room's current password; cookies: the request's Cookie header. */
+  function visitorPass(a: RoomAccess, cookies: string | null): boolean {
+    const value = a.mode === "password" && a.hasPassword ? passFromCookies(cookies, a.roomId) : null;
+    return value !== null && passVersionIn(secret, a.roomId, value, deps.now()) === a.passwordVersion;
+  }
+
+  function entitled(s: Subject, user: User | null, cookies: string | null): boolean {
     if (isOpen(s)) return true;
+    if (s.replayMode !== "ppv" && visitorPass(s.access, cookies)) return true;
     if (!user) return false;
     if (user.id === s.ownerId || user.role === "admin") return true;
     const now = deps.now();
@@ -86,28 +94,30 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
     secret,
     roomAccess: (roomId: number): RoomAccess => store.getRoomAccess(db, roomId),
 
-    /** Whether the user may watch (and so chat in and gift to) the room; read fresh, never from the cache. */
-    canWatchRoom(room: Room, user: User | null): boolean {
+    /**
+     * Whether the user (or a visitor holding a pass: cookies is the request's Cookie header) may watch (and so chat
+     * in and gift to) the room; read fresh, never from the cache.
+     */
+    canWatchRoom(room: Room, user: User | null, cookies: string | null = null): boolean {
       const s = fresh({ kind: "live", slug: room.slug });
-      return !!s && entitled(s, user);
+      return !!s && entitled(s, user, cookies);
     },
 
-    canWatchReplay(broadcastId: number, user: User | null): boolean {
+    canWatchReplay(broadcastId: number, user: User | null, cookies: string | null = null): boolean {
       const s = fresh({ kind: "replay", id: broadcastId });
-      return !!s && entitled(s, user);
+      return !!s && entitled(s, user, cookies);
     },
 
-    /** A signed master-playlist URL for an entitled caller. */
-    playback(scope: MediaScope, user: User | null): Playback {
+    /** A signed master-playlist URL for an entitled caller (a user, or a visitor with a pass in `cookies`). */
+    playback(scope: MediaScope, user: User | null, cookies: string | null = null): Playback {
       const s = fresh(scope);
       if (!s) return { ok: false, status: 404 };
       const master = `${mediaPrefix(scope)}index.m3u8`;
       if (isOpen(s)) return { ok: true, hls: master, expiresAt: deps.now() + ttlMs };
-      const preview = scope.kind === "replay" && s.access.previewMinutes > 0 && !entitled(s, user);
-      if (preview) return { ok: true, hls: master, expiresAt: deps.now() + ttlMs, previewMinutes: s.access.previewMinutes };
-      if (!user) return { ok: false, status: 401 };
-      if (!entitled(s, user)) return { ok: false, status: 403 };
-      const expires = Math.floor((deps.now() + ttlMs) / 1000);
+      const ok = entitled(s, user, cookies);
+      if (!ok && scope.kind === "replay" && s.access.previewMinutes > 0) return { ok: true, hls: master, expiresAt: deps.now() + ttlMs, previewMinutes: s.access.previewMinutes };
+      if (!ok) return { ok: false, status: user ? 403 : 401 };
+      const expires = tokenExpiry(deps.now(), config.mediaTokenTtlSeconds);
       return { ok: true, hls: `${master}?${tokenQuery(mediaToken(secret, mediaPrefix(scope), expires))}`, expiresAt: expires * 1000 };
     },
 
@@ -154,14 +164,18 @@ export function createAccess(deps: Deps, entitlements: Entitlements) {
       return { ok: true, value: store.getRoomAccess(db, room.id) };
     },
 
-    /** A viewer's passphrase: right → a pass for the current password version. */
-    async enterPassword(room: Room, user: User, password: string): Promise<boolean> {
+    /**
+     * A viewer's passphrase: right → a pass for the current password version, stored for a user, or for a visitor
+     * without an account the signed cookie value to set (pass.ts).
+     */
+    async enterPassword(room: Room, user: User | null, password: string): Promise<{ ok: false } | { ok: true; cookie: { value: string; maxAge: number } | null }> {
       const a = store.getRoomAccess(db, room.id);
       const hash = store.getPasswordHash(db, room.id);
-      if (a.mode !== "password" || !hash || password.length > PASSWORD_MAX) return false;
-      if (!(await Bun.password.verify(password, hash))) return false;
+      if (a.mode !== "password" || !hash || password.length > PASSWORD_MAX) return { ok: false };
+      if (!(await Bun.password.verify(password, hash))) return { ok: false };
+      if (!user) return { ok: true, cookie: issuePass(secret, room.id, a.passwordVersion, deps.now()) };
       store.savePass(db, room.id, user.id, a.passwordVersion, deps.now());
-      return true;
+      return { ok: true, cookie: null };
     },
 
     setReplayMode(broadcastId: number, mode: ReplayMode): void {

@@ -53,3 +53,12 @@ export function isAccessMode(s: string): s is AccessMode {
 export function isReplayMode(s: string): s is ReplayMode {
   return (REPLAY_MODES as readonly string[]).includes(s);
 }
+
+/** A replay as the Studio prices it: its mode and, when sold, its price. */
+export interface ReplayOffer {
+  id: number;
+  startedAt: number;
+  durationMs: number;
+  mode: ReplayMode;
+  price: { priceMinor: number; currency: string } | null;
+}

@@ -1,22 +1,25 @@
 // Thin HTTP adapters for access: the playback API (signed HLS URLs), the viewer's passphrase form and the
 // Studio's access card.
 import { Elysia, t } from "elysia";
-import { AccessForm } from "../../views/partials/access";
+import { AccessForm, ReplayOfferRow, ReplayOffers } from "../../views/partials/access";
 import { RoomPage } from "../../views/pages/room";
 import { contextPlugin } from "../http/context";
 import type { Deps } from "../deps";
-import { managedRoom, notFoundPage, parseInteger, requireUser } from "../http/guards";
+import { managedRoom, notFoundPage, parseInteger } from "../http/guards";
 import { fragment, html, json, jsonError, redirect } from "../http/respond";
 import { createRateLimiter } from "../lib/rate-limit";
 import { PING_EVERY_MS } from "../realtime/viewers";
 import { getRoomBySlug } from "../rooms/rooms";
 import type { Access, Playback } from "./access";
 import type { MediaScope } from "./model";
+import { passSetCookie } from "./pass";
+import { replayOffer, replayOffers, saveOffer, type ReplayPrices } from "./replay-offers";
+import { accessByBroadcast } from "./storage";
 
 const PLAYBACK_ERRORS = { 401: "sign in or send a bearer token to watch this room", 403: "you have no access to this room", 404: "not found" } as const;
 
-export function accessRoutes(deps: Deps, access: Access) {
-  const { db } = deps;
+export function accessRoutes(deps: Deps, access: Access, prices: ReplayPrices) {
+  const { db, moneyDb } = deps;
   const attempts = createRateLimiter({ max: 10, windowMs: 60_000 });
 
   function playback(p: Playback): Response {
@@ -28,30 +31,34 @@ export function accessRoutes(deps: Deps, access: Access) {
 
   return new Elysia({ name: "livehouse.access" })
     .use(contextPlugin(deps))
-    .get("/api/v1/rooms/:slug/playback", ({ ctx, params }) => {
+    // A visitor's pass cookie counts too (cookies), so the player of a password room works without an account.
+    .get("/api/v1/rooms/:slug/playback", ({ ctx, params, request }) => {
       if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
       const scope = scopeFor(params.slug);
-      return scope ? playback(access.playback(scope, ctx.user)) : jsonError(404, `no room "${params.slug}"`);
+      return scope ? playback(access.playback(scope, ctx.user, request.headers.get("cookie"))) : jsonError(404, `no room "${params.slug}"`);
     })
-    .get("/api/v1/replays/:id/playback", ({ ctx, params }) => {
+    .get("/api/v1/replays/:id/playback", ({ ctx, params, request }) => {
       if (ctx.viaToken && !ctx.user) return jsonError(401, "invalid token");
       const id = parseInteger(params.id);
       if (id === null || id < 1) return jsonError(404, `no replay "${params.id}"`);
-      const p = access.playback({ kind: "replay", id }, ctx.user);
+      const p = access.playback({ kind: "replay", id }, ctx.user, request.headers.get("cookie"));
       return !p.ok && p.status === 404 ? jsonError(404, `no replay ${id}`) : playback(p);
     })
     .post(
       "/r/:slug/access/password",
       async ({ ctx, params, body }) => {
-        const me = requireUser(ctx);
-        if (me instanceof Response) return me;
         const room = getRoomBySlug(db, params.slug);
         if (!room) return notFoundPage(ctx, "room");
-        const wait = attempts.hit(`u${me.id}`, deps.now());
-        if (wait > 0) return jsonError(429, `too many attempts; retry in ${wait} s`);
-        if (await access.enterPassword(room, me, body.password)) return redirect(`/r/${room.slug}`);
-        const a = access.roomAccess(room.id);
-        return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} paywall={{ mode: a.mode, error: true }} />, 403);
+        const refused = (status: 403 | 429, retryIn?: number) =>
+          html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} paywall={{ mode: access.roomAccess(room.id).mode, error: true, retryIn }} />, status);
+        // Users are limited per account; visitors without one per address and room.
+        const wait = attempts.hit(ctx.user ? `u${ctx.user.id}` : `a${ctx.ip ?? "unknown"}:${room.id}`, deps.now());
+        if (wait > 0) return refused(429, wait);
+        const r = await access.enterPassword(room, ctx.user, body.password);
+        if (!r.ok) return refused(403);
+        const res = redirect(`/r/${room.slug}`);
+        if (r.cookie) res.headers.append("set-cookie", passSetCookie(room.id, r.cookie, ctx.secure));
+        return res;
       },
       { body: t.Object({ password: t.String({ maxLength: 500 }), _csrf: t.Optional(t.String()) }) },
     )
@@ -79,5 +86,27 @@ export function accessRoutes(deps: Deps, access: Access) {
           previewMinutes: t.Optional(t.String({ maxLength: 10 })), _csrf: t.Optional(t.String()),
         }),
       },
+    )
+    .get("/studio/rooms/:slug/replays", ({ ctx, params }) => {
+      const room = managedRoom(db, ctx, params.slug);
+      return room instanceof Response ? room : fragment(<ReplayOffers ctx={ctx} offers={replayOffers(db, moneyDb, prices, room.id)} />);
+    })
+    .post(
+      "/studio/replays/:id/access",
+      ({ ctx, params, body }) => {
+        const id = parseInteger(params.id) ?? 0;
+        const owner = id > 0 ? accessByBroadcast(db, id) : null;
+        if (!owner) return notFoundPage(ctx);
+        const room = managedRoom(db, ctx, owner.slug);
+        if (room instanceof Response) return room;
+        const offer = replayOffer(db, moneyDb, prices, room.id, id);
+        if (!offer) return notFoundPage(ctx);
+        const values = { mode: body.mode, price: body.price ?? "", currency: body.currency ?? "" };
+        const errors = saveOffer(access, moneyDb, prices, { broadcastId: id, ownerId: room.ownerId, mode: values.mode, price: parseInteger(values.price), currency: values.currency, now: deps.now() });
+        if (errors.length) return fragment(<ReplayOfferRow ctx={ctx} offer={offer} values={values} errors={errors} />, 422);
+        const saved = replayOffer(db, moneyDb, prices, room.id, id)!;
+        return ctx.isHtmx ? fragment(<ReplayOfferRow ctx={ctx} offer={saved} saved />) : redirect(`/studio/rooms/${room.slug}`);
+      },
+      { body: t.Object({ mode: t.String({ maxLength: 20 }), price: t.Optional(t.String({ maxLength: 20 })), currency: t.Optional(t.String({ maxLength: 10 })), _csrf: t.Optional(t.String()) }) },
     );
 }

@@ -78,6 +78,20 @@ export function setReplayMode(db: Database, broadcastId: number, mode: ReplayMod
   db.query("INSERT INTO replay_access (broadcast_id, mode, updated_at) VALUES (?, ?, ?) ON CONFLICT(broadcast_id) DO UPDATE SET mode = excluded.mode, updated_at = excluded.updated_at").run(broadcastId, mode, now);
 }
 
+type ReplayRow = { id: number; started_at: number; duration_ms: number; mode: ReplayMode | null };
+const REPLAY_SELECT = "SELECT b.id, b.started_at, b.duration_ms, x.mode FROM broadcasts b LEFT JOIN replay_access x ON x.broadcast_id = b.id WHERE b.room_id = ? AND b.ended_at IS NOT NULL";
+const toReplay = (r: ReplayRow) => ({ id: r.id, startedAt: r.started_at, durationMs: r.duration_ms, mode: r.mode ?? ("inherit" as const) });
+
+/** A room's finished broadcasts with their replay mode, newest first (the Studio's replay card). */
+export function roomReplays(db: Database, roomId: number, limit: number): ReturnType<typeof toReplay>[] {
+  return db.query<ReplayRow, [number, number]>(`${REPLAY_SELECT} ORDER BY b.id DESC LIMIT ?`).all(roomId, limit).map(toReplay);
+}
+
+export function roomReplay(db: Database, roomId: number, broadcastId: number): ReturnType<typeof toReplay> | null {
+  const r = db.query<ReplayRow, [number, number]>(`${REPLAY_SELECT} AND b.id = ?`).get(roomId, broadcastId);
+  return r ? toReplay(r) : null;
+}
+
 /** The stored media-token secret, created once (INSERT OR IGNORE: two processes starting together agree). */
 export function mediaSecret(db: Database, fresh: string): string {
   db.query("INSERT OR IGNORE INTO access_secret (id, secret) VALUES (1, ?)").run(fresh);

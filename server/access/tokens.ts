@@ -59,23 +59,20 @@ export function checkMedia(secret: string, prefix: string, query: string, nowSec
 const URI_ATTR = /URI="([^"]*)"/g;
 
 /**
- * A playlist cut where each URI ends: signing is then one join, not a parse per request. `seps[i]` goes between
- * `chunks[i]` and the query ("?" or "&"); a URI that already carries the token (the LL-HLS playlists copy the
- * playlist's query onto their URIs) gets no insertion point.
+ * A playlist cut where each URI ends, the "?" or "&" already on the static side: signing is then one native
+ * `parts.join(query)`, not a parse per request. A URI that already carries the token (the LL-HLS playlists copy
+ * the playlist's query onto their URIs) gets no insertion point.
  */
 export interface PlaylistTemplate {
-  chunks: string[];
-  seps: string[];
+  parts: string[];
 }
 
 export function compilePlaylist(text: string): PlaylistTemplate {
-  const chunks: string[] = [];
-  const seps: string[] = [];
+  const parts: string[] = [];
   let pending = "";
   const insertAfter = (before: string, uri: string) => {
     if (/[?&]md5=/.test(uri)) return void (pending += before);
-    chunks.push(pending + before);
-    seps.push(uri.includes("?") ? "&" : "?");
+    parts.push(pending + before + (uri.includes("?") ? "&" : "?"));
     pending = "";
   };
   const lines = text.split("\n");
@@ -95,14 +92,12 @@ export function compilePlaylist(text: string): PlaylistTemplate {
       pending += nl;
     }
   });
-  chunks.push(pending);
-  return { chunks, seps };
+  parts.push(pending);
+  return { parts };
 }
 
 export function applyTemplate(t: PlaylistTemplate, query: string): string {
-  let out = t.chunks[0]!;
-  for (let i = 0; i < t.seps.length; i++) out += t.seps[i]! + query + t.chunks[i + 1]!;
-  return out;
+  return t.parts.join(query);
 }
 
 /**
@@ -113,15 +108,56 @@ export function signPlaylist(text: string, query: string): string {
   return applyTemplate(compilePlaylist(text), query);
 }
 
-/** signPlaylist with the templates of recent playlists kept (replays never change; a live one changes per segment). */
-export function createPlaylistSigner(max = 512): (text: string, query: string) => string {
+/**
+ * The expiry handed out at `nowMs`: now + ttl rounded down to a step of a tenth of the ttl (at most a minute), so
+ * everyone who asks for the same path within one step gets the same signature. The token binds a path prefix and
+ * an expiry, never a viewer, so this shares nothing that was not already shareable (a signed URL opens the path for
+ * whoever holds it); it shortens a token's life by under a tenth and lets one signed playlist body serve every
+ * viewer of a room instead of being built per viewer.
+ */
+export function tokenExpiry(nowMs: number, ttlSeconds: number): number {
+  const step = Math.max(1, Math.min(60, Math.floor(ttlSeconds / 10)));
+  return Math.floor((Math.floor(nowMs / 1000) + ttlSeconds) / step) * step;
+}
+
+/**
+ * signPlaylist with the work kept: one template per playlist text (replays never change; a live one changes per
+ * segment) and the signed bodies of recent (playlist, token) pairs, encoded once. With tokenExpiry's shared
+ * signatures a playlist version is built once per step and path, whoever asks. Bounded by `maxBytes` of bodies.
+ */
+export function createPlaylistSigner(maxTemplates = 512, maxBytes = 32 << 20): (text: string, query: string) => Uint8Array<ArrayBuffer> {
   const templates = new Map<string, PlaylistTemplate>();
+  const bodies = new Map<PlaylistTemplate, Map<string, Uint8Array<ArrayBuffer>>>();
+  let bytes = 0;
+  const encoder = new TextEncoder();
   return (text, query) => {
     let t = templates.get(text);
     if (!t) {
-      if (templates.size >= max) templates.clear();
+      if (templates.size >= maxTemplates) {
+        templates.clear();
+        bodies.clear();
+        bytes = 0;
+      }
       templates.set(text, (t = compilePlaylist(text)));
     }
-    return applyTemplate(t, query);
+    let signed = bodies.get(t);
+    const hit = signed?.get(query);
+    if (hit) return hit;
+    const body = encoder.encode(applyTemplate(t, query));
+    if (bytes + body.length > maxBytes) {
+      bodies.clear();
+      bytes = 0;
+      signed = undefined;
+    }
+    if (!signed) bodies.set(t, (signed = new Map()));
+    // A template sees few tokens at once (one per step); old ones are dropped first.
+    if (signed.size >= 8) {
+      const [oldest, old] = signed.entries().next().value!;
+      signed.delete(oldest);
+      bytes -= old.length;
+    }
+    signed.set(query, body);
+    bytes += body.length;
+    return body;
   };
 }

@@ -1,7 +1,7 @@
 import { flag, intFlag, required } from "../cli/args";
 import { CommandError, type Command } from "../cli/command";
 import { roomFlag, userFlag } from "../cli/lookup";
-import { createBus } from "../events/bus";
+import { outboxBus } from "../webhooks/cli";
 import { createClass, getClass, parseStart } from "./classes";
 import { grantTicket } from "./tickets";
 
@@ -27,12 +27,13 @@ export const classesCommands: Command[] = [
   {
     name: "ticket grant",
     usage: "ticket grant --class ID --username U",
-    run(argv, { moneyDb }) {
+    run(argv, deps) {
+      const { moneyDb } = deps;
       const c = getClass(moneyDb, intFlag(argv, "--class"));
       if (!c) throw new CommandError(`--class: no class ${flag(argv, "--class")}`);
       const user = userFlag(moneyDb, argv, "--username");
-      // The CLI runs beside the server: nothing listens on this bus; the server reads the ticket from the database.
-      const r = grantTicket({ db: moneyDb, bus: createBus(() => {}), now: Date.now }, c.id, user.id);
+      // The server reads the ticket from the database; the sale reaches its webhooks through the outbox.
+      const r = grantTicket({ db: moneyDb, bus: outboxBus(deps), now: Date.now }, c.id, user.id);
       if (!r.ok) throw new CommandError(r.refusal.message);
       return { id: r.ticket.id, classId: c.id, username: user.username, status: r.ticket.status, room: c.roomSlug };
     },

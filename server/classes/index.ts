@@ -8,6 +8,7 @@ import { classesApi } from "./api";
 import { attendanceService } from "./attendance";
 import { settlePurchase } from "./ppv";
 import { sendDueReminders } from "./reminders";
+import { ppvRoutes } from "./ppv-routes";
 import { classesRoutes } from "./routes";
 import { releaseTicket, settleTicket, sweepExpiredTickets, type CheckoutGateway, type PaidEnv } from "./tickets";
 import type { StripeFulfiller } from "../payments/stripe";
@@ -55,6 +56,6 @@ export function createClasses(deps: Deps, parts: { stripe: CheckoutGateway; mail
     stripeFulfillers,
     remindNow: () => sendDueReminders(reminderEnv),
     api: () => classesApi(deps, env),
-    routes: () => classesRoutes(deps, env),
+    routes: () => classesRoutes(deps, env).use(ppvRoutes(deps, env)),
   };
 }

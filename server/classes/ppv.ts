@@ -55,4 +55,4 @@ export function settlePurchase(env: PaidEnv, id: number, how: { ref: string; pai
   return store.movePurchase(env.db, id, "pending", "paid", env.now(), { ref: how.ref }) ? { ok: true, message: "replay purchase paid" } : { ok: true, message: "stale" };
 }
 
-export const { getReplayPrice, getPurchase } = store;
+export const { getReplayPrice, getPurchase, heldPurchase } = store;

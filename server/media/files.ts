@@ -58,7 +58,10 @@ export function serveFile(path: string, kind: Kind, cacheControl: string, reques
   return new Response(file, { headers: { ...headers, "content-length": String(size) } });
 }
 
-/** A playlist held in memory (we wrote it ourselves). */
-export function servePlaylistText(text: string, cacheControl: string): Response {
-  return new Response(text, { headers: { "content-type": TYPES.playlist, "cache-control": cacheControl, "access-control-allow-origin": "*" } });
+/** A playlist held in memory (we wrote it ourselves); gzip: the body is gzipped (playlist-gzip.ts). */
+export function servePlaylistText(text: string | Uint8Array<ArrayBuffer>, cacheControl: string, gzip?: boolean): Response {
+  const headers: Record<string, string> = { "content-type": TYPES.playlist, "cache-control": cacheControl, "access-control-allow-origin": "*" };
+  if (gzip !== undefined) headers.vary = "accept-encoding";
+  if (gzip) headers["content-encoding"] = "gzip";
+  return new Response(text, { headers });
 }

@@ -15,6 +15,7 @@ import { baseUrl } from "../config";
 import { replayCard } from "../sharing/cards";
 import { readFileSync } from "node:fs";
 import { badHlsRequest, NAMES, notFound, notInTime, serveFile, servePlaylistText } from "./files";
+import { createPlaylistGzip } from "./playlist-gzip";
 import { broadcastDir, type Media } from "./lifecycle";
 import { LL_NAMES, parseHlsQuery } from "./llhls";
 import { pointPlaylistAt, type RemoteReplay, type ReplayRemote } from "../objects/model";
@@ -87,7 +88,12 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
   }
 
   const sign = createPlaylistSigner();
-  const signed = (text: string, query: string) => (query ? sign(text, query) : text);
+  const gzip = createPlaylistGzip();
+  /** A playlist, signed with the request's token when it has one, gzipped when the client takes it. */
+  function sendPlaylist(text: string, query: string, cacheControl: string, request: Request): Response {
+    const z = gzip(query ? sign(text, query) : text, request);
+    return servePlaylistText(z.body, query ? SIGNED_PLAYLIST : cacheControl, z.gzip);
+  }
 
   // Finished replays never change: their playlists are kept in memory once read.
   const replayTexts = new Map<string, string>();
@@ -105,9 +111,9 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
     return text;
   }
 
-  function replayPlaylist(path: string, query: string): Response {
+  function replayPlaylist(path: string, query: string, request: Request): Response {
     const text = replayText(path);
-    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : REPLAY_PLAYLIST);
+    return text === null ? notFound("playlist") : sendPlaylist(text, query, REPLAY_PLAYLIST, request);
   }
 
   /**
@@ -138,7 +144,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
       if (file === "index.m3u8") return remotePlaylist(remote, rung, p.text, false);
       return p.names.has(file) ? toBucket(remote.url(`${rung}/${file}`, false)) : denied("missing");
     }
-    if (file === "index.m3u8") return servePlaylistText(p.text, REPLAY_PLAYLIST);
+    if (file === "index.m3u8") return sendPlaylist(p.text, "", REPLAY_PLAYLIST, request);
     return p.names.has(file) ? segment(dir, rung, file, request) : denied("missing");
   }
 
@@ -150,10 +156,10 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
     return notFound("file");
   }
 
-  function livePlaylist(slug: string, rung: string | null, query: string): Response {
+  function livePlaylist(slug: string, rung: string | null, query: string, request: Request): Response {
     if (rung !== null && !NAMES.rung.test(rung)) return notFound("rendition");
     const text = media.livePlaylist(slug, rung);
-    return text === null ? notFound("playlist") : servePlaylistText(signed(text, query), query ? SIGNED_PLAYLIST : LIVE_PLAYLIST);
+    return text === null ? notFound("playlist") : sendPlaylist(text, query, LIVE_PLAYLIST, request);
   }
 
   /**
@@ -170,7 +176,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
       if (q.msn > last + 2) return badHlsRequest(`_HLS_msn ${q.msn} is more than two past the newest segment (${last})`);
       if (!(await out.waitForSegment(rung, q.msn))) return notInTime(`segment ${q.msn}`);
     }
-    return livePlaylist(slug, rung, query);
+    return livePlaylist(slug, rung, query, request);
   }
 
   /** Serves from the folder, or passes its 403/404 on. */
@@ -178,7 +184,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
     at instanceof Response ? at : serve(at.dir, at.query, at);
 
   return new Elysia({ name: "livehouse.hls" })
-    .get("/live/:slug/index.m3u8", ({ params, request }) => inDir(liveDir(params.slug, request), (_dir, q) => livePlaylist(params.slug, null, q)))
+    .get("/live/:slug/index.m3u8", ({ params, request }) => inDir(liveDir(params.slug, request), (_dir, q) => livePlaylist(params.slug, null, q, request)))
     .get("/live/:slug/poster.jpg", ({ params, request }) =>
       inDir(liveDir(params.slug, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=5", request)))
     .get("/live/:slug/:rung/:file", ({ params, request }) =>
@@ -194,7 +200,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
       inDir(replayDir(params.id, request), (dir, q, { previewMs }) => {
         // A public replay in a bucket with a public URL plays entirely from there.
         const bucket = remoteOf?.(Number(params.id))?.master(!q && !previewMs);
-        return bucket ? toBucket(bucket) : replayPlaylist(join(dir, "index.m3u8"), q);
+        return bucket ? toBucket(bucket) : replayPlaylist(join(dir, "index.m3u8"), q, request);
       }))
     .get("/replays/:id/poster.jpg", ({ params, request }) =>
       inDir(replayDir(params.id, null), (dir) => serveFile(join(dir, "poster.jpg"), "poster", "public, max-age=3600", request)))
@@ -210,7 +216,7 @@ export function hlsRoutes(deps: Deps, media: Media, gate: HlsGate, remoteOf?: Re
             : notFound("file");
         }
         if (params.file !== "index.m3u8") return segment(dir, params.rung, params.file, request);
-        return replayPlaylist(join(dir, params.rung, "replay.m3u8"), q);
+        return replayPlaylist(join(dir, params.rung, "replay.m3u8"), q, request);
       }));
 }
 

@@ -6,6 +6,7 @@ import type { StripeFulfiller } from "../payments/stripe";
 import { membershipsApi } from "./api";
 import { membershipScheduler, settleMembershipPayment } from "./memberships";
 import { membershipsRoutes } from "./routes";
+import { membershipsStudioRoutes } from "./studio-routes";
 
 export const MEMBERSHIP_SWEEP_MS = 60_000;
 
@@ -21,6 +22,6 @@ export function createMemberships(deps: Deps, env: PaidEnv) {
     services: [membershipScheduler(env, MEMBERSHIP_SWEEP_MS, deps.log)],
     stripeFulfillers,
     api: () => membershipsApi(deps, env),
-    routes: () => membershipsRoutes(deps, env),
+    routes: () => membershipsRoutes(deps, env).use(membershipsStudioRoutes(deps)),
   };
 }

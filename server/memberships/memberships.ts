@@ -9,43 +9,99 @@ import type { Service } from "../deps";
 import { notify } from "../classes/notices";
 import { payCoins, providerProblem, Refused, type PaidEnv } from "../classes/tickets";
 import type { Refusal } from "../classes/model";
+import type { FieldError } from "../accounts/model";
+import { translator } from "../i18n";
 import { CURRENCIES } from "../shop/model";
 import { requestHash } from "../wallet/wallet";
 import { PERIOD_MS, RENEW_REMINDER_MS, type Membership, type MembershipPayment, type Tier } from "./model";
 import * as store from "./storage";
 
+declare module "../events/bus" {
+  interface Facts {
+    /** A membership began (a first join, a re-join after it lapsed, or a change of tier), after its commit. */
+    "membership.started": { membershipId: number; creatorId: number; userId: number; tierId: number; tierName: string; priceMinor: number; currency: string; periodEnd: number; at: number };
+  }
+}
+
 export type JoinResult = { ok: true; payment: MembershipPayment; membership: Membership | null; replay: boolean } | { ok: false; refusal: Refusal };
 
-export function createTier(db: Database, creator: { id: number; role: string }, input: { name: string; priceMinor: number; currency: string; perks: string; badge: string }, now: number): { ok: true; tier: Tier } | { ok: false; status: 403 | 409 | 422; message: string } {
-  if (creator.role !== "creator" && creator.role !== "admin") return { ok: false, status: 403, message: "only creators and admins offer memberships" };
+export interface TierInput { name: string; priceMinor: number; currency: string; perks: string; badge: string }
+type TierRefusal = { ok: false; status: 403 | 404 | 409 | 422; message: string; errors: FieldError[] };
+
+/** Field errors as i18n keys (the Studio form shows each beside its field; the API and CLI join them in English). */
+export function validateTier(input: TierInput): FieldError[] {
+  const errors: FieldError[] = [];
   const name = input.name.trim();
-  const currency = input.currency.trim().toUpperCase();
-  if (!name || name.length > 60) return { ok: false, status: 422, message: "name must be 1-60 characters" };
-  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor < 1) return { ok: false, status: 422, message: "price must be minor units per month (an integer from 1)" };
-  if (!Object.hasOwn(CURRENCIES, currency)) return { ok: false, status: 422, message: `currency must be one of ${Object.keys(CURRENCIES).join(", ")}` };
-  if (input.perks.length > 2000) return { ok: false, status: 422, message: "perks must be at most 2,000 characters" };
-  if ([...input.badge].length > 8) return { ok: false, status: 422, message: "badge must be at most 8 characters (an emoji or a short word)" };
-  const id = store.insertTier(db, { creatorId: creator.id, name, priceMinor: input.priceMinor, currency, perks: input.perks.trim(), badge: input.badge.trim(), now });
-  return id === null ? { ok: false, status: 409, message: `you already have a tier named "${name}"` } : { ok: true, tier: store.getTier(db, id)! };
+  if (!name || name.length > 60) errors.push({ field: "name", message: "memberships.error.name" });
+  if (!Number.isSafeInteger(input.priceMinor) || input.priceMinor < 1) errors.push({ field: "price", message: "memberships.error.price" });
+  if (!Object.hasOwn(CURRENCIES, input.currency.trim().toUpperCase())) errors.push({ field: "currency", message: "memberships.error.currency" });
+  if (input.perks.length > 2000) errors.push({ field: "perks", message: "memberships.error.perks" });
+  if ([...input.badge.trim()].length > 8) errors.push({ field: "badge", message: "memberships.error.badge" });
+  return errors;
 }
 
-/** Starts or extends the membership for a paid payment (inside the caller's transaction). */
-function applyPaid(db: Database, p: MembershipPayment, now: number): void {
+const english = translator("en");
+function refuse(status: TierRefusal["status"], errors: FieldError[]): TierRefusal {
+  return { ok: false, status, message: errors.map((e) => english(e.message)).join("; "), errors };
+}
+
+const mayOffer = (u: { role: string }) => u.role === "creator" || u.role === "admin";
+
+export function createTier(db: Database, creator: { id: number; role: string }, input: TierInput, now: number): { ok: true; tier: Tier } | TierRefusal {
+  if (!mayOffer(creator)) return refuse(403, [{ field: "name", message: "memberships.error.notCreator" }]);
+  const errors = validateTier(input);
+  if (errors.length) return refuse(422, errors);
+  const name = input.name.trim();
+  const id = store.insertTier(db, { creatorId: creator.id, name, priceMinor: input.priceMinor, currency: input.currency.trim().toUpperCase(), perks: input.perks.trim(), badge: input.badge.trim(), now });
+  return id === null ? refuse(409, [{ field: "name", message: "memberships.error.nameTaken" }]) : { ok: true, tier: store.getTier(db, id)! };
+}
+
+/**
+ * The creator edits a tier's name, price, perks and badge; its currency stays (members paid in it). A new price
+ * applies from the next period: periods already paid keep theirs.
+ */
+export function updateTier(db: Database, editor: { id: number; role: string }, tierId: number, input: Omit<TierInput, "currency">): { ok: true; tier: Tier } | TierRefusal {
+  const tier = store.getTier(db, tierId);
+  if (!tier || (tier.creatorId !== editor.id && editor.role !== "admin")) return refuse(404, [{ field: "name", message: "memberships.error.noTier" }]);
+  const errors = validateTier({ ...input, currency: tier.currency });
+  if (errors.length) return refuse(422, errors);
+  const ok = store.updateTier(db, tierId, { name: input.name.trim(), priceMinor: input.priceMinor, perks: input.perks.trim(), badge: input.badge.trim() });
+  return ok ? { ok: true, tier: store.getTier(db, tierId)! } : refuse(409, [{ field: "name", message: "memberships.error.nameTaken" }]);
+}
+
+/** Archived tiers take no new members and leave the creator's page; current members keep their period. */
+export function setTierArchived(db: Database, editor: { id: number; role: string }, tierId: number, archived: boolean): Tier | null {
+  const tier = store.getTier(db, tierId);
+  if (!tier || (tier.creatorId !== editor.id && editor.role !== "admin")) return null;
+  store.setTierActive(db, tierId, !archived);
+  return store.getTier(db, tierId);
+}
+
+/** Starts or extends the membership for a paid payment (inside the caller's transaction); true when it starts. */
+function applyPaid(db: Database, p: MembershipPayment, now: number): boolean {
   const cur = store.getMembership(db, p.creatorId, p.userId);
   // The same tier renewed early extends from the current end; a new or changed tier starts now.
-  const from = cur && cur.tierId === p.tierId && cur.periodEnd > now && cur.status !== "expired" ? cur.periodEnd : now;
-  store.upsertMembership(db, { creatorId: p.creatorId, userId: p.userId, tierId: p.tierId, autoRenew: p.autoRenew, provider: p.provider, periodEnd: from + PERIOD_MS, now });
+  const extend = !!cur && cur.tierId === p.tierId && cur.periodEnd > now && cur.status !== "expired";
+  store.upsertMembership(db, { creatorId: p.creatorId, userId: p.userId, tierId: p.tierId, autoRenew: p.autoRenew, provider: p.provider, periodEnd: (extend ? cur.periodEnd : now) + PERIOD_MS, now });
+  return !extend;
 }
 
-/** A paid membership period is revenue of the creator (creator insights); announced after its commit. */
-function announcePaid(env: PaidEnv, p: MembershipPayment): void {
-  if (p.priceMinor > 0) env.bus.emit("access.paid", { kind: "membership", ownerId: p.creatorId, roomId: null, userId: p.userId, amountMinor: p.priceMinor, currency: p.currency, at: env.now() });
+/**
+ * After the commit: a paid period is revenue of the creator (creator insights), and a membership that starts is
+ * announced (the member.joined webhook).
+ */
+function announcePaid(env: PaidEnv, p: MembershipPayment, started: boolean): void {
+  const at = env.now();
+  if (p.priceMinor > 0) env.bus.emit("access.paid", { kind: "membership", ownerId: p.creatorId, roomId: null, userId: p.userId, amountMinor: p.priceMinor, currency: p.currency, at });
+  const m = started ? store.getMembership(env.db, p.creatorId, p.userId) : null;
+  if (m) env.bus.emit("membership.started", { membershipId: m.id, creatorId: m.creatorId, userId: m.userId, tierId: m.tierId, tierName: m.tierName, priceMinor: p.priceMinor, currency: p.currency, periodEnd: m.periodEnd, at });
 }
 
 export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: number; tierId: number; provider: string; idempotencyKey: string; autoRenew: boolean }): JoinResult {
   if (!/^[A-Za-z0-9_.:-]{8,100}$/.test(i.idempotencyKey)) return { ok: false, refusal: { status: 422, message: "idempotencyKey must be 8-100 letters, digits or ._:-" } };
   const hash = requestHash(["membership", i.creatorId, i.tierId, i.provider, i.autoRenew]);
   const now = env.now();
+  let started = false;
   const run = env.db.transaction(() => {
     const prior = store.getPaymentByKey(env.db, i.userId, i.idempotencyKey);
     if (prior) {
@@ -61,13 +117,13 @@ export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: num
     if (i.provider === "wallet") {
       const tx = payCoins(env, { payerId: i.userId, creatorId: i.creatorId, coins: tier.priceMinor, reason: "membership", ref: `membership-payment:${id}` });
       store.movePayment(env.db, id, "pending", "paid", now, { ledgerTx: tx });
-      applyPaid(env.db, store.getPayment(env.db, id)!, now);
+      started = applyPaid(env.db, store.getPayment(env.db, id)!, now);
     }
     return { payment: store.getPayment(env.db, id)!, membership: store.getMembership(env.db, i.creatorId, i.userId), replay: false };
   });
   try {
     const r = run.immediate();
-    if (!r.replay && r.payment.status === "paid") announcePaid(env, r.payment);
+    if (!r.replay && r.payment.status === "paid") announcePaid(env, r.payment, started);
     return { ok: true, ...r };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, refusal: err.refusal };
@@ -78,15 +134,15 @@ export function joinMembership(env: PaidEnv, i: { creatorId: number; userId: num
 /** Manual confirmation by the creator or the Stripe webhook (amount and currency must match). */
 export function settleMembershipPayment(env: PaidEnv, id: number, how: { ref: string; paid?: { amountMinor: number | null; currency: string } }): { ok: boolean; message: string } {
   const now = env.now();
-  const r = env.db.transaction((): { ok: boolean; message: string; paid?: MembershipPayment } => {
+  const r = env.db.transaction((): { ok: boolean; message: string; paid?: MembershipPayment; started?: boolean } => {
     const p = store.getPayment(env.db, id);
     if (!p) return { ok: false, message: `no membership payment ${id}` };
     if (how.paid && (how.paid.amountMinor !== p.priceMinor || how.paid.currency.toUpperCase() !== p.currency)) return { ok: false, message: `paid ${how.paid.amountMinor} ${how.paid.currency} but payment ${id} is ${p.priceMinor} ${p.currency}` };
     if (!store.movePayment(env.db, id, "pending", "paid", now, { ref: how.ref })) return { ok: true, message: "stale" };
-    applyPaid(env.db, p, now);
-    return { ok: true, message: "membership paid", paid: p };
+    const started = applyPaid(env.db, p, now);
+    return { ok: true, message: "membership paid", paid: p, started };
   }).immediate();
-  if (r.paid) announcePaid(env, r.paid);
+  if (r.paid) announcePaid(env, r.paid, r.started === true);
   return { ok: r.ok, message: r.message };
 }
 
@@ -128,7 +184,7 @@ function renewFromWallet(env: PaidEnv, m: Membership, now: number): boolean {
       store.movePayment(env.db, id, "pending", "paid", now, { ledgerTx: tx });
       return store.moveMembership(env.db, m.id, ["active"], "active", now, { periodEnd: m.periodEnd + PERIOD_MS }) ? store.getPayment(env.db, id) : null;
     }).immediate();
-    if (paid) announcePaid(env, paid);
+    if (paid) announcePaid(env, paid, false);
     return paid !== null;
   } catch (err) {
     if (err instanceof Refused) return false;
@@ -156,4 +212,4 @@ export function membershipScheduler(env: PaidEnv, everyMs: number, log: (msg: st
   };
 }
 
-export const { getTier, listTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, setMembersOnlyChat, membersOnlyChat } = store;
+export const { getTier, listTiers, listAllTiers, getMembership, listMembers, listMembershipsOf, getPayment, membershipRevenue, setMembersOnlyChat, membersOnlyChat } = store;

@@ -21,6 +21,23 @@ export function listTiers(db: Database, creatorId: number): Tier[] {
   return db.query<TierRow, [number]>(`${TIER_SELECT} WHERE t.creator_id = ? AND t.active = 1 ORDER BY t.price_minor, t.id`).all(creatorId).map(toTier);
 }
 
+/** Every tier of a creator, archived ones last (the Studio). */
+export function listAllTiers(db: Database, creatorId: number): Tier[] {
+  return db.query<TierRow, [number]>(`${TIER_SELECT} WHERE t.creator_id = ? ORDER BY t.active DESC, t.price_minor, t.id`).all(creatorId).map(toTier);
+}
+
+/** False when another tier of the creator already has the name. */
+export function updateTier(db: Database, id: number, t: { name: string; priceMinor: number; perks: string; badge: string }): boolean {
+  const clash = db.query<{ id: number }, [number, string, number]>("SELECT o.id FROM membership_tiers o JOIN membership_tiers t ON t.creator_id = o.creator_id WHERE t.id = ? AND o.name = ? AND o.id <> ?").get(id, t.name, id);
+  if (clash) return false;
+  db.query("UPDATE membership_tiers SET name = ?, price_minor = ?, perks = ?, badge = ? WHERE id = ?").run(t.name, t.priceMinor, t.perks, t.badge, id);
+  return true;
+}
+
+export function setTierActive(db: Database, id: number, active: boolean): void {
+  db.query("UPDATE membership_tiers SET active = ? WHERE id = ?").run(active ? 1 : 0, id);
+}
+
 interface MemberRow { id: number; creator_id: number; user_id: number; username: string; tier_id: number; tier_name: string; badge: string; status: MembershipStatus; auto_renew: number; provider: string; period_end: number }
 const MEMBER_SELECT = `SELECT m.*, u.username, t.name AS tier_name, t.badge FROM memberships m JOIN users u ON u.id = m.user_id JOIN membership_tiers t ON t.id = m.tier_id`;
 const toMember = (r: MemberRow): Membership => ({

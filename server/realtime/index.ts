@@ -19,7 +19,7 @@ import { createViewerCounter } from "./viewers";
 export const websocketConfig = { maxPayloadLength: 16 * 1024, idleTimeout: 120, backpressureLimit: 1024 * 1024, closeOnBackpressureLimit: true };
 
 /** history: the page rendering of the chat history a room page opens with (chat/renderers.tsx). */
-export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean }) {
+export function createRealtime(deps: Deps, parts: { hub: Hub; chat: Chat; history: HistoryRenderer; canWatch: (room: Room, user: User | null, cookies?: string | null) => boolean }) {
   const { hub, chat, history } = parts;
   const shared = deps.cluster?.shared ? createSharedPresence(deps.cluster, deps.now) : undefined;
   const viewers = createViewerCounter({

@@ -62,7 +62,7 @@ export function sameOrigin(request: Request): boolean {
   }
 }
 
-export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null) => boolean; actions: Readonly<Record<string, RoomAction>> }) {
+export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: ViewerCounter; historyCache: Map<string, string>; history: HistoryRenderer; canWatch: (room: Room, user: User | null, cookies?: string | null) => boolean; actions: Readonly<Record<string, RoomAction>> }) {
   const { db, hub, chat, historyCache } = deps;
   const conns = new WeakMap<object, Conn>();
   const pingsByIp = createRateLimiter({ max: 60, windowMs: 60_000 }, { cluster: deps.cluster, name: "pings" });
@@ -155,8 +155,8 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
         const room = rooms.getRoomBySlug(db, params.slug);
         if (!room) return jsonError(404, `no room "${params.slug}"`);
         if (ctx.user && bannedFrom(db, room.id, ctx.user.id, ctx.ip, deps.now())) return jsonError(403, "you are banned from this room");
-        // Who cannot watch the room gets neither its chat nor its events (server/access).
-        if (!deps.canWatch(room, ctx.user)) return jsonError(ctx.user ? 403 : 401, "no access to this room");
+        // Who cannot watch the room gets neither its chat nor its events (server/access; a visitor's pass counts).
+        if (!deps.canWatch(room, ctx.user, request.headers.get("cookie"))) return jsonError(ctx.user ? 403 : 401, "no access to this room");
         const viewerId = viewerKey(ctx.user?.id ?? null, ctx.ip, query.v && VIEWER_ID.test(query.v) ? query.v : `s${++anonViewers}`);
         const data: PageSocketData = {
           open: pageOpen, message: pageMessage, close: pageClose, lang: ctx.lang, viewerId, client: clientId(ctx.ip, request.headers.get("user-agent")),

@@ -57,11 +57,11 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number; 
       if (countUsers(db) === 0) return redirect("/setup");
       return html(<HomePage ctx={ctx} rooms={rooms.listRooms(db, 100)} />);
     })
-    .get("/r/:slug", ({ ctx, params }) => {
+    .get("/r/:slug", ({ ctx, params, request }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
       if (!room) return notFoundPage(ctx, "room");
       const { mode } = deps.access.roomAccess(room.id);
-      const paywall = deps.access.canWatchRoom(room, ctx.user) ? undefined : { mode };
+      const paywall = deps.access.canWatchRoom(room, ctx.user, request.headers.get("cookie")) ? undefined : { mode };
       const playback = mode === "public" ? undefined : `/api/v1/rooms/${room.slug}/playback`;
       return html(<RoomPage ctx={ctx} room={room} pingMs={PING_EVERY_MS} latency={latencyOf(room, config.latencyMode)} paywall={paywall} playback={playback} share={roomCard(db, baseUrl(config), ctx.t, room)} />);
     })
@@ -133,10 +133,10 @@ export function roomsRoutes(deps: Deps & { viewers: (roomId: number) => number; 
       const key = rooms.rotateStreamKey(db, room.id, deps.now());
       return ctx.isHtmx ? fragment(<StreamKeyBox ctx={ctx} room={room} streamKey={key} masked={rooms.maskKey(key)} rotated />) : redirect(`/studio/rooms/${room.slug}`);
     })
-    .get("/api/v1/rooms/:slug", ({ ctx, params }) => {
+    .get("/api/v1/rooms/:slug", ({ ctx, params, request }) => {
       const room = rooms.getRoomBySlug(db, params.slug);
       if (!room) return jsonError(404, `no room "${params.slug}"`);
       const access = deps.access.roomAccess(room.id).mode;
-      return json({ ...roomJson(room, deps.viewers(room.id)), access, entitled: deps.access.canWatchRoom(room, ctx.user) });
+      return json({ ...roomJson(room, deps.viewers(room.id)), access, entitled: deps.access.canWatchRoom(room, ctx.user, request.headers.get("cookie")) });
     });
 }

@@ -1,8 +1,19 @@
 // Admin subcommands: webhook create / list / delete / deliveries (JSON on stdout).
 import { flag, intFlag, required } from "../cli/args";
-import { CommandError, type Command } from "../cli/command";
+import { CommandError, type CliDeps, type Command } from "../cli/command";
+import { createBus, type Bus } from "../events/bus";
 import * as store from "./storage";
-import { createWebhook } from "./webhooks";
+import { createWebhook, subscribeFacts } from "./webhooks";
+
+/**
+ * A bus for a CLI command whose facts are webhook events (a granted ticket is `ticket.sold`): the CLI runs beside
+ * the server, so they go to the durable outbox, where the server's dispatcher finds them within a second.
+ */
+export function outboxBus({ config, db }: CliDeps): Bus {
+  const bus = createBus(() => {});
+  subscribeFacts({ db, now: Date.now, own: config }, bus);
+  return bus;
+}
 
 const mask = (secret: string): string => `${secret.slice(0, 10)}…`;
 

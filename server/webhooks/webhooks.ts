@@ -51,7 +51,7 @@ export function sendTest(env: WebhookEnv, webhookId: number): string | null {
 /**
  * Facts → webhook events. The outbox row is written when the fact is published (after the domain's commit), so a
  * crash in between loses that one event; from the outbox on, delivery is at-least-once.
- * ticket.sold and member.joined are part of the contract; their facts arrive with the paid-access domain.
+ * ticket.sold and member.joined are part of the contract (docs/webhooks.md).
  */
 /** The facts that become webhook events; returns the unsubscribers (app.tsx drops them on stop). */
 export function subscribeFacts(env: WebhookEnv, bus: Bus): (() => void)[] {
@@ -64,5 +64,6 @@ export function subscribeFacts(env: WebhookEnv, bus: Bus): (() => void)[] {
   bus.on("ticket.changed", (f) => {
     if (f.status === "valid") void publishEvent(env, "ticket.sold", { ticketId: f.ticketId, classId: f.classId, userId: f.userId });
   }),
+  bus.on("membership.started", (f) => void publishEvent(env, "member.joined", { membershipId: f.membershipId, creatorId: f.creatorId, userId: f.userId, tierId: f.tierId, tierName: f.tierName, priceMinor: f.priceMinor, currency: f.currency, periodEnd: f.periodEnd, at: f.at })),
   ];
 }

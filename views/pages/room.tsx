@@ -18,7 +18,7 @@ import { ShareButtons, ShareMeta } from "../partials/share";
  * `paywall`: shown instead of the player, chat and gifts to a viewer without access; `playback`: the API the
  * player gets its signed URL from (rooms that are not public). `share`: the Open Graph card (server/sharing).
  */
-export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, playback, share }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode; paywall?: { mode: AccessMode; error?: boolean }; playback?: string; share?: ShareCard }): JSX.Element {
+export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, playback, share }: { ctx: ReqCtx; room: Room; pingMs: number; latency?: LatencyMode; paywall?: { mode: AccessMode; error?: boolean; retryIn?: number }; playback?: string; share?: ShareCard }): JSX.Element {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={room.title} head={<><ChatScripts /><SponsorScripts />{share ? <ShareMeta card={share} /> : ""}</>}>
@@ -33,7 +33,7 @@ export function RoomPage({ ctx, room, pingMs, latency = "standard", paywall, pla
               <strong safe>{t("room.offline")}</strong>
               <span safe>{t("room.offlineText")}</span>
             </div>
-            {paywall ? <Paywall ctx={ctx} slug={room.slug} mode={paywall.mode} error={paywall.error} /> : <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} playback={playback} /><PlayerScripts /></>}
+            {paywall ? <Paywall ctx={ctx} slug={room.slug} mode={paywall.mode} error={paywall.error} retryIn={paywall.retryIn} /> : <><Player ctx={ctx} mode="live" src={`/live/${room.slug}/index.m3u8`} slug={room.slug} live={!!room.liveSince} latency={latency} playback={playback} /><PlayerScripts /></>}
           </div>
           {paywall ? "" : <GiftBarMount slug={room.slug} />}
           <div id="sponsor-banner" hx-get={`/r/${room.slug}/sponsors/banner`} hx-trigger="load" hx-swap="outerHTML"></div>

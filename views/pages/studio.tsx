@@ -8,7 +8,7 @@ import { OverlayMount } from "../partials/overlay-studio";
 import { StreamHealthMount } from "../partials/stream-health";
 import { LatencyForm } from "../partials/latency-studio";
 import type { LatencyMode } from "../../server/rooms/model";
-import { AccessMount } from "../partials/access";
+import { AccessMount, ReplayOffersMount } from "../partials/access";
 
 export interface RoomFormValues {
   title: string;
@@ -77,7 +77,7 @@ export function StudioPage({ ctx, rooms, form }: { ctx: ReqCtx; rooms: Room[]; f
   return (
     <Layout ctx={ctx} title={t("studio.title")}>
       <h1 safe>{t("studio.title")}</h1>
-      <p class="row"><a class="button" href="/studio/earnings" id="earnings-link" safe>{t("earnings.title")}</a> <a class="button" href="/studio/insights" id="insights-link" safe>{t("insights.link")}</a> <a class="button" href="/studio/sponsors" id="sponsors-link" safe>{t("sponsor.studio")}</a></p>
+      <p class="row"><a class="button" href="/studio/earnings" id="earnings-link" safe>{t("earnings.title")}</a> <a class="button" href="/studio/insights" id="insights-link" safe>{t("insights.link")}</a> <a class="button" href="/studio/memberships" id="tiers-link" safe>{t("memberships.studio.title")}</a> <a class="button" href="/studio/sponsors" id="sponsors-link" safe>{t("sponsor.studio")}</a></p>
       <section class="card">
         <h2 safe>{t("studio.yourRooms")}</h2>
         {rooms.length ? (
@@ -142,6 +142,7 @@ export function StudioRoomPage({ ctx, room, streamKey, masked, serverUrl, viewer
         </ol>
       </section>
       <AccessMount slug={room.slug} />
+      <ReplayOffersMount slug={room.slug} />
       <OverlayMount slug={room.slug} />
       <GoalMount slug={room.slug} />
       <LatencyForm ctx={ctx} room={room} instanceDefault={latencyDefault} />

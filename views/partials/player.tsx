@@ -23,11 +23,12 @@ export function PlayerScripts(): JSX.Element {
  * mode "live": follows the room's live state (API poll + realtime badge) and reloads the stream on/offline.
  * latency "low": the room broadcasts LL-HLS and player.js uses hls.js's low-latency settings.
  * playback: the playback API that hands out (and refreshes) the signed URL of a room or replay that is not public.
+ * accessUrl: where a viewer without access learns how to get it (a replay's price or its room's paywall).
  */
-export function Player({ ctx, src, mode, slug, live, poster, latency = "standard", playback }: { ctx: ReqCtx; src: string; mode: "live" | "vod"; slug?: string; live: boolean; poster?: string; latency?: LatencyMode; playback?: string }): JSX.Element {
+export function Player({ ctx, src, mode, slug, live, poster, latency = "standard", playback, accessUrl }: { ctx: ReqCtx; src: string; mode: "live" | "vod"; slug?: string; live: boolean; poster?: string; latency?: LatencyMode; playback?: string; accessUrl?: string }): JSX.Element {
   const { t } = ctx;
   return (
-    <div class="player" id="player" data-mode={mode} data-src={src} data-playback={playback} data-text-denied={t("access.denied")} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-latency={latency} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
+    <div class="player" id="player" data-mode={mode} data-src={src} data-playback={playback} data-text-denied={t("access.denied")} data-access-url={accessUrl} data-text-access={accessUrl ? t("replays.buy.how") : undefined} data-slug={slug ?? ""} data-live={live ? "1" : "0"} data-latency={latency} data-text-live={t("room.live")} data-text-offline={t("room.offline")} hidden={!live}>
       <video id="video" {...{ playsinline: true }} muted autoplay controls poster={poster}></video>
       <div class="player-bar">
         <label class="inline">
@@ -82,7 +83,7 @@ export function ReplayPage({ ctx, room, broadcast, share }: { ctx: ReqCtx; room:
         <section>
           <div class="stage" id="stage">
             <div id="sponsor-preroll" hx-get={`/replays/${broadcast.id}/sponsor`} hx-trigger="load" hx-swap="outerHTML"></div>
-            <Player ctx={ctx} src={`/replays/${broadcast.id}/index.m3u8`} mode="vod" live={true} poster={`/replays/${broadcast.id}/poster.jpg`} playback={`/api/v1/replays/${broadcast.id}/playback`} />
+            <Player ctx={ctx} src={`/replays/${broadcast.id}/index.m3u8`} mode="vod" live={true} poster={`/replays/${broadcast.id}/poster.jpg`} playback={`/api/v1/replays/${broadcast.id}/playback`} accessUrl={`/replays/${broadcast.id}/access`} />
           </div>
           <div class="card" style="margin-top:1rem">
             <h1 style="margin:0" safe>{room.title}</h1>
