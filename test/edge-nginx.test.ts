@@ -148,7 +148,8 @@ test("signatures are checked at the edge: tampered and expired never reach Liveh
   expect(unsigned.status).toBe(403);
   await unsigned.arrayBuffer();
   await Bun.sleep(400);
-  const lines = edge.lines();
+  // Only this test's requests: a player of the previous test may still be fetching the open room's stream.
+  const lines = edge.lines().filter((l) => l.uri.startsWith(prefix) || l.args.includes("md5="));
   expect(lines.map((l) => [l.status, l.origin])).toEqual([[403, false], [403, false], [403, false], [404, true], [404, true], [403, true]]);
 }, 30_000);
 
