@@ -17,10 +17,11 @@
   // A low-latency room serves LL-HLS parts. hls.js plays up to 1.1× to get back to its target, but only within
   // one target duration of it; further behind (a stall, a slow start) it never catches up unless a maximum
   // latency makes it jump, and that option needs liveSyncDuration, which replaces the playlist's PART-HOLD-BACK
-  // (0.625 s) as the target: 0.75 s is about what hls.js settles at anyway (docs/live.md).
+  // (0.625 s) as the target: 0.75 s is about what hls.js settles at anyway. The jump comes at 2.25 s: a slow
+  // start left players 2.6 s behind for good with 3 s (docs/live.md).
   var lowLatency = box.getAttribute("data-latency") === "low";
   var LL_CONFIG = {
-    lowLatencyMode: true, liveSyncDuration: 0.75, liveMaxLatencyDuration: 3, maxLiveSyncPlaybackRate: 1.1,
+    lowLatencyMode: true, liveSyncDuration: 0.75, liveMaxLatencyDuration: 2.25, maxLiveSyncPlaybackRate: 1.1,
     backBufferLength: 30, manifestLoadingMaxRetry: 6, levelLoadingMaxRetry: 6,
   };
   var canNative = video.canPlayType("application/vnd.apple.mpegurl") !== "";
@@ -113,10 +114,11 @@
         // moment it is listed instead of up to a target duration later, and it plays up to 1.1× to get back to
         // its target after a slow start. The target: one segment plus the ingest → playlist lag (~0.2 s) and a
         // margin, so the buffer never runs dry between segments. Set for 2 s segments here and corrected from the
-        // playlist's target duration once loaded; further behind than two more segments it jumps (docs/live.md).
+        // playlist's target duration once loaded; more than two target durations + 1.25 s behind, it jumps
+        // (docs/live.md).
         lowLatencyMode: true,
         liveSyncDuration: 2.75,
-        liveMaxLatencyDuration: 6.75,
+        liveMaxLatencyDuration: 5.25,
         maxLiveSyncPlaybackRate: 1.1,
         backBufferLength: 30,
         manifestLoadingMaxRetry: 6,
@@ -128,7 +130,7 @@
           var td = data.details && data.details.targetduration;
           if (td && data.details.live) {
             hls.config.liveSyncDuration = td + 0.75;
-            hls.config.liveMaxLatencyDuration = td * 3 + 0.75;
+            hls.config.liveMaxLatencyDuration = td * 2 + 1.25;
           }
         });
       }
