@@ -70,6 +70,15 @@ describe("HLS through the web process", () => {
     expect(res.headers.get("content-type")).toBe("video/mp2t");
     expect(res.headers.get("cache-control")).toContain("immutable");
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    // A blocking reload for the next segment waits on the owner's output (relayed) and lists it.
+    const seq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(pl)![1]);
+    const next = seq + pl.split("\n").filter((l) => l.endsWith(".ts")).length;
+    const blocked = await fetch(`${b.url}/live/${std.slug}/${rung}/index.m3u8?_HLS_msn=${next}`);
+    expect(blocked.status).toBe(200);
+    const text = await blocked.text();
+    const listed = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)![1]) + text.split("\n").filter((l) => l.endsWith(".ts")).length - 1;
+    expect(listed).toBeGreaterThanOrEqual(next);
+    expect((await fetch(`${b.url}/live/${std.slug}/${rung}/index.m3u8?_HLS_msn=${next + 50}`)).status).toBe(400);
   }, 60_000);
 
   test("low-latency room: B answers a blocking reload and a hinted part by relaying to the owner", async () => {
