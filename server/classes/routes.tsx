@@ -15,7 +15,7 @@ import { getRoomById } from "../rooms/rooms";
 import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import { forbidden, notFoundPage, parseInteger, requireUser } from "../http/guards";
-import { fragment, html, jsonError, redirect } from "../http/respond";
+import { csvResponse, fragment, html, jsonError, redirect } from "../http/respond";
 import { canManage, getRoomBySlug } from "../rooms/rooms";
 import { attendance, attendanceCsv } from "./attendance";
 import { addCoupon, createClass, editClass, getClass, getMaterial, insertMaterial, listByTeacher, listCoupons, listMaterials, listUpcoming, parseStart, teacherRooms } from "./classes";
@@ -254,7 +254,7 @@ export function classesRoutes(deps: Deps, env: PaidEnv) {
     .get("/studio/classes/:id/attendance.csv", ({ ctx, params }) => {
       const tc = taught(ctx, params.id);
       if (tc instanceof Response) return tc;
-      return new Response(attendanceCsv(attendance(db, tc.c.id)), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="class-${tc.c.id}-attendance.csv"` } });
+      return csvResponse(`class-${tc.c.id}-attendance`, attendanceCsv(attendance(db, tc.c.id)));
     }, idParam)
     .get("/r/:slug/qa", ({ ctx, params }) => {
       const room = getRoomBySlug(db, params.slug);

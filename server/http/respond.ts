@@ -25,6 +25,11 @@ export function jsonError(status: number, error: string): Response {
   return json({ error }, status);
 }
 
+/** A CSV download (`<name>.csv`); the body's cells are already formula-safe (server/shop/csv.ts). */
+export function csvResponse(name: string, body: string): Response {
+  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` } });
+}
+
 /** Redirect that works for both plain navigation and htmx (HX-Redirect makes htmx do a full navigation). */
 export function redirect(location: string, isHtmx = false): Response {
   if (isHtmx) return new Response(null, { status: 204, headers: { "hx-redirect": location } });

@@ -8,7 +8,7 @@ import { isCreator, type User } from "../accounts/model";
 import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import { forbidden, notFoundPage, requireAdmin, requireUser } from "../http/guards";
-import { fragment, html, json, jsonError } from "../http/respond";
+import { csvResponse, fragment, html, json, jsonError } from "../http/respond";
 import { getRoomById, getRoomBySlug, listRooms, listRoomsByOwner } from "../rooms/rooms";
 import type { Room } from "../rooms/model";
 import { csvTable } from "../shop/csv";
@@ -31,10 +31,6 @@ type PeriodQuery = typeof periodQuery.static;
 
 function canSee(user: User | null, room: Room | null): room is Room {
   return !!user && !!room && (user.role === "admin" || room.ownerId === user.id);
-}
-
-function csvResponse(name: string, body: string): Response {
-  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` } });
 }
 
 const iso = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString());

@@ -19,7 +19,7 @@ import { latencyOf, type Room } from "../rooms/model";
 import { feedUrl, roomImage } from "./cards";
 import { listOrigins, parseOrigins, setOrigins } from "./embed";
 import { atomFeed, feedEntries } from "./feed";
-import { embedSize, frameAncestors } from "./model";
+import { embedSize, frameAncestors, xmlEscape } from "./model";
 
 const ROOM_PATH = /^\/(?:r|embed)\/([A-Za-z0-9_-]{1,80})\/?$/;
 
@@ -68,13 +68,12 @@ export function sharingRoutes(deps: Deps, parts: { isPublic: (room: Room) => boo
       if (!room) return jsonError(404, "no room at that URL");
       const { width, height } = embedSize(maxWidth, maxHeight);
       const src = `${base}/embed/${room.slug}`;
-      const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
       const thumb = roomImage(db, base, room);
       return json({
         version: "1.0", type: "video", provider_name: "Livehouse", provider_url: `${base}/`,
         title: room.title, author_name: room.ownerName, author_url: feedUrl(base, room.ownerUsername),
         width, height,
-        html: `<iframe src="${esc(src)}" width="${width}" height="${height}" title="${esc(room.title)}" frameborder="0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>`,
+        html: `<iframe src="${xmlEscape(src)}" width="${width}" height="${height}" title="${xmlEscape(room.title)}" frameborder="0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>`,
         ...(thumb ? { thumbnail_url: thumb, thumbnail_width: 1280, thumbnail_height: 720 } : {}),
         cache_age: 60,
       });

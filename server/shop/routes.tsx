@@ -10,7 +10,7 @@ import { isCreator, type User } from "../accounts/model";
 import { forbidden, managedRoom, notFoundPage, parseInteger, requireUser } from "../http/guards";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import type { Deps } from "../deps";
-import { fragment, html, redirect } from "../http/respond";
+import { csvResponse, fragment, html, redirect } from "../http/respond";
 import { clientId } from "../insights/model";
 import { rankProducts } from "../insights/recommend";
 import { serveStored } from "../http/uploads";
@@ -405,8 +405,7 @@ export function shopRoutes(deps: Deps, shop: Shop) {
       if (!isCreator(ctx.user)) return forbidden(ctx);
       const filter = studioFilter(query);
       if (!filter) return badDateFilter(ctx);
-      const csv = ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, filter, 100_000));
-      return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="orders-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"` } });
+      return csvResponse(`orders-${new Date(deps.now()).toISOString().slice(0, 10)}`, ordersCsv(listOrdersBySeller(shop.env.db, ctx.user.id, filter, 100_000)));
     })
     .post(
       "/studio/shop/orders/:id/:action",

@@ -8,7 +8,7 @@ import { isCreator, type User } from "../accounts/model";
 import type { Deps } from "../deps";
 import { contextPlugin, type ReqCtx } from "../http/context";
 import { notFoundPage, parseInteger, requireUser } from "../http/guards";
-import { fragment, html, redirect } from "../http/respond";
+import { csvResponse, fragment, html, redirect } from "../http/respond";
 import { serveStored } from "../http/uploads";
 import { translator, type Lang } from "../i18n";
 import { clientId } from "../insights/model";
@@ -33,10 +33,6 @@ type FormBody = typeof formBody.static;
 const ID = /^\d{1,12}$/;
 const DISPLAY = /^[A-Za-z0-9_-]{22}$/;
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;
-
-export function csvResponse(name: string, body: string): Response {
-  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}.csv"` } });
-}
 
 export function viewerOf(ctx: ReqCtx, request: Request): Viewer {
   return { userId: ctx.user?.id ?? null, client: clientId(ctx.ip, request.headers.get("user-agent")) };
