@@ -2,7 +2,8 @@
 //   lh_pass_<roomId> = <passwordVersion>.<expires unix s>.<base64url HMAC-SHA256(key, "pass:<room>:<version>:<expires>")>
 // Bound to the room (its id is in the signed string and the cookie's name) and to the password's version, so a new
 // password ends every pass at once, like a signed-in viewer's stored one. Stateless: nothing is written per visitor.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSecret } from "../lib/secrets";
 
 export const PASS_TTL_S = 30 * 86_400;
 
@@ -24,8 +25,7 @@ export function passVersionIn(key: string, roomId: number, value: string, nowMs:
   const version = Number(m[1]);
   const expires = Number(m[2]);
   if (expires * 1000 <= nowMs) return null;
-  const want = Buffer.from(mac(key, roomId, version, expires));
-  return timingSafeEqual(want, Buffer.from(m[3]!)) ? version : null;
+  return sameSecret(m[3]!, mac(key, roomId, version, expires)) ? version : null;
 }
 
 /** The pass cookie's value for the room from a request's Cookie header, if any. */

@@ -2,7 +2,7 @@
 // Also the one CSRF gate: every state-changing request authenticated by cookie must carry the token
 // (form field `_csrf` or header `X-CSRF-Token`). Bearer-token API calls carry no ambient authority and skip it.
 import { Elysia } from "elysia";
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "../lib/secrets";
 import { loadSession, userForToken } from "../accounts/accounts";
 import type { User } from "../accounts/model";
 import { randomToken } from "../accounts/secrets";
@@ -36,11 +36,6 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 const CSRF_EXEMPT = [/^\/webhooks\//, /^\/unsubscribe\/[^/]+$/];
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function bearerToken(request: Request): string | null {
   const auth = request.headers.get("authorization");
@@ -90,7 +85,7 @@ export function contextPlugin(deps: Deps) {
       if (SAFE_METHODS.has(request.method) || ctx.viaToken) return;
       if (CSRF_EXEMPT.some((re) => re.test(ctx.path))) return;
       const sent = request.headers.get("x-csrf-token") ?? (body && typeof body === "object" ? (body as Record<string, unknown>)._csrf : undefined);
-      if (typeof sent === "string" && sameToken(sent, ctx.csrf)) return;
+      if (typeof sent === "string" && sameSecret(sent, ctx.csrf)) return;
       if (ctx.path.startsWith("/api/")) return jsonError(403, "missing or invalid CSRF token");
       return fragment(`<p class="error" role="alert">${ctx.t("error.csrf")}</p>`, 403);
     });

@@ -1,6 +1,7 @@
 // GET /metrics (Prometheus text format): open to loopback callers, elsewhere only with
 // `Authorization: Bearer <--metrics-token>`. A request that came through a proxy (Forwarded/X-Forwarded-For) is
 // not "loopback" even when the proxy runs on this host. And the timing hook that feeds the HTTP metrics.
+import { sameSecret } from "../lib/secrets";
 import { Elysia } from "elysia";
 import type { Deps } from "../deps";
 import type { Metrics } from "./metrics";
@@ -10,22 +11,13 @@ export function isLoopback(address: string | null | undefined): boolean {
   return address === "::1" || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address);
 }
 
-/** Constant-time comparison of the presented token. */
-function tokenMatches(presented: string, expected: string): boolean {
-  const a = new TextEncoder().encode(presented);
-  const b = new TextEncoder().encode(expected);
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 export function metricsAccess(req: { address: string | null | undefined; headers: Headers }, token: string): "ok" | "unauthorized" | "forbidden" {
   const proxied = req.headers.has("x-forwarded-for") || req.headers.has("forwarded");
   if (isLoopback(req.address) && !proxied) return "ok";
   if (!token) return "forbidden";
   const auth = req.headers.get("authorization") ?? "";
-  return auth.startsWith("Bearer ") && tokenMatches(auth.slice(7).trim(), token) ? "ok" : "unauthorized";
+  return auth.startsWith("Bearer ") && sameSecret(auth.slice(7).trim(), token) ? "ok" : "unauthorized";
 }
 
 export function metricsRoutes(deps: Deps, metrics: Metrics) {

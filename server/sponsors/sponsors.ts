@@ -2,7 +2,8 @@
 // frequency cap), and counting: an impression or a click is a conditional stamp on the display row, so however
 // often a beacon or a link is replayed it counts once per display; the winner emits the fact insights records.
 import type { Database } from "bun:sqlite";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSecret } from "../lib/secrets";
 import { join } from "node:path";
 import type { User } from "../accounts/model";
 import { randomToken } from "../accounts/secrets";
@@ -122,9 +123,7 @@ export function revokeReport(db: Database, slot: Slot): void {
 export function slotBySecret(db: Database, id: number, token: string): Slot | null {
   const slot = store.getSlot(db, id);
   if (!slot?.reportToken) return null;
-  const a = Buffer.from(slot.reportToken);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b) ? slot : null;
+  return sameSecret(token, slot.reportToken) ? slot : null;
 }
 
 function viewerKey(db: Database, v: Viewer): string {
