@@ -170,14 +170,19 @@ function summary(label: string, runs: RunResult[]): { first: number; lag: number
 
 let running: Awaited<ReturnType<typeof liveServer>>["server"] | null = null;
 
+/** The default ladder's plan for the 720p30 source with keyframes (and segments) every `seconds`. */
+function ladder720p30(seconds: number) {
+  return planLadder(
+    { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: seconds, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } },
+    parseLadder("1080,720,480,360")!, seconds,
+  );
+}
+
 async function bestCase(): Promise<void> {
   const { server, rooms } = await liveServer(["--segment-seconds", "1"], 2);
   running = server;
   try {
-    const plan = planLadder(
-      { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 1, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } },
-      parseLadder("1080,720,480,360")!, 1,
-    );
+    const plan = ladder720p30(1);
     const rungs = plan.rungs.map((r) => r.name);
     console.log(`bench-latency (best case): 720p30 source, 1 s keyframes, 1 s segments, ladder ${rungs.join("/")}, ${RUNS} runs × ${SECONDS} s each side`);
     const ours: RunResult[] = [];
@@ -219,10 +224,7 @@ async function obsStandard(): Promise<void> {
   const { server, rooms } = await liveServer([], 2);
   running = server;
   try {
-    const plan = planLadder(
-      { videoCodec: "h264", width: 1280, height: 720, fps: 30, gopSeconds: 2, videoCodecs: "avc1.64001f", audio: { codec: "aac", codecs: "mp4a.40.2" } },
-      parseLadder("1080,720,480,360")!, 2,
-    );
+    const plan = ladder720p30(2);
     const rungs = plan.rungs.map((r) => r.name);
     console.log(`bench-latency (OBS-like, standard mode): 720p30 x264 veryfast (B-frames, lookahead) 2500 kbps, 2 s keyframes, 2 s segments, ladder ${rungs.join("/")}, ${RUNS} runs × ${SECONDS} s each side`);
     const ours: RunResult[] = [];

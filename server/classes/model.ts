@@ -25,16 +25,8 @@ export interface ClassInfo {
   createdAt: number;
 }
 
-export interface ClassInput {
-  title: string;
-  description: string;
-  startsAt: number;
-  minutes: number;
-  priceMinor: number;
-  currency: string;
-  capacity: number | null;
-  replayIncluded: boolean;
-}
+/** What a teacher sets on a class. */
+export type ClassInput = Pick<ClassInfo, "title" | "description" | "startsAt" | "minutes" | "priceMinor" | "currency" | "capacity" | "replayIncluded">;
 
 export type TicketStatus = "pending" | "valid" | "refunded" | "cancelled";
 export type TicketProvider = "wallet" | "manual" | "stripe" | "free";
