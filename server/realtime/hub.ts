@@ -1,7 +1,8 @@
 // The realtime hub: who is connected to which room, and the fan-out of room events.
 // Every event is published twice: as JSON on roomTopic(roomId) (bots, overlays), and as HTML rendered once per
-// language on htmlTopic(roomId, lang) (room pages via hx-ws) by the renderer table it is given. With Bun's server attached the fan-out is Bun's
-// native pub/sub; without it (unit tests with fake sockets) the hub loops over its own members.
+// language, by the renderer table it is given, on htmlTopic(roomId, lang) (room pages via hx-ws). With Bun's
+// server attached the fan-out is Bun's native pub/sub; without it (unit tests with fake sockets) the hub loops
+// over its own members.
 // HTML frames are coalesced: events wait for the end of the event-loop tick, and frames go out at most once per
 // window; all events of a window become one frame per language, which keeps a busy room cheap to serve (one write
 // per socket per window instead of one per event; a quiet room still gets each event at once). The window grows
