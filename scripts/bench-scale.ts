@@ -3,7 +3,9 @@
 //   - pages: the room page (anonymous) with C connections flat out from this process, spread over the processes
 //     (client-side, like an nginx upstream): req/s and p99, the better of two runs after a warm-up;
 //   - chat fan-out: N counting sockets (niced child processes, scripts/bench-chat-client.ts) spread over the
-//     processes, S senders keeping a window of messages in flight: deliveries/s at saturation;
+//     processes, S senders keeping a window of messages in flight: deliveries/s at saturation. First the room
+//     page's socket (/r/<slug>/ws, what every viewer has: HTML frames coalesced per window), then beside it the
+//     JSON event socket of bots and overlays (/api/v1/rooms/<slug>/events, one frame per event);
 //   - delivery latency p50/p99 at a steady 50 messages/s: sent on A, read on B (cross-process; on one process both
 //     are on A);
 //   - SO_REUSEPORT: a third process (--role web) binds A's port; 200 fresh connections to that one port, and
@@ -73,63 +75,40 @@ async function teardown(s: Setup): Promise<void> {
   removeDir(s.procs[0]!.dataDir);
 }
 
-interface Pages { rps: number; p99: number; errors: number; cpu: number[] }
+interface Pages { rps: number; p99: number; errors: number; cpu: number[]; client: number }
 
 /**
- * C keep-alive connections flat out, spread over the URLs. The client speaks HTTP/1.1 over raw sockets and only
- * reads the status and Content-Length: fetch() cost about half a server's CPU per request here, and the client
- * shares the 2 cores with the servers it measures.
+ * C keep-alive connections flat out, spread over the URLs, from one load process per URL
+ * (scripts/bench-http-client.ts): it reads only the status and Content-Length, in C, because a JavaScript client
+ * cost ~50 µs of CPU per page here and shares the 2 cores with the servers it measures.
  */
 async function pages(urls: string[], pids: number[], secs: number): Promise<Pages> {
-  const lat: number[] = [];
-  let errors = 0;
   const cpu0 = pids.map(cpuOf);
   const started = performance.now();
-  const end = started + secs * 1000;
-  await Promise.all(Array.from({ length: CONNS }, (_, i) => new Promise<void>((done) => {
-    const u = new URL(urls[i % urls.length]!);
-    const req = Buffer.from(`GET ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nAccept: text/html\r\n\r\n`);
-    let buf: Buffer = Buffer.alloc(0);
-    let t = 0;
-    const next = (sock: { write(b: Buffer): number; end(): void }): void => {
-      if (performance.now() >= end) {
-        sock.end();
-        return;
-      }
-      t = performance.now();
-      sock.write(req);
-    };
-    void Bun.connect({
-      hostname: u.hostname,
-      port: Number(u.port),
-      socket: {
-        open: next,
-        data(sock, chunk) {
-          buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-          for (;;) {
-            const head = buf.indexOf("\r\n\r\n");
-            if (head < 0) return;
-            const headers = buf.subarray(0, head).toString("latin1");
-            const len = Number(/\r\ncontent-length: *(\d+)/i.exec(headers)?.[1] ?? NaN);
-            if (!Number.isFinite(len)) {
-              errors++;
-              sock.end();
-              return;
-            }
-            if (buf.length < head + 4 + len) return;
-            if (headers.startsWith("HTTP/1.1 200")) lat.push(performance.now() - t);
-            else errors++;
-            buf = buf.subarray(head + 4 + len);
-            next(sock);
-          }
-        },
-        close: () => done(),
-        error: () => (errors++, done()),
-      },
-    }).catch(() => (errors++, done()));
-  })));
+  const loaders = urls.map((url, i) => {
+    const conns = Math.floor(CONNS / urls.length) + (i < CONNS % urls.length ? 1 : 0);
+    const proc = Bun.spawn([BUN, join(ROOT, "scripts/bench-http-client.ts"), url, String(conns), String(secs * 1000)], { stdout: "pipe", stderr: "inherit" });
+    children.push(proc);
+    return proc;
+  });
+  const client0 = loaders.map((p) => cpuOf(p.pid));
+  // The loaders' CPU is read just before they exit (after that /proc no longer has them).
+  const clientCpu: number[] = loaders.map(() => 0);
+  const results = await Promise.all(loaders.map(async (p, i) => {
+    const out = await new Response(p.stdout).text();
+    clientCpu[i] = cpuOf(p.pid) - client0[i]!;
+    await p.exited;
+    return JSON.parse(out) as { ok: number; errors: number; p99Ms: number };
+  }));
   const wall = (performance.now() - started) / 1000;
-  return { rps: lat.length / wall, p99: pct(lat, 99), errors, cpu: pids.map((p, i) => (cpuOf(p) - cpu0[i]!) / wall) };
+  const ok = results.reduce((n, r) => n + r.ok, 0);
+  return {
+    rps: ok / secs,
+    p99: Math.max(...results.map((r) => r.p99Ms)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    cpu: pids.map((p, i) => (cpuOf(p) - cpu0[i]!) / wall),
+    client: clientCpu.reduce((a, b) => a + b, 0) / wall,
+  };
 }
 
 interface Clients { procs: { proc: Subprocess; next: () => Promise<string> }[]; ask(cmd: string): Promise<any[]> }
@@ -175,12 +154,14 @@ async function senders(urls: string[], token: string, tag: string): Promise<Send
   })));
 }
 
-interface Fanout { deliveries: number; cpu: number[] }
+interface Fanout { deliveries: number; sent: number; k: number; cpu: number[] }
 
-async function fanout(s: Setup): Promise<Fanout> {
+async function fanout(s: Setup, kind: "page" | "json"): Promise<Fanout> {
   const wsBase = (p: RunningServer) => `${p.url.replace("http", "ws")}/api/v1/rooms/${s.slug}/events`;
-  const c = await clients(s.procs.flatMap((p) => [wsBase(p), wsBase(p)]));
+  const listen = (p: RunningServer) => (kind === "page" ? `${p.url.replace("http", "ws")}/r/${s.slug}/ws` : wsBase(p));
+  const c = await clients(s.procs.flatMap((p) => [listen(p), listen(p)]));
   try {
+    // Senders are bots on the JSON socket: their own message coming back is the acknowledgement.
     const tx = await senders(s.procs.map(wsBase), s.token, "f");
     // How often one delivery matches the counters' needle (a chat event carries its text in text and parts).
     await c.ask("reset");
@@ -205,12 +186,13 @@ async function fanout(s: Setup): Promise<Fanout> {
     const pids = s.procs.map((p) => p.proc.pid);
     const cpu0 = pids.map(cpuOf);
     const t0 = performance.now();
+    const seq0 = seq;
     await Bun.sleep(SECS * 1000);
     const counts = await c.ask("report");
     const wall = (performance.now() - t0) / 1000;
     running = false;
     for (const snd of tx) snd.ws.close();
-    return { deliveries: counts.reduce((n, r) => n + r.count, 0) / k / wall, cpu: pids.map((p, i) => (cpuOf(p) - cpu0[i]!) / wall) };
+    return { deliveries: counts.reduce((n, r) => n + r.count, 0) / k / wall, sent: (seq - seq0) / wall, k, cpu: pids.map((p, i) => (cpuOf(p) - cpu0[i]!) / wall) };
   } finally {
     await c.ask("exit").catch(() => {});
     for (const p of c.procs) p.proc.kill();
@@ -265,7 +247,7 @@ deadline(180_000, () => void cleanup().then(() => process.exit(2)));
 try {
   console.log(`bench-scale: ${CONNS} page connections, ${N} chat sockets, ${S} senders × ${WINDOW} in flight, ${SECS} s per phase; load ${load()}`);
   redis = await startRedis();
-  const results: { name: string; pages: Pages; fan: Fanout; lat: { p50: number; p99: number; n: number } }[] = [];
+  const results: { name: string; pages: Pages; fan: Fanout; json: Fanout; lat: { p50: number; p99: number; n: number } }[] = [];
   let shared: { spread: string; rps: number } | null = null;
   for (const pair of [false, true]) {
     const s = await setup(pair);
@@ -274,20 +256,24 @@ try {
     await pages(urls, [], 2);
     const runs = [await pages(urls, s.procs.map((p) => p.proc.pid), SECS), await pages(urls, s.procs.map((p) => p.proc.pid), SECS)];
     const pg = runs[0]!.rps >= runs[1]!.rps ? runs[0]! : runs[1]!;
-    const fan = await fanout(s);
+    // Fan-out swings from run to run (how many messages share a frame): the better of two, as for pages.
+    const fans = [await fanout(s, "page"), await fanout(s, "page")];
+    const fan = fans[0]!.deliveries >= fans[1]!.deliveries ? fans[0]! : fans[1]!;
+    const json = await fanout(s, "json");
     const lat = await latency(s);
-    results.push({ name: s.name, pages: pg, fan, lat });
-    console.log(`  ${s.name}: pages ${fmt(pg.rps, 0)} req/s p99 ${fmt(pg.p99, 1)} ms (server cores ${pg.cpu.map((c) => fmt(c)).join(" + ")})${pg.errors ? ` errors ${pg.errors}` : ""}; fan-out ${fmt(fan.deliveries, 0)} deliveries/s (cores ${fan.cpu.map((c) => fmt(c)).join(" + ")}); latency ${pair ? "A → B" : "same process"} p50 ${fmt(lat.p50, 1)} ms p99 ${fmt(lat.p99, 1)} ms (${lat.n} msgs); load ${load()}`);
+    results.push({ name: s.name, pages: pg, fan, json, lat });
+    console.log(`  ${s.name}: pages ${fmt(pg.rps, 0)} req/s p99 ${fmt(pg.p99, 1)} ms (server cores ${pg.cpu.map((c) => fmt(c)).join(" + ")}, client ${fmt(pg.client)})${pg.errors ? ` errors ${pg.errors}` : ""}; fan-out to room pages ${fmt(fan.deliveries, 0)} deliveries/s (${fmt(fan.sent, 0)} messages/s sent, k ${fan.k}; cores ${fan.cpu.map((c) => fmt(c)).join(" + ")}), to JSON sockets ${fmt(json.deliveries, 0)} (${fmt(json.sent, 0)} sent, k ${json.k}; cores ${json.cpu.map((c) => fmt(c)).join(" + ")}); latency ${pair ? "A → B" : "same process"} p50 ${fmt(lat.p50, 1)} ms p99 ${fmt(lat.p99, 1)} ms (${lat.n} msgs); load ${load()}`);
     if (pair) shared = await reusePort(s);
     await teardown(s);
   }
   const [one, two] = results as [typeof results[0], typeof results[0]];
   console.log(`\n== bench-scale summary (2 cores shared with the load generator and the clients; load ${load()})`);
   console.log(`  pages (room, anonymous)   1 process ${fmt(one.pages.rps, 0).padStart(7)} req/s   2 processes ${fmt(two.pages.rps, 0).padStart(7)} req/s   ratio ${fmt(two.pages.rps / one.pages.rps)}× (target ≥ 1.6×)`);
-  console.log(`  chat fan-out              1 process ${fmt(one.fan.deliveries, 0).padStart(7)} /s      2 processes ${fmt(two.fan.deliveries, 0).padStart(7)} /s      ratio ${fmt(two.fan.deliveries / one.fan.deliveries)}× (target ≥ 1.4×)`);
+  console.log(`  chat fan-out, room pages  1 process ${fmt(one.fan.deliveries, 0).padStart(7)} /s      2 processes ${fmt(two.fan.deliveries, 0).padStart(7)} /s      ratio ${fmt(two.fan.deliveries / one.fan.deliveries)}× (target ≥ 1.4×)`);
+  console.log(`  chat fan-out, JSON bots   1 process ${fmt(one.json.deliveries, 0).padStart(7)} /s      2 processes ${fmt(two.json.deliveries, 0).padStart(7)} /s      ratio ${fmt(two.json.deliveries / one.json.deliveries)}×`);
   console.log(`  delivery latency          same process p50 ${fmt(one.lat.p50, 1)} / p99 ${fmt(one.lat.p99, 1)} ms   cross-process (A → Redis → B) p50 ${fmt(two.lat.p50, 1)} / p99 ${fmt(two.lat.p99, 1)} ms`);
   if (shared) console.log(`  SO_REUSEPORT: 200 connections to one port → ${shared.spread}; room page through the shared port ${fmt(shared.rps, 0)} req/s`);
-  console.log(JSON.stringify({ pages: [one.pages.rps, two.pages.rps], fanout: [one.fan.deliveries, two.fan.deliveries], latencyP99: [one.lat.p99, two.lat.p99], reusePort: shared }));
+  console.log(JSON.stringify({ pages: [one.pages.rps, two.pages.rps], fanout: [one.fan.deliveries, two.fan.deliveries], fanoutJson: [one.json.deliveries, two.json.deliveries], latencyP99: [one.lat.p99, two.lat.p99], reusePort: shared }));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

@@ -1,0 +1,151 @@
+// The counting sockets of scripts/bench-chat-client.ts, compiled at run time by bun:ffi's built-in TinyCC.
+// A JavaScript socket costs about as much CPU per read as the server spends writing it, and the clients share
+// the machine with the servers they measure; this loop costs a fraction of that. No system headers (a fresh
+// Debian has no libc6-dev): the few libc prototypes and Linux x86-64 structures it needs are declared here.
+typedef unsigned long size_t;
+typedef unsigned int u32;
+typedef unsigned short u16;
+
+int socket(int domain, int type, int protocol);
+int connect(int fd, const void *addr, u32 len);
+long send(int fd, const void *buf, size_t len, int flags);
+long recv(int fd, void *buf, size_t len, int flags);
+int close(int fd);
+int fcntl(int fd, int cmd, ...);
+int epoll_create1(int flags);
+int epoll_ctl(int epfd, int op, int fd, void *event);
+int epoll_wait(int epfd, void *events, int max, int timeout);
+void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
+void *memcpy(void *dst, const void *src, size_t n);
+void *calloc(size_t n, size_t size);
+int clock_gettime(int clock, void *ts);
+int *__errno_location(void);
+
+struct sockaddr_in { u16 family; u16 port; u32 addr; char zero[8]; };
+struct epoll_event { u32 events; unsigned long long data; } __attribute__((packed));
+struct timespec { long sec; long nsec; };
+
+#define AF_INET 2
+#define SOCK_STREAM 1
+#define F_SETFL 4
+#define O_NONBLOCK 04000
+#define EPOLL_CTL_ADD 1
+#define EPOLLIN 1
+#define MAX_SOCKETS 65536
+#define EAGAIN 11
+#define NEEDLE "bench "
+#define NLEN 6
+
+static int ep = -1;
+static int nsock = 0;
+static int fds[MAX_SOCKETS];
+static char tails[MAX_SOCKETS][NLEN - 1];
+static int tail_len[MAX_SOCKETS];
+static int closed = 0;
+static long long count = 0;
+static long long reads = 0;
+static char buf[1 << 16];
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(1, &ts);
+  return ts.sec * 1000LL + ts.nsec / 1000000;
+}
+
+// Needles in a chunk, plus one split between the socket's previous chunk and this one.
+static void scan(int i, const char *p, long n) {
+  const char *at = p;
+  const char *end = p + n;
+  while (end - at >= NLEN) {
+    const char *hit = memmem(at, end - at, NEEDLE, NLEN);
+    if (!hit) break;
+    count++;
+    at = hit + NLEN;
+  }
+  if (tail_len[i] > 0) {
+    char joint[2 * (NLEN - 1)];
+    long head = n < NLEN - 1 ? n : NLEN - 1;
+    memcpy(joint, tails[i], tail_len[i]);
+    memcpy(joint + tail_len[i], p, head);
+    if (memmem(joint, tail_len[i] + head, NEEDLE, NLEN)) count++;
+  }
+  long keep = n < NLEN - 1 ? n : NLEN - 1;
+  memcpy(tails[i], end - keep, keep);
+  tail_len[i] = keep;
+}
+
+// Opens n sockets to 127.0.0.1:port and sends each the upgrade request; returns how many were upgraded (101).
+int open_sockets(int port, const char *request, int request_len, int n) {
+  if (ep < 0) ep = epoll_create1(0);
+  int upgraded = 0;
+  for (int k = 0; k < n && nsock < MAX_SOCKETS; k++) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) continue;
+    struct sockaddr_in sa = { AF_INET, (u16)(((port & 0xff) << 8) | ((port >> 8) & 0xff)), 0x0100007f };
+    if (connect(fd, &sa, sizeof sa) != 0 || send(fd, request, request_len, 0) != request_len) {
+      close(fd);
+      continue;
+    }
+    // Blocking read of the response head; bytes after it are the first frames.
+    long have = 0;
+    char *end = 0;
+    while (!end && have < (long)sizeof buf - 1) {
+      long r = recv(fd, buf + have, sizeof buf - 1 - have, 0);
+      if (r <= 0) break;
+      have += r;
+      end = memmem(buf, have, "\r\n\r\n", 4);
+    }
+    if (!end || have < 12 || memmem(buf, 12, " 101", 4) == 0) {
+      close(fd);
+      continue;
+    }
+    int i = nsock++;
+    fds[i] = fd;
+    tail_len[i] = 0;
+    long rest = have - (end + 4 - buf);
+    if (rest > 0) scan(i, end + 4, rest);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    struct epoll_event ev = { EPOLLIN, (unsigned long long)i };
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    upgraded++;
+  }
+  return upgraded;
+}
+
+// Reads whatever arrives for up to ms milliseconds.
+void pump(int ms) {
+  struct epoll_event events[256];
+  long long until = now_ms() + ms;
+  for (;;) {
+    long long left = until - now_ms();
+    if (left <= 0) return;
+    int n = epoll_wait(ep, events, 256, (int)left);
+    for (int e = 0; e < n; e++) {
+      int i = (int)events[e].data;
+      for (;;) {
+        long r = recv(fds[i], buf, sizeof buf, 0);
+        if (r > 0) {
+          reads++;
+          scan(i, buf, r);
+          if (r < (long)sizeof buf) break;
+          continue;
+        }
+        if (r == 0 || *__errno_location() != EAGAIN) {
+          close(fds[i]);
+          closed++;
+        }
+        break;
+      }
+    }
+  }
+}
+
+long long take_count(void) { return count; }
+long long take_reads(void) { return reads; }
+void reset_counts(void) { count = 0; reads = 0; }
+int open_count(void) { return nsock - closed; }
+
+void close_all(void) {
+  for (int i = 0; i < nsock; i++) close(fds[i]);
+  nsock = 0;
+}
