@@ -9,6 +9,7 @@ import { llRuleProblems } from "./llhls-rules";
 import { startRedis, type RunningRedis } from "./helpers/redis";
 import { removeDir, startServer, startWebProcess, type RunningServer } from "./helpers/server";
 import { publish, waitFor, type Publisher } from "./live-helpers";
+import { WsClient } from "./realtime-client";
 import { cliOk } from "./shop-helpers";
 
 let redis: RunningRedis;
@@ -110,6 +111,44 @@ describe("HLS through the web process", () => {
     // Impossible values are still refused by the owner's rules.
     expect((await fetch(url(`?_HLS_part=1`))).status).toBe(400);
   }, 60_000);
+
+  test("stream health asked on B is the owner's: live, with the input's numbers; the caller's credentials still count", async () => {
+    await waitFor("standard room live on B", live(b, std.slug), 30_000);
+    const token = (await cliOk(a, ["token", "create", "--username", "caster"])).token;
+    const health = (srv: RunningServer) => fetch(`${srv.url}/api/v1/rooms/${std.slug}/health`, { headers: { authorization: `Bearer ${token}` } });
+    const onB = await waitFor("health with input numbers on B", async () => {
+      const r = await health(b);
+      const h = r.status === 200 ? ((await r.json()) as { live: boolean; input: { fps: number } | null }) : null;
+      return h?.live && h.input && h.input.fps > 0 ? h : null;
+    }, 20_000);
+    expect(onB.live).toBe(true);
+    expect(((await (await health(a)).json()) as { live: boolean }).live).toBe(true);
+    // No credentials: refused on B itself; a viewer who does not manage the room: refused.
+    expect((await fetch(`${b.url}/api/v1/rooms/${std.slug}/health`)).status).toBe(401);
+    await cliOk(a, ["user", "create", "--username", "viewer", "--password", "password123", "--role", "viewer"]);
+    const other = (await cliOk(a, ["token", "create", "--username", "viewer"])).token;
+    expect((await fetch(`${b.url}/api/v1/rooms/${std.slug}/health`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
+  }, 40_000);
+
+  test("likes through both processes during the broadcast: both announce the same running total", async () => {
+    await waitFor("standard room live on B", live(b, std.slug), 30_000);
+    const socket = async (srv: RunningServer, name: string) => {
+      await cliOk(a, ["user", "create", "--username", name, "--password", "password123", "--role", "viewer"]);
+      const token = (await cliOk(a, ["token", "create", "--username", name])).token;
+      return WsClient.open(`${srv.url.replace("http", "ws")}/api/v1/rooms/${std.slug}/events?token=${token}`);
+    };
+    const [onA, onB] = [await socket(a, "liker-a"), await socket(b, "liker-b")];
+    try {
+      for (let i = 0; i < 3; i++) onA.send({ type: "like" });
+      for (let i = 0; i < 2; i++) onB.send({ type: "like" });
+      const totals = (c: WsClient) => c.events().filter((e) => e.type === "like").map((e) => e.total as number);
+      for (const c of [onA, onB]) await c.waitEvent((e) => e.type === "like" && e.total === 5, "a like event with the total 5");
+      for (const c of [onA, onB]) expect(Math.max(...totals(c))).toBe(5);
+    } finally {
+      onA.close();
+      onB.close();
+    }
+  }, 40_000);
 
   test("chat posted on B during the broadcast belongs to it", async () => {
     const token = (await cliOk(a, ["token", "create", "--username", "caster"])).token;

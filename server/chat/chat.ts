@@ -219,15 +219,21 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     return true;
   }
 
+  // A live broadcast's like total is its row in room_broadcast_stats, so every process (several share the
+  // database) announces the same total; an offline room's likes are only counted in memory.
   function flushLikes(): void {
     for (const [roomId, count] of pendingLikes) {
-      const total = (likeTotals.get(roomId) ?? 0) + count;
-      likeTotals.set(roomId, total);
       const b = live.get(roomId);
-      if (b) store.addStatCounts(db, b.broadcastId, count, 0);
+      const total = (b ? store.addLikes(db, b.broadcastId, count) : null) ?? (likeTotals.get(roomId) ?? 0) + count;
+      likeTotals.set(roomId, total);
       emit(roomId, { type: "like", count, total });
     }
     pendingLikes.clear();
+  }
+
+  function likeTotal(roomId: number): number {
+    const b = live.get(roomId);
+    return (b ? store.likesOf(db, b.broadcastId) : null) ?? likeTotals.get(roomId) ?? 0;
   }
 
   function sweepRetention(): void {
@@ -257,7 +263,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     isModerator,
     forgetEmotes: (roomId: number) => emoteCache.delete(roomId),
     history: (roomId: number): ChatEvent[] => store.recentMessages(db, roomId, HISTORY_SIZE).map(toEvent),
-    likeTotal: (roomId: number) => likeTotals.get(roomId) ?? 0,
+    likeTotal,
     /** Records the live viewer count for the room's running broadcast (the peak is kept). */
     recordViewers(roomId: number, count: number): void {
       const b = live.get(roomId);

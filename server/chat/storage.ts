@@ -227,6 +227,15 @@ export function addStatCounts(db: Database, broadcastId: number, likes: number, 
   db.query("UPDATE room_broadcast_stats SET likes = likes + ?, messages = messages + ? WHERE broadcast_id = ?").run(likes, messages, broadcastId);
 }
 
+/** Adds likes to a broadcast and returns its total: the same figure on every process sharing the database. */
+export function addLikes(db: Database, broadcastId: number, likes: number): number | null {
+  return db.query<{ likes: number }, [number, number]>("UPDATE room_broadcast_stats SET likes = likes + ? WHERE broadcast_id = ? RETURNING likes").get(likes, broadcastId)?.likes ?? null;
+}
+
+export function likesOf(db: Database, broadcastId: number): number | null {
+  return db.query<{ likes: number }, [number]>("SELECT likes FROM room_broadcast_stats WHERE broadcast_id = ?").get(broadcastId)?.likes ?? null;
+}
+
 type StatsRow = { broadcast_id: number; room_id: number; started_at: number; ended_at: number | null; peak_viewers: number; likes: number; messages: number };
 const STATS_COLS = "broadcast_id, room_id, started_at, ended_at, peak_viewers, likes, messages";
 

@@ -18,7 +18,7 @@ const SWEEP_MS = 60 * 60_000;
 export function createLive(deps: Deps, parts: { gate: HlsGate; remote?: ReplayRemote; owner: () => Promise<string | null> }) {
   if (deps.config.role === "web") {
     const view = createMediaView(deps, parts.owner);
-    return { media: view, services: [] as Service[], hlsRoutes: () => hlsRoutes(deps, view, parts.gate, parts.remote, view.relay), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, view)) };
+    return { media: view, services: [] as Service[], hlsRoutes: () => hlsRoutes(deps, view, parts.gate, parts.remote, view.relay), routes: () => replayPageRoutes(deps).use(healthRoutes(deps, view, view.relayHealth)) };
   }
   const media = createMedia(deps);
   const ingest = createRtmpIngest({

@@ -3,6 +3,8 @@
 // written atomically, segments are immutable), so a web process serves it itself. Low-latency parts and their
 // blocking playlists live in the owner's memory (llhls-output.ts), so those requests are relayed to the owner over
 // loopback HTTP: its address is a shared value it refreshes (server/app.tsx), and the blocking wait happens there.
+// Stream health is measured by the owner's ingest and transcoder, so health requests are relayed the same way,
+// with the caller's credentials: the owner checks them again.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Deps } from "../deps";
@@ -18,7 +20,12 @@ const DIR_TTL_MS = 500;
 export interface MediaView extends Media {
   /** Answers a request this process cannot answer from disk by asking the owner; null when it can. */
   relay(slug: string, rung: string, file: string, request: Request): Promise<Response> | null;
+  /** Asks the owner, as the caller (cookie or bearer token), for a live room's stream health. */
+  relayHealth(request: Request): Promise<Response>;
 }
+
+/** What a health request needs to be answered as its caller: who (cookie, token) and how (language, htmx). */
+const CALLER_HEADERS = ["cookie", "authorization", "accept-language", "hx-request"];
 
 export function createMediaView(deps: Deps, owner: () => Promise<string | null>): MediaView {
   const dirs = new Map<string, { dir: string | null; until: number }>();
@@ -38,12 +45,19 @@ export function createMediaView(deps: Deps, owner: () => Promise<string | null>)
     return dir;
   }
 
-  async function forward(request: Request): Promise<Response> {
+  async function forward(request: Request, asCaller = false): Promise<Response> {
     const base = await owner();
     if (!base) return Response.json({ error: "the ingest process is not reachable" }, { status: 503, headers: { "cache-control": "no-cache", "retry-after": "1" } });
     const url = new URL(request.url);
+    const asked: Record<string, string> = { "user-agent": "livehouse-web-relay" };
+    if (asCaller) {
+      for (const h of CALLER_HEADERS) {
+        const v = request.headers.get(h);
+        if (v !== null) asked[h] = v;
+      }
+    }
     try {
-      const res = await fetch(base + url.pathname + url.search, { headers: { "user-agent": "livehouse-web-relay" } });
+      const res = await fetch(base + url.pathname + url.search, { headers: asked });
       const headers = new Headers();
       for (const h of ["content-type", "cache-control", "content-length", "access-control-allow-origin", "retry-after"]) {
         const v = res.headers.get(h);
@@ -84,6 +98,7 @@ export function createMediaView(deps: Deps, owner: () => Promise<string | null>)
       if (file === "index.m3u8") return existsSync(join(dir, rung, "index.m3u8")) && !new URL(request.url).searchParams.has("_HLS_msn") ? null : forward(request);
       return LL_NAMES.part.test(file) ? forward(request) : null;
     },
+    relayHealth: (request) => forward(request, true),
     recover() {},
     sweep() {},
     async stopAll() {},
