@@ -108,6 +108,18 @@ describe("two processes and redis-server", () => {
     await waitFor("both processes count 1 after B's page left", async () => ((await viewers(a)) === 1 && (await viewers(b)) === 1) || null, 12_000);
   });
 
+  test("the bell: notices read through A update the user's bell socket on B", async () => {
+    const t = await user("bell-reader");
+    const bell = await WsClient.open(`${b.url.replace("http", "ws")}/me/notifications/ws`, { authorization: `Bearer ${t}` });
+    sockets.push(bell);
+    await bell.waitFrame((f) => f.includes('"unread"'), "the bell's first count");
+    const seen = bell.frames.length;
+    const r = await fetch(`${a.url}/me/notifications/read`, { method: "POST", headers: { authorization: `Bearer ${t}` }, redirect: "manual" });
+    expect(r.status).toBeLessThan(400);
+    await waitFor("a new count on B's bell", () => bell.frames.length > seen || null, 8_000);
+    expect(JSON.parse(bell.frames.at(-1)!)).toEqual({ type: "unread", count: 0 });
+  });
+
   test("top gifters agree: gifts sent through both processes give the same board everywhere", async () => {
     const ann = await user("ann", 1000);
     const bob = await user("bob", 1000);

@@ -9,6 +9,8 @@ import { onLive, sendQueuedMails, type GoLiveEnv } from "./golive";
 import { notificationsRoutes } from "./routes";
 
 export const MAIL_SWEEP_MS = 2_000;
+/** With several processes a user's bell sockets may be on any of them: a changed count is announced to all. */
+const CH_BELL = "bell:push";
 
 export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
   const bell = createBell((userId) => countUnreadNotices(deps.db, userId), deps.log);
@@ -36,6 +38,11 @@ export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
     },
   };
   const sockets: Service = { name: "notifications.bell", start() {}, beforeStop: () => bell.closeAll(), stop() {} };
+  const cluster = deps.cluster?.shared ? deps.cluster : null;
+  const push = (userId: number): void => {
+    bell.push(userId);
+    cluster?.publish(CH_BELL, { u: userId });
+  };
   return {
     bell,
     services: [sockets, mailer],
@@ -45,8 +52,14 @@ export function createNotifications(deps: Deps, parts: { mailer: Mailer }) {
         sweep(); // the first batch goes out now, not at the next tick
       }),
       // Any new notice (go-live, class reminder, membership) updates the user's bell at once.
-      deps.bus.on("notice.added", ({ userId }) => bell.push(userId)),
-      deps.bus.on("notices.read", ({ userId }) => bell.push(userId)),
+      deps.bus.on("notice.added", ({ userId }) => push(userId)),
+      deps.bus.on("notices.read", ({ userId }) => push(userId)),
+      ...(cluster
+        ? [cluster.on(CH_BELL, (msg) => {
+            const u = (msg as { u?: unknown }).u;
+            if (typeof u === "number") bell.push(u);
+          })]
+        : []),
     ],
     routes: () => notificationsRoutes(deps, bell),
   };
