@@ -1,11 +1,13 @@
 // scripts/bench-scale: one Livehouse process vs two (serve --role all + serve --role web on one data directory,
 // sharing a real redis-server), in the same run on the same machine:
-//   - pages: the room page (anonymous) with C connections flat out from this process, spread over the processes
-//     (client-side, like an nginx upstream): req/s and p99, the better of two runs after a warm-up;
-//   - chat fan-out: N counting sockets (niced child processes, scripts/bench-chat-client.ts) spread over the
-//     processes, S senders keeping a window of messages in flight: deliveries/s at saturation. First the room
-//     page's socket (/r/<slug>/ws, what every viewer has: HTML frames coalesced per window), then beside it the
-//     JSON event socket of bots and overlays (/api/v1/rooms/<slug>/events, one frame per event);
+//   - pages: the room page (anonymous) with C keep-alive connections flat out (scripts/bench-http-client.ts, one
+//     load process per server), spread over the processes (client-side, like an nginx upstream): req/s and p99,
+//     the better of two runs after a warm-up;
+//   - chat fan-out: N counting sockets (niced child processes with a C read loop, scripts/bench-chat-client.ts)
+//     spread over the processes, S senders keeping a window of messages in flight: deliveries/s at saturation, the
+//     better of two runs. First the room page's socket (/r/<slug>/ws, what every viewer has: HTML frames
+//     coalesced per window), then beside it the JSON event socket of bots and overlays
+//     (/api/v1/rooms/<slug>/events, one frame per event);
 //   - delivery latency p50/p99 at a steady 50 messages/s: sent on A, read on B (cross-process; on one process both
 //     are on A);
 //   - SO_REUSEPORT: a third process (--role web) binds A's port; 200 fresh connections to that one port, and
