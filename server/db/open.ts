@@ -6,9 +6,9 @@ import { Database } from "bun:sqlite";
 import type { AppDb, MoneyDb } from "../deps";
 
 // db.query() keeps compiled statements in an LRU of Database.MAX_QUERY_CACHE_SIZE per connection — 20 in Bun 1.4.5.
-// Livehouse has about 400 statements, so a room page's few were evicted by whatever else ran and compiled again on
-// every request: the page then cost up to twice the CPU, in stretches (docs/operations.md, "Measured"). Room for
-// every statement we have, still bounded should a caller ever build SQL dynamically.
+// Livehouse has about 400 statements, so under mixed traffic each route's statements were evicted by the others and
+// compiled again on every request (six routes at once: ~1.5× the req/s with room for all; docs/operations.md,
+// "Measured"). Room for every statement we have, still bounded should a caller ever build SQL dynamically.
 export const QUERY_CACHE_SIZE = 2000;
 Database.MAX_QUERY_CACHE_SIZE = QUERY_CACHE_SIZE;
 
