@@ -60,9 +60,10 @@ static long content_length(const char *h, long n) {
   return -1;
 }
 
-// Runs `conns_n` connections to 127.0.0.1:port for `ms` milliseconds, each sending `request` again as soon as
-// its previous response is complete. Returns the number of 200 responses; errors() and p99_us() tell the rest.
-long long run(int port, const char *request, int request_len, int conns_n, int ms) {
+// Runs `conns_n` connections for `ms` milliseconds, each sending `request` again as soon as its previous response
+// is complete; connection i goes to 127.0.0.1:port_a when i is even, port_b when odd (0: port_a too), so one loop
+// serves two servers. Returns the number of 200 responses; error_count() and p99_us() tell the rest.
+long long run(int port_a, int port_b, const char *request, int request_len, int conns_n, int ms) {
   int ep = epoll_create1(0);
   if (conns_n > MAX_CONNS) conns_n = MAX_CONNS;
   for (int i = 0; i < BUCKETS; i++) hist[i] = 0;
@@ -74,6 +75,7 @@ long long run(int port, const char *request, int request_len, int conns_n, int m
   for (int i = 0; i < conns_n; i++) {
     struct conn *c = &conns[i];
     c->fd = socket(2, 1, 0);
+    int port = (i % 2 == 1 && port_b > 0) ? port_b : port_a;
     struct sockaddr_in sa = { 2, (u16)(((port & 0xff) << 8) | ((port >> 8) & 0xff)), 0x0100007f };
     if (c->fd < 0 || connect(c->fd, &sa, sizeof sa) != 0) {
       errors++;
