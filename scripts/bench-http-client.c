@@ -1,32 +1,11 @@
 // The page-load generator of scripts/bench-scale (bench-http-client.ts), compiled at run time by bun:ffi's
 // built-in TinyCC: C keep-alive connections, one GET in flight on each, flat out for a fixed time. Like wrk, it
 // only reads the status line and Content-Length and counts the body down, so that on a machine it shares with
-// the servers it measures it takes little of their CPU. No system headers (see bench-chat-client.c).
-typedef unsigned long size_t;
-typedef unsigned int u32;
-typedef unsigned short u16;
-
-int socket(int domain, int type, int protocol);
-int connect(int fd, const void *addr, u32 len);
-long send(int fd, const void *buf, size_t len, int flags);
-long recv(int fd, void *buf, size_t len, int flags);
-int close(int fd);
-int fcntl(int fd, int cmd, ...);
-int epoll_create1(int flags);
-int epoll_ctl(int epfd, int op, int fd, void *event);
-int epoll_wait(int epfd, void *events, int max, int timeout);
-void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
-void *memcpy(void *dst, const void *src, size_t n);
-int clock_gettime(int clock, void *ts);
-int *__errno_location(void);
-
-struct sockaddr_in { u16 family; u16 port; u32 addr; char zero[8]; };
-struct epoll_event { u32 events; unsigned long long data; } __attribute__((packed));
-struct timespec { long sec; long nsec; };
+// the servers it measures it takes little of their CPU. No system headers (bench-libc.h).
+#include "bench-libc.h"
 
 #define MAX_CONNS 1024
 #define BUCKETS 100000 /* 0.1 ms each, up to 10 s */
-#define EAGAIN 11
 
 struct conn { int fd; int in_body; long remaining; int ok; long long sent_us; int head_len; char head[2048]; };
 static struct conn conns[MAX_CONNS];
@@ -34,12 +13,6 @@ static unsigned int hist[BUCKETS];
 static long long done_ok = 0;
 static long long errors = 0;
 static char buf[1 << 16];
-
-static long long now_us(void) {
-  struct timespec ts;
-  clock_gettime(1, &ts);
-  return ts.sec * 1000000LL + ts.nsec / 1000;
-}
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
@@ -74,18 +47,17 @@ long long run(int port_a, int port_b, const char *request, int request_len, int 
   int live = 0;
   for (int i = 0; i < conns_n; i++) {
     struct conn *c = &conns[i];
-    c->fd = socket(2, 1, 0);
-    int port = (i % 2 == 1 && port_b > 0) ? port_b : port_a;
-    struct sockaddr_in sa = { 2, (u16)(((port & 0xff) << 8) | ((port >> 8) & 0xff)), 0x0100007f };
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = loopback((i % 2 == 1 && port_b > 0) ? port_b : port_a);
     if (c->fd < 0 || connect(c->fd, &sa, sizeof sa) != 0) {
       errors++;
       if (c->fd >= 0) close(c->fd);
       c->fd = -1;
       continue;
     }
-    fcntl(c->fd, 4, 04000);
-    struct epoll_event ev = { 1, (unsigned long long)i };
-    epoll_ctl(ep, 1, c->fd, &ev);
+    fcntl(c->fd, F_SETFL, O_NONBLOCK);
+    struct epoll_event ev = { EPOLLIN, (unsigned long long)i };
+    epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
     c->in_body = 0;
     c->head_len = 0;
     c->sent_us = now_us();
