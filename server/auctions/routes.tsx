@@ -76,6 +76,20 @@ export function auctionsRoutes(deps: RouteDeps) {
     return reply({ auctionId, ok: a.ok, status: a.status, code: a.code, message: a.message, auction: a.auction });
   };
 
+  /** An auction and its room (the JSON API names the auction only). */
+  function withRoom(id: number): { a: Auction; room: Room } | null {
+    const a = getAuction(db, id);
+    const room = a ? getRoomById(db, a.roomId) : null;
+    return a && room ? { a, room } : null;
+  }
+
+  /** The room page's forms name the room and the auction: the auction must be that room's. */
+  function inRoom(slug: string, id: number): { a: Auction; room: Room } | null {
+    const room = getRoomBySlug(db, slug);
+    const a = getAuction(db, id);
+    return room && a && a.roomId === room.id ? { a, room } : null;
+  }
+
   function panel(ctx: ReqCtx, room: Room, status = 200, message?: { ok: boolean; text: string }): Response {
     const a = latestInRoom(db, room.id);
     const host = canManage(ctx.user, room);
@@ -122,9 +136,9 @@ export function auctionsRoutes(deps: RouteDeps) {
     .get(
       "/api/v1/auctions/:id",
       ({ ctx, params }) => {
-        const a = getAuction(db, params.id);
-        const room = a ? getRoomById(db, a.roomId) : null;
-        if (!a || !room) return jsonError(404, `no auction ${params.id}`);
+        const found = withRoom(params.id);
+        if (!found) return jsonError(404, `no auction ${params.id}`);
+        const { a, room } = found;
         if (!deps.canWatch(room, ctx.user)) return jsonError(ctx.user ? 403 : 401, "no access to this room");
         return json(view(a));
       },
@@ -148,9 +162,9 @@ export function auctionsRoutes(deps: RouteDeps) {
       "/api/v1/auctions/:id/end",
       ({ ctx, params, body }) => {
         if (!ctx.user) return jsonError(401, "sign in or send a bearer token");
-        const a = getAuction(db, params.id);
-        const room = a ? getRoomById(db, a.roomId) : null;
-        if (!a || !room) return jsonError(404, `no auction ${params.id}`);
+        const found = withRoom(params.id);
+        if (!found) return jsonError(404, `no auction ${params.id}`);
+        const { a, room } = found;
         if (!canManage(ctx.user, room)) return jsonError(403, "only the host can end an auction");
         const ended = auctions.end(a.id, body?.noSale ? "cancel" : "host");
         return ended ? json(view(ended)) : json({ error: "the auction has already ended", code: "ended", auction: view(getAuction(db, a.id)!) }, 409);
@@ -184,9 +198,9 @@ export function auctionsRoutes(deps: RouteDeps) {
     .post(
       "/r/:slug/auctions/:id/bid",
       ({ ctx, params, body }) => {
-        const room = getRoomBySlug(db, params.slug);
-        const a = getAuction(db, params.id);
-        if (!room || !a || a.roomId !== room.id) return fragment("", 404);
+        const found = inRoom(params.slug, params.id);
+        if (!found) return fragment("", 404);
+        const { a, room } = found;
         const amount = body.quick === "1" ? view(a).minNextMinor : parseInteger(body.amount) ?? NaN;
         const max = parseInteger(body.max);
         const r = submitBid(ctx.user, ctx.ip, { auctionId: a.id, amountMinor: amount, maxMinor: max, idempotencyKey: body.idempotencyKey, shippingAddress: body.shippingAddress ?? null });
@@ -197,9 +211,9 @@ export function auctionsRoutes(deps: RouteDeps) {
     .post(
       "/r/:slug/auctions/:id/end",
       ({ ctx, params, body }) => {
-        const room = getRoomBySlug(db, params.slug);
-        const a = getAuction(db, params.id);
-        if (!room || !a || a.roomId !== room.id) return fragment("", 404);
+        const found = inRoom(params.slug, params.id);
+        if (!found) return fragment("", 404);
+        const { a, room } = found;
         if (!ctx.user || !canManage(ctx.user, room)) return fragment("", 403);
         const ended = auctions.end(a.id, body.noSale === "1" ? "cancel" : "host");
         return ended ? panel(ctx, room) : panel(ctx, room, 409, { ok: false, text: "the auction has already ended" });
