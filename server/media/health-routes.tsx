@@ -13,7 +13,8 @@ import type { Media } from "./lifecycle";
 
 export function healthRoutes(deps: Deps, media: Media, relay?: (request: Request) => Promise<Response>) {
   const { db } = deps;
-  const fromOwner = (room: Room, request: Request): Promise<Response> | null => (relay && room.liveSince !== null && !media.health(room.slug) ? relay(request) : null);
+  // Only a web process passes relay, and its media has no health of its own.
+  const fromOwner = (room: Room, request: Request): Promise<Response> | null => (relay && room.liveSince !== null ? relay(request) : null);
   return new Elysia({ name: "livehouse.health" })
     .use(contextPlugin(deps))
     .get("/studio/rooms/:slug/health", ({ ctx, params, request }) => {
