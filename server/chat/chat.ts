@@ -110,7 +110,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
       roomId: room.id, ...author, text, parts: tokenize(text, emotes(room.id), opts.links), kind: opts.bot ? "bot" : "user",
       visibility: opts.visibility, broadcastId: b?.broadcastId ?? null, offsetMs: b ? Math.max(0, at - b.startedAt) : null, createdAt: at,
     });
-    if (b && opts.visibility === "all") store.addStatCounts(db, b.broadcastId, 0, 1);
+    if (b && opts.visibility === "all") store.countMessage(db, b.broadcastId);
     return m;
   }
 

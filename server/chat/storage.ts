@@ -223,8 +223,8 @@ export function raisePeak(db: Database, broadcastId: number, viewers: number): v
   db.query("UPDATE room_broadcast_stats SET peak_viewers = ? WHERE broadcast_id = ? AND peak_viewers < ?").run(viewers, broadcastId, viewers);
 }
 
-export function addStatCounts(db: Database, broadcastId: number, likes: number, messages: number): void {
-  db.query("UPDATE room_broadcast_stats SET likes = likes + ?, messages = messages + ? WHERE broadcast_id = ?").run(likes, messages, broadcastId);
+export function countMessage(db: Database, broadcastId: number): void {
+  db.query("UPDATE room_broadcast_stats SET messages = messages + 1 WHERE broadcast_id = ?").run(broadcastId);
 }
 
 /** Adds likes to a broadcast and returns its total: the same figure on every process sharing the database. */
