@@ -143,6 +143,11 @@ async function senders(urls: string[], token: string, tag: string): Promise<Send
   })));
 }
 
+/** The run with the highest figure (every setup gets the same number of runs). */
+function best<T>(runs: T[], figure: (r: T) => number): T {
+  return runs.reduce((a, b) => (figure(b) > figure(a) ? b : a));
+}
+
 interface Fanout { deliveries: number; sent: number; k: number; cpu: number[] }
 
 async function fanout(s: Setup, kind: "page" | "json"): Promise<Fanout> {
@@ -246,11 +251,10 @@ try {
     await pages(urls, [], 2);
     const runs: Pages[] = [];
     for (let i = 0; i < 3; i++) runs.push(await pages(urls, s.procs.map((p) => p.proc.pid), SECS));
-    const pg = runs.reduce((best, r) => (r.rps > best.rps ? r : best));
+    const pg = best(runs, (r) => r.rps);
     console.log(`  ${s.name}: page runs ${runs.map((r) => fmt(r.rps, 0)).join(", ")} req/s`);
     // Fan-out swings from run to run (how many messages share a frame): the better of two, as for pages.
-    const fans = [await fanout(s, "page"), await fanout(s, "page")];
-    const fan = fans[0]!.deliveries >= fans[1]!.deliveries ? fans[0]! : fans[1]!;
+    const fan = best([await fanout(s, "page"), await fanout(s, "page")], (f) => f.deliveries);
     const json = await fanout(s, "json");
     const lat = await latency(s);
     results.push({ name: s.name, pages: pg, fan, json, lat });
