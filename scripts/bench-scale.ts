@@ -2,17 +2,22 @@
 // sharing a real redis-server), in the same run on the same machine:
 //   - pages: the room page (anonymous) with C keep-alive connections flat out from one load process
 //     (scripts/bench-http-client.ts), alternating over the processes (client-side, like an nginx upstream): req/s
-//     and p99, the best of three runs after a warm-up (every run is printed);
+//     and p99;
 //   - chat fan-out: N counting sockets (niced child processes with a C read loop, scripts/bench-chat-client.ts)
-//     spread over the processes, S senders keeping a window of messages in flight: deliveries/s at saturation, the
-//     better of two runs. First the room page's socket (/r/<slug>/ws, what every viewer has: HTML frames
+//     spread over the processes, S senders keeping a window of messages in flight: deliveries/s at saturation.
+//     First the room page's socket (/r/<slug>/ws, what every viewer has: HTML frames
 //     coalesced per window), then beside it the JSON event socket of bots and overlays
 //     (/api/v1/rooms/<slug>/events, one frame per event);
 //   - delivery latency p50/p99 at a steady 50 messages/s: sent on A, read on B (cross-process; on one process both
 //     are on A);
 //   - SO_REUSEPORT: a third process (--role web) binds A's port; 200 fresh connections to that one port, and
 //     /healthz says which process answered each; the room page's req/s through the shared port.
-// Options: --clients N (2000), --senders S (8), --connections C (64), --seconds T per phase (4), --window W (4).
+// Both setups run side by side and take turns, run by run (--rounds for pages, --fan-rounds for fan-out), and the
+// figures are medians with every run printed. This VM's vCPUs lose half their memory bandwidth for seconds at a time
+// (printed as "memory copy GB/s" between phases), and a process on such a vCPU serves pages at about half its rate:
+// the single process is measured pinned to each CPU in turn and each round keeps its better placement.
+// Options: --clients N (2000), --senders S (8), --connections C (64), --seconds T per run (3), --window W (4),
+// --rounds R (5), --fan-rounds F (3).
 // Bounded: fixed phases and a deadline; only 127.0.0.1; everything it starts it stops.
 import type { Subprocess } from "bun";
 import { readFileSync } from "node:fs";
@@ -26,8 +31,10 @@ const BUN = join(ROOT, "node_modules/.bin/bun");
 const N = opt("clients", 2000);
 const S = opt("senders", 8);
 const CONNS = opt("connections", 64);
-const SECS = opt("seconds", 4);
+const SECS = opt("seconds", 3);
 const WINDOW = opt("window", 4);
+const ROUNDS = opt("rounds", 5);
+const FAN_ROUNDS = opt("fan-rounds", 3);
 const ARGS = ["--chat-rate-limit", "1000000"];
 
 const children: Subprocess[] = [];
@@ -37,7 +44,9 @@ const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).
 
 async function cleanup(): Promise<void> {
   for (const c of children) c.kill();
+  const dirs = new Set(servers.map((s) => s.dataDir));
   for (const s of servers.splice(0).reverse()) await s.stop();
+  for (const d of dirs) removeDir(d);
   await redis?.stop();
 }
 
@@ -67,14 +76,6 @@ async function setup(pair: boolean): Promise<Setup> {
     procs.push(b);
   }
   return { name: pair ? "2 processes + Redis" : "1 process", procs, slug, token };
-}
-
-async function teardown(s: Setup): Promise<void> {
-  for (const p of [...s.procs].reverse()) {
-    await p.stop();
-    servers.splice(servers.indexOf(p), 1);
-  }
-  removeDir(s.procs[0]!.dataDir);
 }
 
 interface Pages { rps: number; p99: number; errors: number; cpu: number[]; client: number }
@@ -143,10 +144,6 @@ async function senders(urls: string[], token: string, tag: string): Promise<Send
   })));
 }
 
-/** The run with the highest figure (every setup gets the same number of runs). */
-function best<T>(runs: T[], figure: (r: T) => number): T {
-  return runs.reduce((a, b) => (figure(b) > figure(a) ? b : a));
-}
 
 interface Fanout { deliveries: number; sent: number; k: number; cpu: number[] }
 
@@ -237,39 +234,91 @@ async function reusePort(s: Setup): Promise<{ spread: string; rps: number }> {
   return { spread, rps: r.rps };
 }
 
-deadline(180_000, () => void cleanup().then(() => process.exit(2)));
-try {
-  console.log(`bench-scale: ${CONNS} page connections, ${N} chat sockets, ${S} senders × ${WINDOW} in flight, ${SECS} s per phase; load ${load()}`);
-  redis = await startRedis();
-  const results: { name: string; pages: Pages; fan: Fanout; json: Fanout; lat: { p50: number; p99: number; n: number } }[] = [];
-  let shared: { spread: string; rps: number } | null = null;
-  for (const pair of [false, true]) {
-    const s = await setup(pair);
-    const urls = s.procs.map((p) => `${p.url}/r/${s.slug}`);
-    // Warm every process's JIT, then keep the best of three runs: a process sometimes serves the page at about half
-    // its usual rate for stretches of seconds at the same CPU (docs/operations.md, "Measured"; not explained yet).
-    await pages(urls, [], 2);
-    const runs: Pages[] = [];
-    for (let i = 0; i < 3; i++) runs.push(await pages(urls, s.procs.map((p) => p.proc.pid), SECS));
-    const pg = best(runs, (r) => r.rps);
-    console.log(`  ${s.name}: page runs ${runs.map((r) => fmt(r.rps, 0)).join(", ")} req/s`);
-    // Fan-out swings from run to run (how many messages share a frame): the better of two, as for pages.
-    const fan = best([await fanout(s, "page"), await fanout(s, "page")], (f) => f.deliveries);
-    const json = await fanout(s, "json");
-    const lat = await latency(s);
-    results.push({ name: s.name, pages: pg, fan, json, lat });
-    console.log(`  ${s.name}: pages ${fmt(pg.rps, 0)} req/s p99 ${fmt(pg.p99, 1)} ms (server cores ${pg.cpu.map((c) => fmt(c)).join(" + ")}, client ${fmt(pg.client)})${pg.errors ? ` errors ${pg.errors}` : ""}; fan-out to room pages ${fmt(fan.deliveries, 0)} deliveries/s (${fmt(fan.sent, 0)} messages/s sent, k ${fan.k}; cores ${fan.cpu.map((c) => fmt(c)).join(" + ")}), to JSON sockets ${fmt(json.deliveries, 0)} (${fmt(json.sent, 0)} sent, k ${json.k}; cores ${json.cpu.map((c) => fmt(c)).join(" + ")}); latency ${pair ? "A → B" : "same process"} p50 ${fmt(lat.p50, 1)} ms p99 ${fmt(lat.p99, 1)} ms (${lat.n} msgs); load ${load()}`);
-    if (pair) shared = await reusePort(s);
-    await teardown(s);
+/**
+ * Memory-copy speed of each CPU, in GB/s (a pinned child copying 32 MB buffers for 0.3 s). On this VM a vCPU's
+ * memory bandwidth halves for seconds at a time while the other's holds; a process on that vCPU serves the room
+ * page at about half its rate at the same 1.0 core (docs/operations.md, "Measured"). Printed between phases so that
+ * a figure can be read beside the state of the machine it was taken in.
+ */
+async function cpuSpeeds(): Promise<string> {
+  const code = "const a=new Uint8Array(32<<20),b=new Uint8Array(32<<20);b.set(a);let n=0;const t=performance.now();while(performance.now()-t<300){b.set(a);n++}console.log((n*32/1024/0.3).toFixed(1))";
+  const out: string[] = [];
+  for (let c = 0; c < navigator.hardwareConcurrency; c++) {
+    const p = Bun.spawn(["taskset", "-c", String(c), BUN, "-e", code], { stdout: "pipe", stderr: "ignore" });
+    const v = (await new Response(p.stdout).text()).trim();
+    out.push(`cpu${c} ${(await p.exited) === 0 ? v : "?"}`);
   }
-  const [one, two] = results as [typeof results[0], typeof results[0]];
+  return `memory copy GB/s: ${out.join(", ")}`;
+}
+
+const CPUS = navigator.hardwareConcurrency;
+
+/** Pins every thread of the processes to one CPU (null: all CPUs again). */
+function pin(pids: number[], cpu: number | null): void {
+  for (const pid of pids) Bun.spawnSync(["taskset", "-a", "-p", "-c", cpu === null ? `0-${CPUS - 1}` : String(cpu), String(pid)], { stdout: "ignore", stderr: "ignore" });
+}
+
+/**
+ * Runs a measurement for each setup, `rounds` times, alternating the order (A B B A …). The single process is
+ * measured once pinned to each CPU in every round and the round keeps its better placement: the baseline is one
+ * process on the fastest vCPU of the moment (the conservative side; the pair has one process on each, slow or not).
+ */
+async function interleaved<T>(setups: Setup[], rounds: number, run: (s: Setup) => Promise<T>, figure: (t: T) => number): Promise<{ kept: T[]; all: T[][] }[]> {
+  const by = setups.map(() => ({ kept: [] as T[], all: [] as T[][] }));
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? setups.map((_, i) => i) : setups.map((_, i) => setups.length - 1 - i);
+    for (const i of order) {
+      const s = setups[i]!;
+      const pids = s.procs.map((p) => p.proc.pid);
+      const runs: T[] = [];
+      if (s.procs.length === 1) {
+        for (let c = 0; c < CPUS; c++) {
+          pin(pids, c);
+          runs.push(await run(s));
+        }
+        pin(pids, null);
+      } else runs.push(await run(s));
+      by[i]!.all.push(runs);
+      by[i]!.kept.push(runs.reduce((a, b) => (figure(b) > figure(a) ? b : a)));
+    }
+  }
+  return by;
+}
+
+const median = (v: number[]) => pct(v, 50);
+
+deadline(420_000, () => void cleanup().then(() => process.exit(2)));
+try {
+  console.log(`bench-scale: ${CONNS} page connections, ${N} chat sockets, ${S} senders × ${WINDOW} in flight, ${SECS} s per run, ${ROUNDS} page rounds and ${FAN_ROUNDS} fan-out rounds interleaved; load ${load()}`);
+  console.log(`  ${await cpuSpeeds()}`);
+  redis = await startRedis();
+  // Both setups run side by side (idle when not measured) and take turns, so a slow spell of the machine lands on
+  // both rather than deciding the ratio.
+  const setups = [await setup(false), await setup(true)];
+  const urls = (s: Setup) => s.procs.map((p) => `${p.url}/r/${s.slug}`);
+  for (const s of setups) await pages(urls(s), [], 2);
+  const pg = await interleaved(setups, ROUNDS, (s) => pages(urls(s), s.procs.map((p) => p.proc.pid), SECS), (r) => r.rps);
+  setups.forEach((s, i) => console.log(`  ${s.name}: page runs ${pg[i]!.all.map((round) => round.map((r) => `${fmt(r.rps, 0)} (cores ${r.cpu.map((c) => fmt(c)).join("+")}, client ${fmt(r.client)})`).join(" | ")).join(", ")}`));
+  console.log(`  ${await cpuSpeeds()}`);
+  const fanRun = (f: Fanout) => `${fmt(f.deliveries, 0)} (${fmt(f.sent, 0)} msgs/s, k ${f.k}, cores ${f.cpu.map((c) => fmt(c)).join("+")})`;
+  const fan = await interleaved(setups, FAN_ROUNDS, (s) => fanout(s, "page"), (f) => f.deliveries);
+  setups.forEach((s, i) => console.log(`  ${s.name}: fan-out runs to room pages ${fan[i]!.all.map((round) => round.map(fanRun).join(" | ")).join(", ")}`));
+  const json = await interleaved(setups, 1, (s) => fanout(s, "json"), (f) => f.deliveries);
+  setups.forEach((s, i) => console.log(`  ${s.name}: fan-out to JSON sockets ${json[i]!.all.map((round) => round.map(fanRun).join(" | ")).join(", ")}`));
+  const lat = [await latency(setups[0]!), await latency(setups[1]!)];
+  console.log(`  ${await cpuSpeeds()}`);
+  const shared = await reusePort(setups[1]!);
+  const [p1, p2] = pg.map((by) => median(by.kept.map((r) => r.rps))) as [number, number];
+  const [f1, f2] = fan.map((by) => median(by.kept.map((r) => r.deliveries))) as [number, number];
+  const [j1, j2] = json.map((by) => by.kept[0]!.deliveries) as [number, number];
+  const rounds = (by: number[][]) => by[0]!.map((v, r) => fmt(by[1]![r]! / v)).join(" · ");
   console.log(`\n== bench-scale summary (2 cores shared with the load generator and the clients; load ${load()})`);
-  console.log(`  pages (room, anonymous)   1 process ${fmt(one.pages.rps, 0).padStart(7)} req/s   2 processes ${fmt(two.pages.rps, 0).padStart(7)} req/s   ratio ${fmt(two.pages.rps / one.pages.rps)}× (target ≥ 1.6×)`);
-  console.log(`  chat fan-out, room pages  1 process ${fmt(one.fan.deliveries, 0).padStart(7)} /s      2 processes ${fmt(two.fan.deliveries, 0).padStart(7)} /s      ratio ${fmt(two.fan.deliveries / one.fan.deliveries)}× (target ≥ 1.4×)`);
-  console.log(`  chat fan-out, JSON bots   1 process ${fmt(one.json.deliveries, 0).padStart(7)} /s      2 processes ${fmt(two.json.deliveries, 0).padStart(7)} /s      ratio ${fmt(two.json.deliveries / one.json.deliveries)}×`);
-  console.log(`  delivery latency          same process p50 ${fmt(one.lat.p50, 1)} / p99 ${fmt(one.lat.p99, 1)} ms   cross-process (A → Redis → B) p50 ${fmt(two.lat.p50, 1)} / p99 ${fmt(two.lat.p99, 1)} ms`);
-  if (shared) console.log(`  SO_REUSEPORT: 200 connections to one port → ${shared.spread}; room page through the shared port ${fmt(shared.rps, 0)} req/s`);
-  console.log(JSON.stringify({ pages: [one.pages.rps, two.pages.rps], fanout: [one.fan.deliveries, two.fan.deliveries], fanoutJson: [one.json.deliveries, two.json.deliveries], latencyP99: [one.lat.p99, two.lat.p99], reusePort: shared }));
+  console.log(`  pages (room, anonymous)   1 process ${fmt(p1, 0).padStart(7)} req/s   2 processes ${fmt(p2, 0).padStart(7)} req/s   ratio of medians ${fmt(p2 / p1)}× (target ≥ 1.6×); round by round ${rounds(pg.map((by) => by.kept.map((r) => r.rps)))}`);
+  console.log(`  chat fan-out, room pages  1 process ${fmt(f1, 0).padStart(7)} /s      2 processes ${fmt(f2, 0).padStart(7)} /s      ratio of medians ${fmt(f2 / f1)}× (target ≥ 1.4×); round by round ${rounds(fan.map((by) => by.kept.map((r) => r.deliveries)))}`);
+  console.log(`  chat fan-out, JSON bots   1 process ${fmt(j1, 0).padStart(7)} /s      2 processes ${fmt(j2, 0).padStart(7)} /s      ratio ${fmt(j2 / j1)}×`);
+  console.log(`  delivery latency          same process p50 ${fmt(lat[0]!.p50, 1)} / p99 ${fmt(lat[0]!.p99, 1)} ms   cross-process (A → Redis → B) p50 ${fmt(lat[1]!.p50, 1)} / p99 ${fmt(lat[1]!.p99, 1)} ms`);
+  console.log(`  SO_REUSEPORT: 200 connections to one port → ${shared.spread}; room page through the shared port ${fmt(shared.rps, 0)} req/s`);
+  console.log(JSON.stringify({ pages: [p1, p2], fanout: [f1, f2], fanoutJson: [j1, j2], latencyP99: [lat[0]!.p99, lat[1]!.p99], reusePort: shared }));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
