@@ -31,7 +31,8 @@ declare module "../events/bus" {
 /** Segments kept in a live playlist. */
 const LIVE_WINDOW = 6;
 const POLL_MS = 50;
-const POSTER_EVERY_MS = 10_000;
+/** A poster is an ffmpeg start (~0.2 CPU s): every 10 s it cost a live room as much as the rest of the server. */
+const POSTER_EVERY_MS = 60_000;
 /** A publisher that sends no usable video this long after publishing is dropped. */
 const PROBE_TIMEOUT_MS = 10_000;
 /** Low-latency mode always cuts 1 s segments (keyframes every second): hls.js loops on longer ones (docs/live.md). */
