@@ -152,8 +152,9 @@ try {
   // The server's own idle CPU (other domains' timers) is not the pipeline's: measure it and subtract it.
   const idleMeter = new CpuMeter(server.proc.pid, 100);
   const idle0 = idleMeter.total();
-  await Bun.sleep(5000);
-  idlePerS = (idleMeter.total() - idle0) / 5;
+  // 10 s: a clock tick (10 ms) is then 0.001 cores; over 5 s the idle read 0.002–0.010 from run to run.
+  await Bun.sleep(10_000);
+  idlePerS = (idleMeter.total() - idle0) / 10;
   idleMeter.stop();
   console.log(`server idle: ${fmt(idlePerS, 4)} cores (subtracted below)`);
   const bFast = await bare(false);
