@@ -25,22 +25,25 @@ export function getPasswordHash(db: Database, roomId: number): string | null {
   return db.query<{ password_hash: string | null }, [number]>("SELECT password_hash FROM room_access WHERE room_id = ?").get(roomId)?.password_hash ?? null;
 }
 
-/** The room's id, owner and access by slug in one query (the media hot path). */
+/**
+ * The room's id, owner and access by slug in one query (the media hot path). `+?`: a join whose parameter is bare
+ * is prepared again on every call (server/db/open.ts).
+ */
 export function accessBySlug(db: Database, slug: string): { access: RoomAccess; ownerId: number } | null {
   const r = db
     .query<AccessRow & { id: number; owner_id: number; mode: AccessMode | null }, [string]>(
-      "SELECT r.id, r.owner_id, a.* FROM rooms r LEFT JOIN room_access a ON a.room_id = r.id WHERE r.slug = ?",
+      "SELECT r.id, r.owner_id, a.* FROM rooms r LEFT JOIN room_access a ON a.room_id = r.id WHERE r.slug = +?",
     )
     .get(slug);
   return r ? { access: toAccess(r.id, r.mode === null ? null : r), ownerId: r.owner_id } : null;
 }
 
-/** A replay's room access, its own override and the room's owner, in one query. */
+/** A replay's room access, its own override and the room's owner, in one query (`+?`: as accessBySlug). */
 export function accessByBroadcast(db: Database, broadcastId: number): { access: RoomAccess; replayMode: ReplayMode; ownerId: number; slug: string } | null {
   const r = db
     .query<AccessRow & { rid: number; owner_id: number; slug: string; mode: AccessMode | null; replay_mode: ReplayMode | null }, [number]>(
       `SELECT r.id AS rid, r.owner_id, r.slug, a.*, x.mode AS replay_mode FROM broadcasts b JOIN rooms r ON r.id = b.room_id
-       LEFT JOIN room_access a ON a.room_id = r.id LEFT JOIN replay_access x ON x.broadcast_id = b.id WHERE b.id = ?`,
+       LEFT JOIN room_access a ON a.room_id = r.id LEFT JOIN replay_access x ON x.broadcast_id = b.id WHERE b.id = +?`,
     )
     .get(broadcastId);
   if (!r) return null;
