@@ -62,12 +62,13 @@ export function insertSession(db: Database, s: { idHash: string; userId: number;
   );
 }
 
+/** Every signed-in request. `+?`: a join with a bare bound parameter is prepared again on every call (server/db/open.ts). */
 export function getSession(db: Database, idHash: string, now: number): (Session & { user: User }) | null {
   const r = db
     .query<UserRow & { s_csrf: string; s_created: number; s_expires: number; s_user: number }, [string, number]>(
       `SELECT s.csrf AS s_csrf, s.created_at AS s_created, s.expires_at AS s_expires, s.user_id AS s_user,
               u.id, u.username, u.display_name, u.role, u.created_at, u.disabled
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?`,
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = +? AND s.expires_at > +?`,
     )
     .get(idHash, now);
   if (!r) return null;
@@ -95,11 +96,12 @@ export function insertToken(db: Database, t: { userId: number; name: string; tok
   return { id: r.id, userId: t.userId, name: t.name, createdAt: t.now, lastUsedAt: null };
 }
 
+/** Every API request with a token (`+?`: as getSession). */
 export function getUserByTokenHash(db: Database, tokenHash: string, now: number): User | null {
   const r = db
     .query<UserRow, [string]>(
       `SELECT u.id, u.username, u.display_name, u.role, u.created_at, u.disabled
-       FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`,
+       FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = +?`,
     )
     .get(tokenHash);
   if (!r) return null;
