@@ -82,7 +82,8 @@ export function setReplayMode(db: Database, broadcastId: number, mode: ReplayMod
 }
 
 type ReplayRow = { id: number; started_at: number; duration_ms: number; mode: ReplayMode | null };
-const REPLAY_SELECT = "SELECT b.id, b.started_at, b.duration_ms, x.mode FROM broadcasts b LEFT JOIN replay_access x ON x.broadcast_id = b.id WHERE b.room_id = ? AND b.ended_at IS NOT NULL";
+// `+?`: as accessBySlug.
+const REPLAY_SELECT = "SELECT b.id, b.started_at, b.duration_ms, x.mode FROM broadcasts b LEFT JOIN replay_access x ON x.broadcast_id = b.id WHERE b.room_id = +? AND b.ended_at IS NOT NULL";
 const toReplay = (r: ReplayRow) => ({ id: r.id, startedAt: r.started_at, durationMs: r.duration_ms, mode: r.mode ?? ("inherit" as const) });
 
 /** A room's finished broadcasts with their replay mode, newest first (the Studio's replay card). */
@@ -91,7 +92,7 @@ export function roomReplays(db: Database, roomId: number, limit: number): Return
 }
 
 export function roomReplay(db: Database, roomId: number, broadcastId: number): ReturnType<typeof toReplay> | null {
-  const r = db.query<ReplayRow, [number, number]>(`${REPLAY_SELECT} AND b.id = ?`).get(roomId, broadcastId);
+  const r = db.query<ReplayRow, [number, number]>(`${REPLAY_SELECT} AND b.id = +?`).get(roomId, broadcastId);
   return r ? toReplay(r) : null;
 }
 

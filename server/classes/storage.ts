@@ -137,11 +137,14 @@ export function moveTicket(db: Database, id: number, from: readonly TicketStatus
   ).run(to, set.ref ?? null, set.ledgerTx ?? null, now, id, ...from).changes === 1;
 }
 
-/** Whether the user holds a valid ticket to a class in the room whose access window contains now. */
+/**
+ * Whether the user holds a valid ticket to a class in the room whose access window contains now (the media hot
+ * path of class rooms; `+?`: a join with a bare bound parameter is prepared again on every call, server/db/open.ts).
+ */
 export function validTicketInWindow(db: Database, userId: number, roomId: number, now: number, marginMs: number): boolean {
   return !!db.query(
     `SELECT 1 FROM tickets t JOIN classes c ON c.id = t.class_id
-     WHERE t.user_id = ? AND t.status = 'valid' AND c.room_id = ? AND c.starts_at - ? <= ? AND c.starts_at + c.minutes * 60000 + ? >= ? LIMIT 1`,
+     WHERE t.user_id = +? AND t.status = 'valid' AND c.room_id = +? AND c.starts_at - +? <= +? AND c.starts_at + c.minutes * 60000 + +? >= +? LIMIT 1`,
   ).get(userId, roomId, marginMs, now, marginMs, now);
 }
 

@@ -87,19 +87,23 @@ export function endingSoon(db: Database, now: number, windowMs: number): Members
   return db.query<MemberRow, [number, number]>(`${MEMBER_SELECT} WHERE m.status = 'active' AND m.period_end > ? AND m.period_end <= ? AND (m.auto_renew = 0 OR m.provider != 'wallet')`).all(now, now + windowMs).map(toMember);
 }
 
-/** Whether the user's membership of the creator grants access now, at or above a tier (by price) when given. */
+/**
+ * Whether the user's membership of the creator grants access now, at or above a tier (by price) when given (the
+ * media hot path of members-only rooms). `+?`: a join with a bare bound parameter is prepared again on every call
+ * (server/db/open.ts).
+ */
 export function activeAtLeast(db: Database, userId: number, creatorId: number, minTierId: number | null, now: number): boolean {
   return !!db.query(
     `SELECT 1 FROM memberships m JOIN membership_tiers t ON t.id = m.tier_id
-     WHERE m.user_id = ?1 AND m.creator_id = ?2 AND m.status IN ('active','cancelled') AND m.period_end > ?3
-       AND (?4 IS NULL OR m.tier_id = ?4 OR EXISTS (SELECT 1 FROM membership_tiers mt WHERE mt.id = ?4 AND mt.creator_id = ?2 AND mt.currency = t.currency AND t.price_minor >= mt.price_minor))`,
+     WHERE m.user_id = +?1 AND m.creator_id = +?2 AND m.status IN ('active','cancelled') AND m.period_end > +?3
+       AND (+?4 IS NULL OR m.tier_id = +?4 OR EXISTS (SELECT 1 FROM membership_tiers mt WHERE mt.id = +?4 AND mt.creator_id = +?2 AND mt.currency = t.currency AND t.price_minor >= mt.price_minor))`,
   ).get(userId, creatorId, now, minTierId);
 }
 
-/** The badge of a user's current membership of a creator ("" when none or the tier has none). */
+/** The badge of a user's current membership of a creator ("" when none or the tier has none); every chat message (`+?`: as activeAtLeast). */
 export function badgeOf(db: Database, userId: number, creatorId: number, now: number): string | null {
   return db.query<{ badge: string }, [number, number, number]>(
-    "SELECT t.badge FROM memberships m JOIN membership_tiers t ON t.id = m.tier_id WHERE m.user_id = ? AND m.creator_id = ? AND m.status IN ('active','cancelled') AND m.period_end > ?",
+    "SELECT t.badge FROM memberships m JOIN membership_tiers t ON t.id = m.tier_id WHERE m.user_id = +? AND m.creator_id = +? AND m.status IN ('active','cancelled') AND m.period_end > +?",
   ).get(userId, creatorId, now)?.badge ?? null;
 }
 
