@@ -240,10 +240,12 @@ async function reusePort(s: Setup): Promise<{ spread: string; rps: number }> {
  * page at about half its rate at the same 1.0 core (docs/operations.md, "Measured"). Printed between phases so that
  * a figure can be read beside the state of the machine it was taken in.
  */
+const CPUS = navigator.hardwareConcurrency;
+
 async function cpuSpeeds(): Promise<string> {
   const code = "const a=new Uint8Array(32<<20),b=new Uint8Array(32<<20);b.set(a);let n=0;const t=performance.now();while(performance.now()-t<300){b.set(a);n++}console.log((n*32/1024/0.3).toFixed(1))";
   const out: string[] = [];
-  for (let c = 0; c < navigator.hardwareConcurrency; c++) {
+  for (let c = 0; c < CPUS; c++) {
     const p = Bun.spawn(["taskset", "-c", String(c), BUN, "-e", code], { stdout: "pipe", stderr: "ignore" });
     const v = (await new Response(p.stdout).text()).trim();
     out.push(`cpu${c} ${(await p.exited) === 0 ? v : "?"}`);
@@ -251,20 +253,17 @@ async function cpuSpeeds(): Promise<string> {
   return `memory copy GB/s: ${out.join(", ")}`;
 }
 
-const CPUS = navigator.hardwareConcurrency;
-
 /** Pins every thread of the processes to one CPU (null: all CPUs again). */
 function pin(pids: number[], cpu: number | null): void {
   for (const pid of pids) Bun.spawnSync(["taskset", "-a", "-p", "-c", cpu === null ? `0-${CPUS - 1}` : String(cpu), String(pid)], { stdout: "ignore", stderr: "ignore" });
 }
 
 /**
- * Runs a measurement for each setup, `rounds` times, alternating the order (A B B A …). The single process is
- * measured once pinned to each CPU in every round and the round keeps its better placement: the baseline is one
- * process on the fastest vCPU of the moment (the conservative side; the pair has one process on each, slow or not).
+ * Runs a measurement for each setup, `rounds` times, alternating the order (A B B A …); per setup, the runs of each
+ * round. The single process is measured once pinned to each CPU in every round (see bestPlaced).
  */
-async function interleaved<T>(setups: Setup[], rounds: number, run: (s: Setup) => Promise<T>, figure: (t: T) => number): Promise<{ kept: T[]; all: T[][] }[]> {
-  const by = setups.map(() => ({ kept: [] as T[], all: [] as T[][] }));
+async function interleaved<T>(setups: Setup[], rounds: number, run: (s: Setup) => Promise<T>): Promise<T[][][]> {
+  const by = setups.map(() => [] as T[][]);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? setups.map((_, i) => i) : setups.map((_, i) => setups.length - 1 - i);
     for (const i of order) {
@@ -278,12 +277,17 @@ async function interleaved<T>(setups: Setup[], rounds: number, run: (s: Setup) =
         }
         pin(pids, null);
       } else runs.push(await run(s));
-      by[i]!.all.push(runs);
-      by[i]!.kept.push(runs.reduce((a, b) => (figure(b) > figure(a) ? b : a)));
+      by[i]!.push(runs);
     }
   }
   return by;
 }
+
+/**
+ * Each round's better placement: the baseline is one process on the fastest vCPU of the moment (the conservative
+ * side; the pair has one process on each, slow or not).
+ */
+const bestPlaced = <T,>(rounds: T[][], figure: (t: T) => number): T[] => rounds.map((runs) => runs.reduce((a, b) => (figure(b) > figure(a) ? b : a)));
 
 const median = (v: number[]) => pct(v, 50);
 
@@ -297,29 +301,31 @@ try {
   const setups = [await setup(false), await setup(true)];
   const urls = (s: Setup) => s.procs.map((p) => `${p.url}/r/${s.slug}`);
   for (const s of setups) await pages(urls(s), [], 2);
-  const pg = await interleaved(setups, ROUNDS, (s) => pages(urls(s), s.procs.map((p) => p.proc.pid), SECS), (r) => r.rps);
-  setups.forEach((s, i) => console.log(`  ${s.name}: page runs ${pg[i]!.all.map((round) => round.map((r) => `${fmt(r.rps, 0)} (cores ${r.cpu.map((c) => fmt(c)).join("+")}, client ${fmt(r.client)})`).join(" | ")).join(", ")}`));
+  const pg = await interleaved(setups, ROUNDS, (s) => pages(urls(s), s.procs.map((p) => p.proc.pid), SECS));
+  setups.forEach((s, i) => console.log(`  ${s.name}: page runs ${pg[i]!.map((round) => round.map((r) => `${fmt(r.rps, 0)} (cores ${r.cpu.map((c) => fmt(c)).join("+")}, client ${fmt(r.client)})`).join(" | ")).join(", ")}`));
   console.log(`  ${await cpuSpeeds()}`);
   const fanRun = (f: Fanout) => `${fmt(f.deliveries, 0)} (${fmt(f.sent, 0)} msgs/s, k ${f.k}, cores ${f.cpu.map((c) => fmt(c)).join("+")})`;
-  const fan = await interleaved(setups, FAN_ROUNDS, (s) => fanout(s, "page"), (f) => f.deliveries);
-  setups.forEach((s, i) => console.log(`  ${s.name}: fan-out runs to room pages ${fan[i]!.all.map((round) => round.map(fanRun).join(" | ")).join(", ")}`));
-  const json = await interleaved(setups, 1, (s) => fanout(s, "json"), (f) => f.deliveries);
-  setups.forEach((s, i) => console.log(`  ${s.name}: fan-out to JSON sockets ${json[i]!.all.map((round) => round.map(fanRun).join(" | ")).join(", ")}`));
+  const fan = await interleaved(setups, FAN_ROUNDS, (s) => fanout(s, "page"));
+  setups.forEach((s, i) => console.log(`  ${s.name}: fan-out runs to room pages ${fan[i]!.map((round) => round.map(fanRun).join(" | ")).join(", ")}`));
+  const json = await interleaved(setups, 1, (s) => fanout(s, "json"));
+  setups.forEach((s, i) => console.log(`  ${s.name}: fan-out to JSON sockets ${json[i]!.map((round) => round.map(fanRun).join(" | ")).join(", ")}`));
   const lat = [await latency(setups[0]!), await latency(setups[1]!)];
   console.log(`  ${await cpuSpeeds()}`);
   const shared = await reusePort(setups[1]!);
-  const [p1, p2] = pg.map((by) => median(by.kept.map((r) => r.rps))) as [number, number];
-  const [f1, f2] = fan.map((by) => median(by.kept.map((r) => r.deliveries))) as [number, number];
-  const [j1, j2] = json.map((by) => by.kept[0]!.deliveries) as [number, number];
-  const rounds = (by: number[][]) => by[0]!.map((v, r) => fmt(by[1]![r]! / v)).join(" · ");
+  const rps = pg.map((rounds) => bestPlaced(rounds, (r) => r.rps).map((r) => r.rps));
+  const dels = fan.map((rounds) => bestPlaced(rounds, (f) => f.deliveries).map((f) => f.deliveries));
+  const [p1, p2] = rps.map(median) as [number, number];
+  const [f1, f2] = dels.map(median) as [number, number];
+  const [j1, j2] = json.map((rounds) => bestPlaced(rounds, (f) => f.deliveries)[0]!.deliveries) as [number, number];
+  const perRound = (by: number[][]) => by[0]!.map((v, r) => fmt(by[1]![r]! / v)).join(" · ");
   // Beside the conservative baseline: the single process's mean over its placements (what the scheduler gives it
   // on average when it is not pinned).
-  const meanPlaced = <T,>(by: { all: T[][] }, figure: (t: T) => number) => median(by.all.map((round) => round.reduce((n, t) => n + figure(t), 0) / round.length));
+  const meanPlaced = <T,>(rounds: T[][], figure: (t: T) => number) => median(rounds.map((round) => round.reduce((n, t) => n + figure(t), 0) / round.length));
   const pm = meanPlaced(pg[0]!, (r) => r.rps);
   const fm = meanPlaced(fan[0]!, (f) => f.deliveries);
   console.log(`\n== bench-scale summary (2 cores shared with the load generator and the clients; load ${load()})`);
-  console.log(`  pages (room, anonymous)   1 process ${fmt(p1, 0).padStart(7)} req/s   2 processes ${fmt(p2, 0).padStart(7)} req/s   ratio of medians ${fmt(p2 / p1)}× (target ≥ 1.6×); round by round ${rounds(pg.map((by) => by.kept.map((r) => r.rps)))}; against the single process's mean placement (${fmt(pm, 0)}) ${fmt(p2 / pm)}×`);
-  console.log(`  chat fan-out, room pages  1 process ${fmt(f1, 0).padStart(7)} /s      2 processes ${fmt(f2, 0).padStart(7)} /s      ratio of medians ${fmt(f2 / f1)}× (target ≥ 1.4×); round by round ${rounds(fan.map((by) => by.kept.map((r) => r.deliveries)))}; against the single process's mean placement (${fmt(fm, 0)}) ${fmt(f2 / fm)}×`);
+  console.log(`  pages (room, anonymous)   1 process ${fmt(p1, 0).padStart(7)} req/s   2 processes ${fmt(p2, 0).padStart(7)} req/s   ratio of medians ${fmt(p2 / p1)}× (target ≥ 1.6×); round by round ${perRound(rps)}; against the single process's mean placement (${fmt(pm, 0)}) ${fmt(p2 / pm)}×`);
+  console.log(`  chat fan-out, room pages  1 process ${fmt(f1, 0).padStart(7)} /s      2 processes ${fmt(f2, 0).padStart(7)} /s      ratio of medians ${fmt(f2 / f1)}× (target ≥ 1.4×); round by round ${perRound(dels)}; against the single process's mean placement (${fmt(fm, 0)}) ${fmt(f2 / fm)}×`);
   console.log(`  chat fan-out, JSON bots   1 process ${fmt(j1, 0).padStart(7)} /s      2 processes ${fmt(j2, 0).padStart(7)} /s      ratio ${fmt(j2 / j1)}×`);
   console.log(`  delivery latency          same process p50 ${fmt(lat[0]!.p50, 1)} / p99 ${fmt(lat[0]!.p99, 1)} ms   cross-process (A → Redis → B) p50 ${fmt(lat[1]!.p50, 1)} / p99 ${fmt(lat[1]!.p99, 1)} ms`);
   console.log(`  SO_REUSEPORT: 200 connections to one port → ${shared.spread}; room page through the shared port ${fmt(shared.rps, 0)} req/s`);

@@ -25,10 +25,7 @@ export function getPasswordHash(db: Database, roomId: number): string | null {
   return db.query<{ password_hash: string | null }, [number]>("SELECT password_hash FROM room_access WHERE room_id = ?").get(roomId)?.password_hash ?? null;
 }
 
-/**
- * The room's id, owner and access by slug in one query (the media hot path). `+?`: a join whose parameter is bare
- * is prepared again on every call (server/db/open.ts).
- */
+/** The room's id, owner and access by slug in one query (the media hot path; `+?`: server/db/open.ts). */
 export function accessBySlug(db: Database, slug: string): { access: RoomAccess; ownerId: number } | null {
   const r = db
     .query<AccessRow & { id: number; owner_id: number; mode: AccessMode | null }, [string]>(
@@ -38,7 +35,7 @@ export function accessBySlug(db: Database, slug: string): { access: RoomAccess; 
   return r ? { access: toAccess(r.id, r.mode === null ? null : r), ownerId: r.owner_id } : null;
 }
 
-/** A replay's room access, its own override and the room's owner, in one query (`+?`: as accessBySlug). */
+/** A replay's room access, its own override and the room's owner, in one query (`+?`: server/db/open.ts). */
 export function accessByBroadcast(db: Database, broadcastId: number): { access: RoomAccess; replayMode: ReplayMode; ownerId: number; slug: string } | null {
   const r = db
     .query<AccessRow & { rid: number; owner_id: number; slug: string; mode: AccessMode | null; replay_mode: ReplayMode | null }, [number]>(
@@ -82,7 +79,7 @@ export function setReplayMode(db: Database, broadcastId: number, mode: ReplayMod
 }
 
 type ReplayRow = { id: number; started_at: number; duration_ms: number; mode: ReplayMode | null };
-// `+?`: as accessBySlug.
+// `+?`: server/db/open.ts.
 const REPLAY_SELECT = "SELECT b.id, b.started_at, b.duration_ms, x.mode FROM broadcasts b LEFT JOIN replay_access x ON x.broadcast_id = b.id WHERE b.room_id = +? AND b.ended_at IS NOT NULL";
 const toReplay = (r: ReplayRow) => ({ id: r.id, startedAt: r.started_at, durationMs: r.duration_ms, mode: r.mode ?? ("inherit" as const) });
 

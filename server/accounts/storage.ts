@@ -62,7 +62,7 @@ export function insertSession(db: Database, s: { idHash: string; userId: number;
   );
 }
 
-/** Every signed-in request. `+?`: a join with a bare bound parameter is prepared again on every call (server/db/open.ts). */
+/** Every signed-in request (`+?`: server/db/open.ts). */
 export function getSession(db: Database, idHash: string, now: number): (Session & { user: User }) | null {
   const r = db
     .query<UserRow & { s_csrf: string; s_created: number; s_expires: number; s_user: number }, [string, number]>(
@@ -96,7 +96,7 @@ export function insertToken(db: Database, t: { userId: number; name: string; tok
   return { id: r.id, userId: t.userId, name: t.name, createdAt: t.now, lastUsedAt: null };
 }
 
-/** Every API request with a token (`+?`: as getSession). */
+/** Every API request with a token (`+?`: server/db/open.ts). */
 export function getUserByTokenHash(db: Database, tokenHash: string, now: number): User | null {
   const r = db
     .query<UserRow, [string]>(

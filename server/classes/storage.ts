@@ -139,7 +139,7 @@ export function moveTicket(db: Database, id: number, from: readonly TicketStatus
 
 /**
  * Whether the user holds a valid ticket to a class in the room whose access window contains now (the media hot
- * path of class rooms; `+?`: a join with a bare bound parameter is prepared again on every call, server/db/open.ts).
+ * path of class rooms; `+?`: server/db/open.ts).
  */
 export function validTicketInWindow(db: Database, userId: number, roomId: number, now: number, marginMs: number): boolean {
   return !!db.query(

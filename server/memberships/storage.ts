@@ -89,8 +89,7 @@ export function endingSoon(db: Database, now: number, windowMs: number): Members
 
 /**
  * Whether the user's membership of the creator grants access now, at or above a tier (by price) when given (the
- * media hot path of members-only rooms). `+?`: a join with a bare bound parameter is prepared again on every call
- * (server/db/open.ts).
+ * media hot path of members-only rooms; `+?`: server/db/open.ts).
  */
 export function activeAtLeast(db: Database, userId: number, creatorId: number, minTierId: number | null, now: number): boolean {
   return !!db.query(
@@ -100,7 +99,7 @@ export function activeAtLeast(db: Database, userId: number, creatorId: number, m
   ).get(userId, creatorId, now, minTierId);
 }
 
-/** The badge of a user's current membership of a creator ("" when none or the tier has none); every chat message (`+?`: as activeAtLeast). */
+/** The badge of a user's current membership of a creator ("" when none or the tier has none); every chat message (`+?`: server/db/open.ts). */
 export function badgeOf(db: Database, userId: number, creatorId: number, now: number): string | null {
   return db.query<{ badge: string }, [number, number, number]>(
     "SELECT t.badge FROM memberships m JOIN membership_tiers t ON t.id = m.tier_id WHERE m.user_id = +? AND m.creator_id = +? AND m.status IN ('active','cancelled') AND m.period_end > +?",

@@ -20,8 +20,7 @@ interface RoomRow {
   updated_at: number;
 }
 
-// The owner's names by subquery, not a join: a join with a bound parameter is prepared again on every call
-// (server/db/open.ts), ~10 µs of this query's ~11 on the room page.
+// The owner's names by subquery, not a join (server/db/open.ts): ~10 µs of this query's ~11 on the room page.
 const SELECT = `SELECT r.id, r.owner_id, (SELECT display_name FROM users WHERE id = r.owner_id) AS owner_name,
   (SELECT username FROM users WHERE id = r.owner_id) AS owner_username, r.slug, r.title,
   r.description, r.category, r.tags, r.cover_path, r.latency, r.live_since, r.created_at, r.updated_at
