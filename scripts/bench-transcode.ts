@@ -3,7 +3,8 @@
 // in the same run:
 //   - realtime speed factor when the input comes faster than the ladder can go (bare: file on stdin; Livehouse:
 //     the file published over RTMP at 8× with -readrate, speed = pace of new segments),
-//   - CPU seconds per second of input at real-time pace (Livehouse: server process + its ffmpeg children),
+//   - CPU seconds per second of input at real-time pace (Livehouse: server process + its ffmpeg children), beside
+//     bare ffmpeg fed by a pipe and bare ffmpeg receiving the publisher's RTMP itself, all three at once per round,
 //   - rooms live at once: K real-time publishers; per room its output pace (media seconds per wall second of the
 //     360p rung over a steady window: from 4 s after its first segment to the publisher's end) and its ingest →
 //     playlist lag at the window's start and end. A room keeps pace only if pace ≥ 0.95 AND its lag grew < 1 s.
@@ -45,15 +46,37 @@ function makeSource(): void {
   if (r.exitCode !== 0) throw new Error("could not make the source: " + r.stderr.toString());
 }
 
-/** Bare ffmpeg with the ladder arguments; input from the file (fast) or a -re publisher pipe (real time). */
-async function bare(realtime: boolean): Promise<{ wall: number; cpu: number }> {
+/** A free TCP port on 127.0.0.1. */
+function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
+/**
+ * Bare ffmpeg with the ladder arguments. Input: the file as fast as it goes ("file"), a real-time publisher's FLV
+ * on a pipe ("pipe": transcoding alone), or ffmpeg itself listening for that publisher's RTMP ("rtmp": what one
+ * runs by hand instead of a server, `ffmpeg -listen 1 -i rtmp://…`, so it receives the stream as Livehouse does).
+ */
+async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cpu: number }> {
   const dir = mkdtempSync(join(tmpdir(), "lh-bench-bare-"));
   for (const r of plan.rungs) mkdirSync(join(dir, r.name), { recursive: true });
   const started = performance.now();
-  const stdin = realtime
-    ? Bun.spawn(["ffmpeg", "-v", "error", "-re", "-i", source, "-t", String(RT_S), "-c", "copy", "-f", "flv", "pipe:1"], { stdout: "pipe" }).stdout
-    : Bun.file(source);
-  const ff = Bun.spawn(["ffmpeg", ...buildLadderArgs(plan, { dir, run: 0 })], { stdin, stdout: "ignore", stderr: "ignore" });
+  const ladder = buildLadderArgs(plan, { dir, run: 0 });
+  const feed = ["-v", "error", "-readrate", "1", "-i", source, "-t", String(RT_S), "-c", "copy", "-f", "flv"];
+  let ff: Subprocess;
+  if (input === "rtmp") {
+    const url = `rtmp://127.0.0.1:${freePort()}/live/bench`;
+    const at = ladder.indexOf("pipe:0");
+    ff = Bun.spawn(["ffmpeg", ...ladder.slice(0, at - 1), "-listen", "1", "-i", url, ...ladder.slice(at + 1)], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+    // ffmpeg listens once it has started; a probe connection would take its one accept, so the publisher just waits.
+    await Bun.sleep(1000);
+    Bun.spawn(["ffmpeg", ...feed, url], { stdout: "ignore", stderr: "ignore" });
+  } else {
+    const stdin = input === "pipe" ? Bun.spawn(["ffmpeg", ...feed, "pipe:1"], { stdout: "pipe" }).stdout : Bun.file(source);
+    ff = Bun.spawn(["ffmpeg", ...ladder], { stdin, stdout: "ignore", stderr: "ignore" });
+  }
   await ff.exited;
   const ru = ff.resourceUsage()!;
   const cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
@@ -63,7 +86,7 @@ async function bare(realtime: boolean): Promise<{ wall: number; cpu: number }> {
 }
 
 const { server, rooms } = await liveServer([], Math.max(MAX_ROOMS, OVERLOAD_ROOMS));
-deadline((MEDIA_S * 4 + RT_S * (MAX_ROOMS + 2 * RT_ROUNDS + 1) + OVERLOAD_S * 2 + 180) * 1000, () => server.proc.kill("SIGKILL"));
+deadline((MEDIA_S * 4 + RT_S * (MAX_ROOMS + RT_ROUNDS + 1) + OVERLOAD_S * 2 + 180) * 1000, () => server.proc.kill("SIGKILL"));
 const token = ((await server.cli(["token", "create", "--username", "bench"])).json as { token: string }).token;
 const healthOf = async (slug: string) => (await (await fetch(`${server.url}/api/v1/rooms/${slug}/health`, { headers: { authorization: `Bearer ${token}` } })).json()) as StreamHealth;
 let idlePerS = 0;
@@ -163,33 +186,27 @@ try {
   idlePerS = (idleMeter.total() - idle0) / 10;
   idleMeter.stop();
   console.log(`server idle: ${fmt(idlePerS, 4)} cores (subtracted below)`);
-  const bFast = await bare(false);
+  const bFast = await bare("file");
   // Input pushed at 8× real time: faster than the ladder can go on 2 cores, so the segment pace is the speed.
   const oFast = await publishRooms(1, 8, MEDIA_S);
   console.log(`flat out, ${MEDIA_S} s of input:`);
   console.log(`  bare ffmpeg : speed ${fmt(MEDIA_S / bFast.wall)}×, ${fmt(bFast.cpu / MEDIA_S, 3)} CPU s per input s`);
   console.log(`  Livehouse   : speed ${fmt(oFast.rooms[0]!.pace)}× (pace of new segments while the input comes at 8×; the watchdog may shed rungs: ${oFast.health[0]?.transcode?.rungs.filter((r) => r.active).map((r) => r.name).join("+") ?? "?"} at the end)`);
-  // CPU at real time, bare and Livehouse taking turns (A B B A …): this VM's vCPUs lose half their memory
-  // bandwidth for seconds at a time, which moves x264's CPU per second by more than the difference measured here.
-  const bareRt: number[] = [];
-  const lhRt: { cpu: number; server: number }[] = [];
+  // CPU at real time, the three side by side in each round: this VM's vCPUs lose half their memory bandwidth for
+  // seconds at a time, which moves x264's CPU per second by more than the difference measured here; running at
+  // once, a slow spell lands on all three (~1.2 of the 2 cores), and each round gives its own ratios.
+  const rt: { pipe: number; rtmp: number; lh: number; server: number }[] = [];
   for (let r = 0; r < RT_ROUNDS; r++) {
-    for (const which of r % 2 === 0 ? ["bare", "livehouse"] : ["livehouse", "bare"]) {
-      if (which === "bare") bareRt.push((await bare(true)).cpu / RT_S);
-      else {
-        // Polled once a second, like one viewer: the 100 ms polls that time segments cost the server ~0.01 cores.
-        const run = await publishRooms(1, 1, RT_S, 1000);
-        lhRt.push({ cpu: run.cpu / RT_S, server: run.serverCpu / RT_S });
-      }
-    }
+    // Polled once a second, like one viewer: the 100 ms polls that time segments cost the server ~0.01 cores.
+    const [pipe, rtmp, run] = await Promise.all([bare("pipe"), bare("rtmp"), publishRooms(1, 1, RT_S, 1000)]);
+    rt.push({ pipe: pipe.cpu / RT_S, rtmp: rtmp.cpu / RT_S, lh: run.cpu / RT_S, server: run.serverCpu / RT_S });
   }
-  const bMed = pct(bareRt, 50);
-  const lMed = pct(lhRt.map((x) => x.cpu), 50);
-  const sMed = pct(lhRt.map((x) => x.server), 50);
-  console.log(`real-time pace, ${RT_S} s × ${RT_ROUNDS} rounds (medians; every round printed):`);
-  console.log(`  bare ffmpeg : ${fmt(bMed, 3)} cores (${bareRt.map((c) => fmt(c, 3)).join(", ")})`);
-  console.log(`  Livehouse   : ${fmt(lMed, 3)} cores (${lhRt.map((x) => fmt(x.cpu, 3)).join(", ")}); server process ${fmt(sMed, 3)} (${lhRt.map((x) => fmt(x.server, 3)).join(", ")}: RTMP ingest, feed, playlists, this bench's polls once a second) + ffmpeg ladder and posters ${fmt(pct(lhRt.map((x) => x.cpu - x.server), 50), 3)}`);
-  console.log(`ratio Livehouse / bare: CPU at real time ${fmt(lMed / bMed)}× (round by round ${lhRt.map((x, i) => fmt(x.cpu / bareRt[i]!)).join(" · ")}), speed flat out ${fmt(oFast.rooms[0]!.pace / (MEDIA_S / bFast.wall))}× (load ${load()})`);
+  const col = (f: (x: (typeof rt)[number]) => number, d = 3) => `${fmt(pct(rt.map(f), 50), d)} (${rt.map((x) => fmt(f(x), d)).join(", ")})`;
+  console.log(`real-time pace, ${RT_S} s × ${RT_ROUNDS} rounds, the three at once in each round (medians; every round printed):`);
+  console.log(`  bare ffmpeg fed by a pipe             : ${col((x) => x.pipe)} cores`);
+  console.log(`  bare ffmpeg receiving the RTMP itself : ${col((x) => x.rtmp)} cores`);
+  console.log(`  Livehouse                             : ${col((x) => x.lh)} cores; server process ${col((x) => x.server)} (RTMP ingest, feed, playlists, this bench's polls once a second) + ffmpeg ladder and posters ${fmt(pct(rt.map((x) => x.lh - x.server), 50), 3)}`);
+  console.log(`ratio Livehouse / bare, CPU at real time (median of the rounds' ratios): ${col((x) => x.lh / x.pipe, 2)}× against the pipe-fed ffmpeg, ${col((x) => x.lh / x.rtmp, 2)}× against ffmpeg receiving the RTMP itself; speed flat out ${fmt(oFast.rooms[0]!.pace / (MEDIA_S / bFast.wall))}× (load ${load()})`);
   let best = 0;
   for (let k = 1; k <= MAX_ROOMS; k++) {
     const run = await publishRooms(k, 1, RT_S);

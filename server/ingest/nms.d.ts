@@ -41,8 +41,8 @@ interface NmsRtmp {
   streamId: number;
   /** Set by the connect command. */
   streamApp?: string;
-  /** The chunk being parsed: carries the stream id a client asked on before NMS accepted it. */
-  parserPacket?: { header?: { stream_id?: number; length?: number } };
+  /** The message being parsed: carries the stream id a client asked on before NMS accepted it. */
+  parserPacket: { header: { stream_id: number; length: number; type: number }; clock: number; payload: Buffer };
   /** Reads a chunk's message header (length, type, stream id); NMS then allocates the declared length. */
   chunkMessageHeaderRead(): number;
   onConnectCallback: (req: unknown) => void;
@@ -51,6 +51,8 @@ interface NmsRtmp {
   onOutputCallback: (buf: Buffer) => void;
   onPacketCallback: (packet: unknown) => void;
   parserData(data: Buffer): string | null | undefined;
+  /** Called with a whole audio, video or data message in parserPacket. */
+  dataHandler(): void;
   onPublish(msg: { streamName: string }): void;
   onPlay(msg: unknown): void;
   onDeleteStream(msg: unknown): void;
@@ -60,7 +62,5 @@ interface NmsBroadcast {
   streamPath: string;
   publishGraceMs: number;
   publisher: unknown;
-  postPlay(session: unknown): string | null;
-  donePlay(session: unknown): void;
   getPublishStatus(): "publishing" | "reconnecting" | "idle";
 }

@@ -1,11 +1,13 @@
 // RTMP ingest: node-media-server v4's RTMP session and broadcast pieces on our own TCP listener (its server
 // class would process.exit() on a bind error). The stream key is checked on every publish before NMS answers,
-// a live room takes one publisher, and the media layer sees only IngestStream: FLV bytes in, kick out.
+// a live room takes one publisher, and the media layer sees only IngestStream: FLV bytes in, kick out. NMS
+// reassembles the messages and keeps the publish's lifecycle (reconnect grace); the media itself goes from its
+// parser straight into a TagFeed, past NMS's broadcast copies.
 import { createServer, type Server, type Socket } from "node:net";
 import Context from "node-media-server/src/core/context.js";
 import nmsLogger from "node-media-server/src/core/logger.js";
-import BaseSession from "node-media-server/src/session/base_session.js";
 import RtmpSession from "node-media-server/src/session/rtmp_session.js";
+import { TagFeed } from "./feed";
 
 /** A live publish as the media layer sees it. */
 export interface IngestStream {
@@ -48,14 +50,6 @@ export const MAX_PRE_PUBLISH_MESSAGE = 64 * 1024;
 // NMS logs stream paths, which would carry stream keys; our own log lines say what matters.
 nmsLogger.log = () => {};
 
-class FlvSink extends BaseSession {
-  constructor(sink: (buf: Uint8Array) => void) {
-    super();
-    this.protocol = "flv";
-    this.sendBuffer = (buf) => sink(buf);
-  }
-}
-
 export interface RtmpIngest {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -63,7 +57,9 @@ export interface RtmpIngest {
 
 export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
   const sockets = new Set<Socket>();
-  const active = new Map<string, { roomId: number; session: RtmpSession }>();
+  const active = new Map<string, { roomId: number; session: RtmpSession; feed: TagFeed }>();
+  /** The feed each accepted publishing session's media goes to. */
+  const feeds = new WeakMap<RtmpSession, TagFeed>();
   /** Room of each authorized publishing session, by NMS session id. */
   const roomIds = new Map<string, number>();
   /** Sockets per address that have not been accepted as publishers yet. */
@@ -74,7 +70,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     opts.log(`rtmp: refused publish from ${session.socket.remoteAddress ?? "?"}: ${why}`);
     // NMS sets streamId only once it accepts: answer on the stream the client asked on.
     const rtmp = session.rtmp;
-    rtmp.sendStatusMessage(rtmp.streamId || rtmp.parserPacket?.header?.stream_id || 1, "error", code, description);
+    rtmp.sendStatusMessage(rtmp.streamId || rtmp.parserPacket.header.stream_id || 1, "error", code, description);
     session.socket.end();
     setTimeout(() => session.socket.destroy(), 1000).unref();
   }
@@ -104,23 +100,22 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     if (prev) {
       // The same encoder came back inside the grace window: NMS continues its timeline, the broadcast goes on.
       prev.session = session;
+      prev.feed.resume();
+      feeds.set(session, prev.feed);
       opts.log(`rtmp: ${slug} publisher reconnected from ${session.socket.remoteAddress}`);
       opts.onResume(prev.roomId);
       return;
     }
     const roomId = roomIds.get(session.id);
     if (roomId === undefined) return;
-    const entry = { roomId, session };
+    const entry = { roomId, session, feed: new TagFeed() };
     active.set(slug, entry);
+    feeds.set(session, entry.feed);
     opts.log(`rtmp: ${slug} publishing from ${session.socket.remoteAddress}`);
     const broadcast = session.broadcast;
     opts.onPublish({
       roomId, slug, remote: session.socket.remoteAddress ?? "",
-      attach(sink) {
-        const sub = new FlvSink(sink);
-        broadcast.postPlay(sub);
-        return () => broadcast.donePlay(sub);
-      },
+      attach: (sink) => entry.feed.attach(sink),
       kick(reason) {
         opts.log(`rtmp: ${slug} publisher dropped: ${reason}`);
         broadcast.publishGraceMs = 0;
@@ -173,7 +168,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     const readHeader = rtmp.chunkMessageHeaderRead;
     rtmp.chunkMessageHeaderRead = function (this: NmsRtmp) {
       const offset = readHeader.call(this);
-      const length = this.parserPacket?.header?.length ?? 0;
+      const length = this.parserPacket.header.length;
       if (unauthenticated && length > MAX_PRE_PUBLISH_MESSAGE) throw new Error(`a ${length}-byte message before publish`);
       return offset;
     };
@@ -183,6 +178,12 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     rtmp.onPlay = () => refuse(session, "NetStream.Play.Failed", "playback over RTMP is not offered", "RTMP play request");
     // A clean stop (OBS "Stop Streaming", ffmpeg exiting) ends the broadcast at once; only a dropped
     // connection waits out the reconnect grace.
+    rtmp.dataHandler = function (this: NmsRtmp) {
+      const p = this.parserPacket;
+      const type = p.header.type;
+      // Media before an accepted publish has nowhere to go; AMF3 data (15) is not an FLV tag type.
+      if (type === 8 || type === 9 || type === 18) feeds.get(session)?.push(type, p.clock, p.payload, p.header.length);
+    };
     rtmp.onDeleteStream = () => {
       if (session.isPublisher) session.broadcast.publishGraceMs = 0;
     };

@@ -103,6 +103,8 @@ interface Run {
   /** Bytes written and bytes known flushed to ffmpeg. */
   written: number;
   flushed: number;
+  /** A flush is queued for the tags written in this turn of the event loop. */
+  flushing: boolean;
   out: number;
   speed: number | null;
   drops: number;
@@ -172,7 +174,7 @@ export class Transcoder {
     const extra = Array.from({ length: pipes?.count ?? 0 }, () => "pipe" as const);
     const proc = Bun.spawn([this.opts.ffmpeg ?? "ffmpeg", ...args], { stdio: ["pipe", "pipe", "pipe", ...extra] });
     pipes?.onPipes(n, proc.stdio.slice(3).filter((fd): fd is number => typeof fd === "number"));
-    const run: Run = { n, proc, began: Date.now(), firstTs: null, lastTs: 0, written: 0, flushed: 0, out: 0, speed: null, drops: 0, stderrTail: "" };
+    const run: Run = { n, proc, began: Date.now(), firstTs: null, lastTs: 0, written: 0, flushed: 0, flushing: false, out: 0, speed: null, drops: 0, stderrTail: "" };
     this.cur = run;
     this.dog.reset(Date.now());
     void readLines(proc.stderr, (text) => (run.stderrTail = (run.stderrTail + text).slice(-2000)));
@@ -245,17 +247,26 @@ export class Transcoder {
   }
 
   private write(run: Run, buf: Uint8Array): void {
-    // FileSink buffers; flushing per tag keeps ingest → segment lag at ffmpeg's own. A dead ffmpeg makes these
-    // reject (EPIPE): ignore it here, proc.exited drives the restart.
+    // FileSink buffers; one flush for all the tags an ingest read delivered keeps ingest → segment lag at ffmpeg's
+    // own and wakes ffmpeg once per read, not once per tag. A dead ffmpeg makes these reject (EPIPE): ignore it
+    // here, proc.exited drives the restart.
     try {
       run.proc.stdin.write(buf);
       run.written += buf.length;
+    } catch {
+      return;
+    }
+    if (run.flushing) return;
+    run.flushing = true;
+    queueMicrotask(() => {
+      run.flushing = false;
       const upTo = run.written;
-      const f = run.proc.stdin.flush();
-      if (f instanceof Promise) {
-        f.then(() => (run.flushed = Math.max(run.flushed, upTo)), () => {});
-      } else run.flushed = upTo;
-    } catch {}
+      try {
+        const f = run.proc.stdin.flush();
+        if (f instanceof Promise) f.then(() => (run.flushed = Math.max(run.flushed, upTo)), () => {});
+        else run.flushed = upTo;
+      } catch {}
+    });
   }
 
   /** At a keyframe: the current run (if any) ends cleanly, a new one starts on the headers and this keyframe. */
