@@ -48,6 +48,18 @@ describe("TagFeed", () => {
     ]);
   });
 
+  test("codec configurations are recognised for AVC, legacy HEVC (id 12), Enhanced RTMP and AAC", () => {
+    const feed = new TagFeed();
+    feed.push(9, 0, Uint8Array.of(0x1c, 0, 0, 0, 0, 1), 6); // legacy HEVC sequence header
+    feed.push(9, 0, Uint8Array.of(0x90, 0x68, 0x76, 0x63, 0x31, 1), 6); // Enhanced RTMP hvc1 sequence start
+    feed.push(8, 0, aacConfig, aacConfig.length);
+    feed.push(9, 0, Uint8Array.of(0x91, 0x68, 0x76, 0x63, 0x31, 9), 6); // Enhanced RTMP coded frames, keyframe
+    const got: Uint8Array[] = [];
+    feed.attach((b) => got.push(b));
+    // The later video config replaced the earlier; the keyframe opened the GOP.
+    expect(read(got).slice(1).map((t) => (t as [number, number, number[]])[2][0])).toEqual([0xaf, 0x90, 0x91]);
+  });
+
   test("each tag is a copy: the caller may reuse its message buffer", () => {
     const feed = new TagFeed();
     const got: Uint8Array[] = [];

@@ -29,7 +29,9 @@ function kindOf(type: MediaType, body: Uint8Array, length: number): "config" | "
     if (packetType === 0) return "config";
     return ((b0 >> 4) & 0x07) === 1 && packetType !== 4 ? "key" : "frame";
   }
-  if ((b0 & 0x0f) === 7 && length > 1 && body[1] === 0) return "config";
+  // AVC (7) and the pre-Enhanced-RTMP HEVC id (12) both mark their configuration record with packet type 0.
+  const codec = b0 & 0x0f;
+  if ((codec === 7 || codec === 12) && length > 1 && body[1] === 0) return "config";
   return ((b0 >> 4) & 0x07) === 1 ? "key" : "frame";
 }
 
