@@ -6,7 +6,7 @@
 /** FLV tag types as RTMP message types: audio 8, video 9, AMF0 data 18. */
 export type MediaType = 8 | 9 | 18;
 
-/** Tags kept for a late subscriber, like NMS's cache: everything since the last keyframe, bounded. */
+/** Tags kept for a late subscriber: everything since the last keyframe, bounded like NMS's cache was. */
 const MAX_GOP_TAGS = 4096;
 /** Arenas hold many tags; a tag bigger than this gets one of its own size. */
 const ARENA_BYTES = 1 << 20;

@@ -31,7 +31,6 @@ declare module "node-media-server/src/session/rtmp_session.js" {
     onPlay: () => void;
     onPush: () => void;
     onOutput: (buf: Buffer) => void;
-    onPacket: (packet: unknown) => void;
     onData: (data: Buffer) => void;
     onClose: () => void;
     onError: (err: Error) => void;
@@ -49,7 +48,6 @@ interface NmsRtmp {
   onPlayCallback: () => void;
   onPushCallback: () => void;
   onOutputCallback: (buf: Buffer) => void;
-  onPacketCallback: (packet: unknown) => void;
   parserData(data: Buffer): string | null | undefined;
   /** Called with a whole audio, video or data message in parserPacket. */
   dataHandler(): void;

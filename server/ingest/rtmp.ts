@@ -176,14 +176,15 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     rtmp.onPublish = (msg) => onPublish(session, originalPublish, msg);
     // Only publishers are served: playback is HLS over HTTP.
     rtmp.onPlay = () => refuse(session, "NetStream.Play.Failed", "playback over RTMP is not offered", "RTMP play request");
-    // A clean stop (OBS "Stop Streaming", ffmpeg exiting) ends the broadcast at once; only a dropped
-    // connection waits out the reconnect grace.
+    // Each whole media message goes to the room's feed instead of NMS's broadcast.
     rtmp.dataHandler = function (this: NmsRtmp) {
       const p = this.parserPacket;
       const type = p.header.type;
       // Media before an accepted publish has nowhere to go; AMF3 data (15) is not an FLV tag type.
       if (type === 8 || type === 9 || type === 18) feeds.get(session)?.push(type, p.clock, p.payload, p.header.length);
     };
+    // A clean stop (OBS "Stop Streaming", ffmpeg exiting) ends the broadcast at once; only a dropped
+    // connection waits out the reconnect grace.
     rtmp.onDeleteStream = () => {
       if (session.isPublisher) session.broadcast.publishGraceMs = 0;
     };
@@ -191,7 +192,6 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     rtmp.onPlayCallback = session.onPlay;
     rtmp.onPushCallback = session.onPush;
     rtmp.onOutputCallback = session.onOutput;
-    rtmp.onPacketCallback = session.onPacket;
     socket.on("data", (data: Buffer) => {
       try {
         session.onData(data);

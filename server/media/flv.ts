@@ -1,4 +1,4 @@
-// Reads just enough of an FLV tag stream (as node-media-server hands it to a subscriber: the 13-byte file header,
+// Reads just enough of an FLV tag stream (as the ingest's TagFeed hands it to a subscriber: the 13-byte file header,
 // then one whole tag per buffer) to plan a ladder: codecs, resolution hints, keyframe spacing, arrival clock.
 export interface FlvTag {
   type: "audio" | "video" | "script";

@@ -57,7 +57,7 @@ interface Live {
   posterBusy: boolean;
   /**
    * For the first ffmpeg run: replays everything since the publish began (the probe waited for a second
-   * keyframe; NMS's GOP cache would start at it and cost a whole GOP of startup), then follows live. Once.
+   * keyframe; the ingest's GOP cache would start at it and cost a whole GOP of startup), then follows live. Once.
    */
   attachFirst: ((sink: (buf: Uint8Array) => void) => () => void) | null;
   source: SourceInfo | null;
@@ -221,7 +221,7 @@ export function createMedia(deps: Deps): Media {
     let probing = true;
     /**
      * Everything since the publish began, kept until a run on the settled plan is attached: the probe waits for
-     * keyframes (NMS's GOP cache would start at the latest one and cost a whole GOP of startup), and the early
+     * keyframes (the ingest's GOP cache would start at the latest one and cost a whole GOP of startup), and the early
      * run may have to start over from the first byte.
      */
     let buffering = true;
@@ -377,7 +377,7 @@ export function createMedia(deps: Deps): Media {
     onResume(roomId) {
       const live = byRoom.get(roomId);
       if (!live) return;
-      // NMS continues the timestamps across the gap, so the old arrival anchor would be off by the gap.
+      // The ingest continues the timestamps across the gap, so the old arrival anchor would be off by the gap.
       live.clockBase = Number.POSITIVE_INFINITY;
       live.resumed = live.transcoder !== null;
     },

@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { parseTag, tagHead } from "./flv";
 import { SourceProbe } from "./probe";
 
-/** Splits an FLV file into what NMS hands a subscriber: the file header, then one whole tag per buffer. */
+/** Splits an FLV file into what the ingest's TagFeed hands a subscriber: the file header, then one whole tag per buffer. */
 function flvTags(bytes: Uint8Array): Uint8Array[] {
   const out = [bytes.subarray(0, 13)];
   for (let i = 13; i + 11 <= bytes.length; ) {
