@@ -52,7 +52,7 @@ for (;;) {
 const batchedMs = performance.now() - t1;
 
 const t2 = performance.now();
-for (let i = 0; i < MAILS; i++) await mailer.send(goLiveMail(room, `f${i}@example.test`, "http://127.0.0.1/unsubscribe/x", "http://127.0.0.1"));
+for (let i = 0; i < MAILS; i++) await mailer.send(goLiveMail(room, `f${i}@example.test`, "http://127.0.0.1/unsubscribe/x", "http://127.0.0.1", "en"));
 const singleMs = performance.now() - t2;
 const received = sink.messages().length;
 sink.stop();

@@ -92,7 +92,14 @@ describe("go-live notices", () => {
     c.close();
   });
 
-  test("going live: bells show 1 at once, one mail per follower with an address (+ notify-me), unsubscribe stops the next", async () => {
+  test("going live: bells show 1 at once, one mail per follower with an address (+ notify-me), each in the language its reader last chose, unsubscribe stops the next", async () => {
+    // fan2 switches the site to Chinese: their mail comes in Chinese (the subject RFC 2047-encoded).
+    expect((await sessions.fan2!.postForm("/lang", { lang: "zh", back: "/" })).status).toBe(303);
+    const subject = (m: SinkMessage) => {
+      const v = m.headers.get("subject") ?? "";
+      const b = /^=\?UTF-8\?B\?(.*)\?=$/.exec(v);
+      return b ? Buffer.from(b[1]!, "base64").toString("utf8") : v;
+    };
     const b1 = await bell(sessions.fan1!);
     const b3 = await bell(sessions.fan3!);
     await b1.waitEvent((e) => e.type === "unread" && e.count === 0);
@@ -105,7 +112,10 @@ describe("go-live notices", () => {
     const first = sink.messages();
     expect(first.map((m) => m.headers.get("to")).sort()).toEqual(["fan1@example.test", "fan2@example.test", "planner@example.test"]);
     for (const m of first) {
-      expect(m.headers.get("subject")).toBe(`host is live: ${TITLE}`);
+      if (m.headers.get("to") === "fan2@example.test") {
+        expect(subject(m)).toBe(`host 正在直播：${TITLE}`);
+        expect(m.body).toContain("开播了");
+      } else expect(subject(m)).toBe(`host is live: ${TITLE}`);
       expect(m.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
       expect(m.headers.get("list-unsubscribe")).toMatch(new RegExp(`^<http://localhost:${s.httpPort}/unsubscribe/[A-Za-z0-9_-]{32}>$`));
       expect(m.body).toContain(`http://localhost:${s.httpPort}/r/${room.slug}`);
@@ -131,6 +141,8 @@ describe("go-live notices", () => {
     await waitFor("fan1's bell back to 0", () => unreadFrames(b1).at(-1) === 0, 8_000);
     expect((await sessions.fan1!.postForm("/me/notifications/read", { id: "x1" })).status).toBe(422);
 
+    // Back to English: the next mail follows.
+    expect((await sessions.fan2!.postForm("/lang", { lang: "en", back: "/" })).status).toBe(303);
     await end();
     const again = await goLive();
     await waitFor("fan1's bell at 1 again", () => unreadFrames(b1).at(-1) === 1, 15_000);
@@ -139,6 +151,7 @@ describe("go-live notices", () => {
     const second = sink.messages().slice(first.length);
     // fan1 unsubscribed; the planner's notify-me was for one live only.
     expect(second.map((m) => m.headers.get("to"))).toEqual(["fan2@example.test"]);
+    expect(subject(second[0]!)).toBe(`host is live: ${TITLE}`);
     expect(mailsTo("fan1@example.test").length).toBe(1);
 
     // One-click (RFC 8058): the mail client POSTs without cookies or CSRF token.

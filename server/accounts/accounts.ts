@@ -1,5 +1,6 @@
 // Account rules: sign-up, login, sessions, roles and API tokens. Plain functions over a Database.
 import type { Database } from "bun:sqlite";
+import type { Lang } from "../i18n";
 import type { FieldError, Role, Session, User } from "./model";
 import * as store from "./storage";
 import { hashSecret, randomToken } from "./secrets";
@@ -74,6 +75,11 @@ export function startSession(db: Database, userId: number, previousId: string | 
   const csrf = randomToken(24);
   store.insertSession(db, { idHash: hashSecret(id), userId, csrf, now, expiresAt: now + SESSION_TTL_MS });
   return id;
+}
+
+/** The language the user's e-mail comes in: the one they last chose (or signed in with) on the site. */
+export function setMailLang(db: Database, userId: number, lang: Lang): void {
+  store.setLang(db, userId, lang);
 }
 
 export function loadSession(db: Database, id: string, now = Date.now()): (Session & { user: User }) | null {

@@ -37,6 +37,7 @@ export function accountsRoutes(deps: Deps) {
   /** Starts a new session (killing the visitor's previous one, so the id rotates) and sets its cookie. */
   function signIn(ctx: ReqCtx, cookie: Record<string, Cookie<unknown>>, userId: number): void {
     const id = accounts.startSession(db, userId, ctx.sessionId, deps.now());
+    accounts.setMailLang(db, userId, ctx.lang);
     cookie[SESSION_COOKIE]!.set({ value: id, httpOnly: true, sameSite: "lax", path: "/", secure: ctx.secure, maxAge: accounts.SESSION_TTL_MS / 1000 });
   }
 
@@ -98,6 +99,7 @@ export function accountsRoutes(deps: Deps) {
       "/lang",
       ({ ctx, body, cookie }) => {
         cookie[LANG_COOKIE]!.set({ value: body.lang, path: "/", sameSite: "lax", maxAge: 365 * 24 * 3600, secure: ctx.secure });
+        if (ctx.user) accounts.setMailLang(db, ctx.user.id, body.lang);
         return redirect(safeNext(body.back), ctx.isHtmx);
       },
       { body: t.Object({ lang: t.Union([t.Literal("en"), t.Literal("zh")]), back: t.Optional(t.String({ maxLength: 500 })), _csrf: t.Optional(t.String()) }) },

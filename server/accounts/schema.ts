@@ -35,5 +35,12 @@ export const accountsSchema: DomainSchema = {
         `);
       },
     },
+    {
+      // The language a user's e-mail comes in (go-live mail, class reminders): the one they last chose on the site.
+      name: "user-mail-lang",
+      up(db) {
+        db.exec(`ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'en' CHECK (lang IN ('en','zh'))`);
+      },
+    },
   ],
 };

@@ -1,5 +1,6 @@
 // The only file of the accounts domain with SQL.
 import type { Database } from "bun:sqlite";
+import type { Lang } from "../i18n";
 import type { AccessToken, Role, Session, User } from "./model";
 
 interface UserRow {
@@ -46,6 +47,10 @@ export function getPasswordHash(db: Database, userId: number): string | null {
 
 export function listUsers(db: Database, limit = 200): User[] {
   return db.query<UserRow, [number]>(`SELECT ${USER_COLS} FROM users ORDER BY id LIMIT ?`).all(limit).map(toUser);
+}
+
+export function setLang(db: Database, userId: number, lang: Lang): void {
+  db.query("UPDATE users SET lang = ? WHERE id = ? AND lang != ?").run(lang, userId, lang);
 }
 
 export function setDisabled(db: Database, userId: number, disabled: boolean): boolean {

@@ -5,7 +5,7 @@
 import type { Database } from "bun:sqlite";
 import type { Bus } from "../events/bus";
 import type { Mailer } from "../mail/smtp";
-import { translator } from "../i18n";
+import { translator, type Lang } from "../i18n";
 import type { ClassInfo } from "./model";
 import { notify } from "./notices";
 import * as store from "./storage";
@@ -20,8 +20,6 @@ export interface ReminderEnv {
   log(msg: string): void;
 }
 
-const en = translator("en");
-
 export async function sendDueReminders(env: ReminderEnv): Promise<{ classes: number; notices: number; mails: number }> {
   const now = env.now();
   let classes = 0, notices = 0, mails = 0;
@@ -35,7 +33,7 @@ export async function sendDueReminders(env: ReminderEnv): Promise<{ classes: num
       if (notify(env.db, env.bus, { userId: h.userId, kind: "class.reminder", ref: String(c.id), textKey: "classes.notice.reminder", vars: { title: c.title, minutes }, url }, now)) notices++;
       if (env.mailer.enabled && h.email) {
         try {
-          await env.mailer.send(reminderMail(c, h.email, minutes, env.baseUrl));
+          await env.mailer.send(reminderMail(c, h.email, minutes, env.baseUrl, h.lang));
           mails++;
         } catch (err) {
           env.log(`class ${c.id} reminder to a holder failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -46,10 +44,11 @@ export async function sendDueReminders(env: ReminderEnv): Promise<{ classes: num
   return { classes, notices, mails };
 }
 
-export function reminderMail(c: ClassInfo, to: string, minutes: number, baseUrl: string) {
+export function reminderMail(c: ClassInfo, to: string, minutes: number, baseUrl: string, lang: Lang) {
+  const t = translator(lang);
   return {
     to,
-    subject: en("classes.mail.subject", { title: c.title }),
-    text: en("classes.mail.body", { title: c.title, minutes, start: new Date(c.startsAt).toISOString(), url: `${baseUrl}/classes/${c.id}`, room: `${baseUrl}/r/${c.roomSlug}` }),
+    subject: t("classes.mail.subject", { title: c.title }),
+    text: t("classes.mail.body", { title: c.title, minutes, start: new Date(c.startsAt).toISOString(), url: `${baseUrl}/classes/${c.id}`, room: `${baseUrl}/r/${c.roomSlug}` }),
   };
 }

@@ -1,7 +1,7 @@
 // The only file of the classes domain with SQL: classes, seats, tickets, coupons, materials, attendance, Q&A,
 // notices and pay-per-view replays.
 import type { Database } from "bun:sqlite";
-import type { MessageKey } from "../i18n";
+import type { Lang, MessageKey } from "../i18n";
 import type { AttendanceRow, ClassInfo, ClassInput, Coupon, Material, Notice, Question, ReplayPrice, ReplayPurchase, RevenueRow, Ticket, TicketProvider, TicketStatus } from "./model";
 
 interface ClassRow {
@@ -149,8 +149,11 @@ export function validTicketInWindow(db: Database, userId: number, roomId: number
 }
 
 /** Valid tickets of a class with their e-mail (reminders). */
-export function ticketHolders(db: Database, classId: number): { userId: number; email: string | null }[] {
-  return db.query<{ userId: number; email: string | null }, [number]>("SELECT user_id AS userId, email FROM tickets WHERE class_id = ? AND status = 'valid'").all(classId);
+/** Valid tickets' holders, with the language their mail comes in (the accounts domain's users.lang). */
+export function ticketHolders(db: Database, classId: number): { userId: number; email: string | null; lang: Lang }[] {
+  return db.query<{ userId: number; email: string | null; lang: Lang }, [number]>(
+    "SELECT t.user_id AS userId, t.email, u.lang FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.class_id = ? AND t.status = 'valid'",
+  ).all(classId);
 }
 
 const COUPON_COLS = "id, class_id AS classId, code, kind, amount, max_uses AS maxUses, uses, expires_at AS expiresAt";

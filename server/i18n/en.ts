@@ -477,7 +477,7 @@ export const en = {
   "notifications.save": "Save",
   "notifications.live": "{name} is live: {room}",
   "notifications.email": "Go-live e-mail",
-  "notifications.emailHelp": "Get an e-mail when a creator you follow goes live. Leave empty for no e-mail; every mail has an unsubscribe link.",
+  "notifications.emailHelp": "Get an e-mail when a creator you follow goes live, in the language you last chose on this site. Leave empty for no e-mail; every mail has an unsubscribe link.",
   "notifications.emailLabel": "E-mail address",
   "notifications.emailInvalid": "That is not an e-mail address.",
   "notifications.mail.subject": "{name} is live: {room}",

@@ -479,7 +479,7 @@ export const zh: Record<MessageKey, string> = {
   "notifications.save": "保存",
   "notifications.live": "{name} 正在直播：{room}",
   "notifications.email": "开播邮件",
-  "notifications.emailHelp": "你关注的主播开播时发邮件给你。留空则不发；每封邮件都有退订链接。",
+  "notifications.emailHelp": "你关注的主播开播时发邮件给你，使用你最近在本站选择的语言。留空则不发；每封邮件都有退订链接。",
   "notifications.emailLabel": "邮箱地址",
   "notifications.emailInvalid": "这不是有效的邮箱地址。",
   "notifications.mail.subject": "{name} 正在直播：{room}",

@@ -9,7 +9,7 @@ import { randomToken } from "../accounts/secrets";
 import { getUserById } from "../accounts/accounts";
 import { notify } from "../classes/notices";
 import type { Bus, Facts } from "../events/bus";
-import { translator } from "../i18n";
+import { translator, type Lang } from "../i18n";
 import type { Mailer, MailMessage } from "../mail/smtp";
 import { getRoomById } from "../rooms/rooms";
 import type { Room } from "../rooms/model";
@@ -26,7 +26,6 @@ export interface GoLiveEnv {
   log(msg: string): void;
 }
 
-const en = translator("en");
 export const MAIL_BATCH = 100;
 export const MAIL_ATTEMPTS = 3;
 
@@ -68,7 +67,7 @@ export async function sendQueuedMails(env: GoLiveEnv): Promise<{ sent: number; f
         continue;
       }
       const token = store.unsubscribeToken(env.db, m.userId, m.creatorId, randomToken(24));
-      out.push({ id: m.id, mail: goLiveMail(room, m.email, `${env.baseUrl}/unsubscribe/${token}`, env.baseUrl), slug: room.slug });
+      out.push({ id: m.id, mail: goLiveMail(room, m.email, `${env.baseUrl}/unsubscribe/${token}`, env.baseUrl, m.lang), slug: room.slug });
     }
     return out;
   })();
@@ -96,11 +95,12 @@ export async function sendQueuedMails(env: GoLiveEnv): Promise<{ sent: number; f
 }
 
 /** RFC 2369 List-Unsubscribe plus RFC 8058 one-click: mail clients POST to the same URL. */
-export function goLiveMail(room: Room, to: string, unsubscribeUrl: string, baseUrl: string): MailMessage {
+export function goLiveMail(room: Room, to: string, unsubscribeUrl: string, baseUrl: string, lang: Lang): MailMessage {
+  const t = translator(lang);
   return {
     to,
-    subject: en("notifications.mail.subject", { name: room.ownerName, room: room.title }),
-    text: en("notifications.mail.body", { name: room.ownerName, room: room.title, url: `${baseUrl}/r/${room.slug}`, unsubscribe: unsubscribeUrl }),
+    subject: t("notifications.mail.subject", { name: room.ownerName, room: room.title }),
+    text: t("notifications.mail.body", { name: room.ownerName, room: room.title, url: `${baseUrl}/r/${room.slug}`, unsubscribe: unsubscribeUrl }),
     headers: { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
   };
 }

@@ -1,4 +1,5 @@
 // Notifications types and pure helpers: go-live recipients, queued mails, "notify me" targets, the bell frame.
+import type { Lang } from "../i18n";
 
 /** Someone to tell that a room went live: a follower of its creator or who asked to be notified. */
 export interface Recipient {
@@ -14,6 +15,11 @@ export interface QueuedMail {
   roomId: number;
   broadcastId: number;
   email: string;
+}
+
+/** A queued mail about to go out, in the language its recipient reads the site in. */
+export interface PendingMail extends QueuedMail {
+  lang: Lang;
 }
 
 export type NotifyKind = "room" | "class";

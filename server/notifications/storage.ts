@@ -1,7 +1,8 @@
 // The only SQL of the notifications domain. Recipients join the chat domain's follows and the classes domain's
-// classes (read only); everything written is this domain's own tables.
+// classes, pending mails the recipient's language (read only); everything written is this domain's own tables.
 import type { Database } from "bun:sqlite";
-import { CLASS_EARLY_MS, type NotifyKind, type QueuedMail, type Recipient } from "./model";
+import type { Lang } from "../i18n";
+import { CLASS_EARLY_MS, type NotifyKind, type PendingMail, type QueuedMail, type Recipient } from "./model";
 
 /** Followers of the creator, plus who asked to be told about this room or one of its classes running now. */
 export function goLiveRecipients(db: Database, creatorId: number, roomId: number, now: number): Recipient[] {
@@ -36,12 +37,16 @@ export function enqueueMail(db: Database, m: Omit<QueuedMail, "id">, now: number
     .run(m.userId, m.creatorId, m.roomId, m.broadcastId, m.email, now).changes === 1;
 }
 
-interface QueueRow { id: number; user_id: number; creator_id: number; room_id: number; broadcast_id: number; email: string }
+interface QueueRow { id: number; user_id: number; creator_id: number; room_id: number; broadcast_id: number; email: string; lang: Lang }
 
-export function pendingMails(db: Database, limit: number, maxAttempts: number): QueuedMail[] {
-  return db.query<QueueRow, [number, number]>("SELECT id, user_id, creator_id, room_id, broadcast_id, email FROM golive_mail_queue WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?")
+export function pendingMails(db: Database, limit: number, maxAttempts: number): PendingMail[] {
+  // The language is read when the mail is sent: a user who switched it since the live started gets the new one.
+  return db.query<QueueRow, [number, number]>(`
+    SELECT q.id, q.user_id, q.creator_id, q.room_id, q.broadcast_id, q.email, u.lang
+    FROM golive_mail_queue q JOIN users u ON u.id = q.user_id
+    WHERE q.sent_at IS NULL AND q.attempts < ? ORDER BY q.id LIMIT ?`)
     .all(maxAttempts, limit)
-    .map((r) => ({ id: r.id, userId: r.user_id, creatorId: r.creator_id, roomId: r.room_id, broadcastId: r.broadcast_id, email: r.email }));
+    .map((r) => ({ id: r.id, userId: r.user_id, creatorId: r.creator_id, roomId: r.room_id, broadcastId: r.broadcast_id, email: r.email, lang: r.lang }));
 }
 
 /** sent: the mail went out (or was dropped on purpose); otherwise one more failed attempt. */
