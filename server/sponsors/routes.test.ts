@@ -6,6 +6,7 @@ import { createAccessToken, createUser, getUserById } from "../accounts/accounts
 import { overlayToken } from "../overlays/overlays";
 import { createRoom } from "../rooms/rooms";
 import { sponsorsCommands } from "./cli";
+import { DISPLAY_WINDOW_MS, DISPLAYS_PER_ADDRESS } from "./routes";
 import { testApp, type TestApp } from "../../test/helpers/app";
 import type { WebSession } from "../../test/helpers/session";
 
@@ -230,5 +231,17 @@ describe("JSON API, rendering and counting", () => {
     expect((await api(`/api/v1/sponsors/${site.body.id}`, "maker", { method: "DELETE" })).status).toBe(404);
     expect((await api(`/api/v1/sponsors/${site.body.id}`, "admin", { method: "DELETE" })).status).toBe(204);
     expect(await (await lh.app.handle(new Request(`http://localhost/r/${slug}/sponsors/banner`))).text()).toBe('<div id="sponsor-banner" hidden></div>');
+  });
+
+  test("one address opens at most DISPLAYS_PER_ADDRESS displays per window; then the mounts are empty until the next", async () => {
+    clock += DISPLAY_WINDOW_MS; // a fresh window
+    const mountPlayer = async () => (await lh.app.handle(new Request(`http://localhost/r/${slug}/sponsors/player`))).text();
+    const displays = () => lh.deps.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM sponsor_displays").get()!.n;
+    const before = displays();
+    for (let i = 0; i < DISPLAYS_PER_ADDRESS; i++) expect(await mountPlayer()).toContain("data-sponsor-display=");
+    expect(await mountPlayer()).toBe('<div id="sponsor-player" hidden></div>');
+    expect(displays() - before).toBe(DISPLAYS_PER_ADDRESS);
+    clock += DISPLAY_WINDOW_MS;
+    expect(await mountPlayer()).toContain("data-sponsor-display=");
   });
 });

@@ -16,6 +16,7 @@ import { getReplay } from "../media/storage";
 import { listTiers } from "../memberships/memberships";
 import { maskToken, overlayToken, roomForOverlayToken } from "../overlays/overlays";
 import { getRoomById, getRoomBySlug, listRooms, listRoomsByOwner } from "../rooms/rooms";
+import { createRateLimiter } from "../lib/rate-limit";
 import { parseUtc, type FieldError, type Placement, type Slot, type SlotInput } from "./model";
 import {
   canEdit, createSlot, deleteSlot, getSlot, listInstanceSlots, listSlotsOf, obsSlots, pickSlot, recordClick, recordImpression, reportCsv, revokeReport,
@@ -51,8 +52,20 @@ export function slotInput(v: SlotFormValues): SlotInput {
   };
 }
 
+/**
+ * Sponsor displays one address may open per window. A viewer's page opens two (player and banner), a replay one;
+ * past this the mounts come back empty, so a script reloading them cannot inflate a sponsor's impressions and
+ * clicks, or fill the displays table (docs/sponsors.md).
+ */
+export const DISPLAYS_PER_ADDRESS = 120;
+export const DISPLAY_WINDOW_MS = 10 * 60_000;
+
 export function sponsorsRoutes(deps: Deps, env: SponsorEnv) {
   const { db } = deps;
+  const displays = createRateLimiter({ max: DISPLAYS_PER_ADDRESS, windowMs: DISPLAY_WINDOW_MS }, { cluster: deps.cluster, name: "sponsor-displays" });
+  /** A slot to show this viewer now, unless their address has opened its allowance of displays. */
+  const pick = (ctx: ReqCtx, request: Request, placement: Placement, room: { id: number; ownerId: number }) =>
+    displays.hit(ctx.ip ?? "", deps.now()) > 0 ? null : pickSlot(env, placement, room, viewerOf(ctx, request));
   const base = (request: Request) => deps.config.publicUrl.replace(/\/$/, "") || new URL(request.url).origin;
 
   function creator(ctx: ReqCtx): User | Response {
@@ -101,7 +114,7 @@ export function sponsorsRoutes(deps: Deps, env: SponsorEnv) {
   function mount(ctx: ReqCtx, request: Request, slug: string, placement: Placement): Response {
     const id = `sponsor-${placement}`;
     const room = getRoomBySlug(db, slug);
-    const shown = room ? pickSlot(env, placement, room, viewerOf(ctx, request)) : null;
+    const shown = room ? pick(ctx, request, placement, room) : null;
     return fragment(shown ? <SponsorDisplay t={ctx.t} id={id} shown={shown} /> : <NoSponsor id={id} />, 200, { "cache-control": "no-store" });
   }
 
@@ -167,7 +180,7 @@ export function sponsorsRoutes(deps: Deps, env: SponsorEnv) {
     .get("/replays/:id/sponsor", ({ ctx, request, params }) => {
       const b = ID.test(params.id) ? getReplay(db, Number(params.id)) : null;
       const room = b ? getRoomById(db, b.roomId) : null;
-      const shown = room ? pickSlot(env, "preroll", room, viewerOf(ctx, request)) : null;
+      const shown = room ? pick(ctx, request, "preroll", room) : null;
       return fragment(shown ? <SponsorDisplay t={ctx.t} id="sponsor-preroll" shown={shown} /> : <NoSponsor id="sponsor-preroll" />, 200, { "cache-control": "no-store" });
     })
     .post("/s/displays/:display/seen", ({ ctx, request, params }) => {
