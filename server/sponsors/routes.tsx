@@ -65,7 +65,7 @@ export function sponsorsRoutes(deps: Deps, env: SponsorEnv) {
   const displays = createRateLimiter({ max: DISPLAYS_PER_ADDRESS, windowMs: DISPLAY_WINDOW_MS }, { cluster: deps.cluster, name: "sponsor-displays" });
   /** A slot to show this viewer now, unless their address has opened its allowance of displays. */
   const pick = (ctx: ReqCtx, request: Request, placement: Placement, room: { id: number; ownerId: number }) =>
-    displays.hit(ctx.ip ?? "", deps.now()) > 0 ? null : pickSlot(env, placement, room, viewerOf(ctx, request));
+    pickSlot(env, placement, room, viewerOf(ctx, request), () => displays.hit(ctx.ip ?? "", deps.now()) === 0);
   const base = (request: Request) => deps.config.publicUrl.replace(/\/$/, "") || new URL(request.url).origin;
 
   function creator(ctx: ReqCtx): User | Response {

@@ -143,12 +143,13 @@ function shown(slot: Slot, displayId: string): Shown {
  * The slot this viewer sees in this room's placement now, recorded as a display (not yet an impression: that
  * waits for the browser to report it on screen). Skipped: slots outside their window, slots the viewer's
  * membership exempts them from, slots at their frequency cap. Among the rest the one this viewer saw least
- * today, then the oldest, so slots take turns.
+ * today, then the oldest, so slots take turns. `admit` is asked only when there is a slot to show (a rate limit
+ * that pages without sponsors never spend).
  */
-export function pickSlot(env: SponsorEnv, placement: Placement, room: { id: number; ownerId: number }, v: Viewer): Shown | null {
+export function pickSlot(env: SponsorEnv, placement: Placement, room: { id: number; ownerId: number }, v: Viewer, admit: () => boolean = () => true): Shown | null {
   const now = env.now();
   const candidates = store.runningSlots(env.db, placement, room, now).filter((s) => !(v.userId !== null && s.exemptTierId !== null && hasMembership(env.db, v.userId, s.ownerId, s.exemptTierId, now)));
-  if (!candidates.length) return null;
+  if (!candidates.length || !admit()) return null;
   const viewer = viewerKey(env.db, v);
   const seen = store.seenCounts(env.db, candidates.map((s) => s.id), viewer, now - CAP_WINDOW_MS);
   let best: Slot | null = null;
