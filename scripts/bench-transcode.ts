@@ -66,18 +66,26 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   const ladder = buildLadderArgs(plan, { dir, run: 0 });
   const feed = ["-v", "error", "-readrate", "1", "-i", source, "-t", String(RT_S), "-c", "copy", "-f", "flv"];
   let ff: Subprocess;
+  let failed: string | null = null;
   if (input === "rtmp") {
     const url = `rtmp://127.0.0.1:${freePort()}/live/bench`;
     const at = ladder.indexOf("pipe:0");
     ff = Bun.spawn(["ffmpeg", ...ladder.slice(0, at - 1), "-listen", "1", "-i", url, ...ladder.slice(at + 1)], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
     // ffmpeg listens once it has started; a probe connection would take its one accept, so the publisher just waits.
     await Bun.sleep(1000);
-    Bun.spawn(["ffmpeg", ...feed, url], { stdout: "ignore", stderr: "ignore" });
+    const pub = Bun.spawn(["ffmpeg", ...feed, url], { stdout: "ignore", stderr: "pipe" });
+    // A publisher that could not connect would leave the listener waiting until the deadline: stop and say why.
+    void pub.exited.then(async (code) => {
+      if (code === 0 || ff.exitCode !== null) return;
+      failed = `the RTMP publisher to bare ffmpeg failed: ${(await new Response(pub.stderr).text()).trim()}`;
+      ff.kill();
+    });
   } else {
     const stdin = input === "pipe" ? Bun.spawn(["ffmpeg", ...feed, "pipe:1"], { stdout: "pipe" }).stdout : Bun.file(source);
     ff = Bun.spawn(["ffmpeg", ...ladder], { stdin, stdout: "ignore", stderr: "ignore" });
   }
   await ff.exited;
+  if (failed) throw new Error(failed);
   const ru = ff.resourceUsage()!;
   const cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
   const wall = (performance.now() - started) / 1000;
