@@ -148,8 +148,7 @@ export function validTicketInWindow(db: Database, userId: number, roomId: number
   ).get(userId, roomId, marginMs, now, marginMs, now);
 }
 
-/** Valid tickets of a class with their e-mail (reminders). */
-/** Valid tickets' holders, with the language their mail comes in (the accounts domain's users.lang). */
+/** Valid tickets of a class with their e-mail and the language it comes in (the accounts domain's users.lang): reminders. */
 export function ticketHolders(db: Database, classId: number): { userId: number; email: string | null; lang: Lang }[] {
   return db.query<{ userId: number; email: string | null; lang: Lang }, [number]>(
     "SELECT t.user_id AS userId, t.email, u.lang FROM tickets t JOIN users u ON u.id = t.user_id WHERE t.class_id = ? AND t.status = 'valid'",
