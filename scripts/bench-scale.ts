@@ -234,14 +234,14 @@ async function reusePort(s: Setup): Promise<{ spread: string; rps: number }> {
   return { spread, rps: r.rps };
 }
 
+const CPUS = navigator.hardwareConcurrency;
+
 /**
  * Memory-copy speed of each CPU, in GB/s (a pinned child copying 32 MB buffers for 0.3 s). On this VM a vCPU's
  * memory bandwidth halves for seconds at a time while the other's holds; a process on that vCPU serves the room
  * page at about half its rate at the same 1.0 core (docs/operations.md, "Measured"). Printed between phases so that
  * a figure can be read beside the state of the machine it was taken in.
  */
-const CPUS = navigator.hardwareConcurrency;
-
 async function cpuSpeeds(): Promise<string> {
   const code = "const a=new Uint8Array(32<<20),b=new Uint8Array(32<<20);b.set(a);let n=0;const t=performance.now();while(performance.now()-t<300){b.set(a);n++}console.log((n*32/1024/0.3).toFixed(1))";
   const out: string[] = [];

@@ -20,7 +20,7 @@ import type { Subprocess } from "bun";
 import { MAX_PENDING_PER_IP } from "../server/ingest/rtmp";
 import { buildLadderArgs, DEFAULT_LADDER, planLadder } from "../server/media/ffmpeg-args";
 import { parseFfmpegPlaylist } from "../server/media/playlists";
-import { removeDir } from "../test/helpers/server";
+import { freePort, removeDir } from "../test/helpers/server";
 import { waitFor } from "../test/live-helpers";
 import type { StreamHealth } from "../server/media/model";
 import { CpuMeter, deadline, fmt, liveServer, opt, pct } from "./bench-live-lib";
@@ -46,13 +46,8 @@ function makeSource(): void {
   if (r.exitCode !== 0) throw new Error("could not make the source: " + r.stderr.toString());
 }
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = l.port;
-  l.stop(true);
-  return port;
-}
+/** ffmpeg publishing the source at `readrate`× real time for `seconds`, as FLV to the URL that follows. */
+const publisherArgs = (readrate: number, seconds: number) => ["ffmpeg", "-v", "error", "-readrate", String(readrate), "-i", source, "-t", String(seconds), "-c", "copy", "-f", "flv"];
 
 /**
  * Bare ffmpeg with the ladder arguments. Input: the file as fast as it goes ("file"), a real-time publisher's FLV
@@ -64,16 +59,15 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   for (const r of plan.rungs) mkdirSync(join(dir, r.name), { recursive: true });
   const started = performance.now();
   const ladder = buildLadderArgs(plan, { dir, run: 0 });
-  const feed = ["-v", "error", "-readrate", "1", "-i", source, "-t", String(RT_S), "-c", "copy", "-f", "flv"];
   let ff: Subprocess;
   let failed: string | null = null;
   if (input === "rtmp") {
-    const url = `rtmp://127.0.0.1:${freePort()}/live/bench`;
+    const url = `rtmp://127.0.0.1:${await freePort()}/live/bench`;
     const at = ladder.indexOf("pipe:0");
     ff = Bun.spawn(["ffmpeg", ...ladder.slice(0, at - 1), "-listen", "1", "-i", url, ...ladder.slice(at + 1)], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
     // ffmpeg listens once it has started; a probe connection would take its one accept, so the publisher just waits.
     await Bun.sleep(1000);
-    const pub = Bun.spawn(["ffmpeg", ...feed, url], { stdout: "ignore", stderr: "pipe" });
+    const pub = Bun.spawn([...publisherArgs(1, RT_S), url], { stdout: "ignore", stderr: "pipe" });
     // A publisher that could not connect would leave the listener waiting until the deadline: stop and say why.
     void pub.exited.then(async (code) => {
       if (code === 0 || ff.exitCode !== null) return;
@@ -81,7 +75,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
       ff.kill();
     });
   } else {
-    const stdin = input === "pipe" ? Bun.spawn(["ffmpeg", ...feed, "pipe:1"], { stdout: "pipe" }).stdout : Bun.file(source);
+    const stdin = input === "pipe" ? Bun.spawn([...publisherArgs(1, RT_S), "pipe:1"], { stdout: "pipe" }).stdout : Bun.file(source);
     ff = Bun.spawn(["ffmpeg", ...ladder], { stdin, stdout: "ignore", stderr: "ignore" });
   }
   await ff.exited;
@@ -121,7 +115,7 @@ async function publishRooms(k: number, readrate: number, seconds: number, pollMs
   const pubs: Subprocess[] = [];
   for (const r of subset) {
     if (k > MAX_PENDING_PER_IP && pubs.length) await Bun.sleep(250);
-    pubs.push(Bun.spawn(["ffmpeg", "-v", "error", "-readrate", String(readrate), "-i", source, "-t", String(seconds), "-c", "copy", "-f", "flv", `${server.rtmpUrl}/${r.streamKey}`], { stdout: "ignore", stderr: "ignore" }));
+    pubs.push(Bun.spawn([...publisherArgs(readrate, seconds), `${server.rtmpUrl}/${r.streamKey}`], { stdout: "ignore", stderr: "ignore" }));
   }
   let on = true;
   let masterFailures = 0;

@@ -1,7 +1,7 @@
 // One publish as an FLV tag stream for the media layer, built straight from the RTMP messages node-media-server
 // reassembles. NMS's own broadcast made two zero-filled copies of every message (an FLV tag and an RTMP message
-// nobody plays), kept both in a GOP cache, and its large buffers cost the server ~400 page faults a second per
-// live room (docs/live.md, "Transcode overhead"). Here each message is copied once, into an append-only arena.
+// nobody plays) and kept both in GOP caches; here each message is copied once, into an append-only arena (the
+// server's page faults fell from ~390 to ~340 a second per live room: docs/live.md, "Transcode overhead").
 
 /** FLV tag types as RTMP message types: audio 8, video 9, AMF0 data 18. */
 export type MediaType = 8 | 9 | 18;
@@ -91,7 +91,7 @@ export class TagFeed {
     else if (kind === "config") {
       if (type === 8) this.audioConfig = tag;
       else this.videoConfig = tag;
-    } else if (kind === "key" && type === 9) this.gop = [tag];
+    } else if (kind === "key") this.gop = [tag];
     else if (this.gop && this.gop.length < MAX_GOP_TAGS) this.gop.push(tag);
     else this.gop = null;
     for (const sink of this.sinks) sink(tag);

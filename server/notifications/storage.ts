@@ -1,5 +1,6 @@
 // The only SQL of the notifications domain. Recipients join the chat domain's follows and the classes domain's
-// classes, pending mails the recipient's language (read only); everything written is this domain's own tables.
+// classes, pending mails the accounts domain's users for the language (all read only); everything written is this
+// domain's own tables.
 import type { Database } from "bun:sqlite";
 import type { Lang } from "../i18n";
 import { CLASS_EARLY_MS, type NotifyKind, type PendingMail, type QueuedMail, type Recipient } from "./model";
