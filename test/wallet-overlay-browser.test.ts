@@ -174,6 +174,8 @@ test("Studio: the test alert button reaches the open overlay; rotating revokes i
   expect(await overlay.page.textContent(".alert-test .v-name")).toBe("maker");
 
   await studio.click("#overlay-rotate");
+  // The test alert left a notice in the box already: wait for the rotate answer's box, with the new address.
+  await studio.waitForFunction((old) => document.querySelector("#overlay-url-alerts")?.getAttribute("data-secret") !== old, url);
   await studio.waitForSelector("#overlay-box .notice");
   await overlay.page.waitForSelector("body[data-revoked='1']", { state: "attached" });
   expect(await studio.getAttribute("#overlay-url-alerts", "data-secret")).not.toBe(url);
