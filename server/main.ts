@@ -8,6 +8,7 @@ import { CommandError } from "./cli/command";
 import { COMMANDS } from "./cli/commands";
 import { checkDataDir, checkPortFree } from "./cli/preflight";
 import { healthcheck } from "./ops/healthcheck";
+import { keepFreedMemory } from "./ops/allocator";
 import { installShutdown } from "./ops/shutdown";
 import { versionLine } from "./version";
 
@@ -69,6 +70,11 @@ async function runCommand(argv: readonly string[]): Promise<void> {
   }
 }
 
+/** `serve` is the default command; a bare option (`--data-dir D`) means serve too. */
+function isServe(argv: readonly string[]): boolean {
+  return argv.length === 0 || argv[0] === "serve" || (argv[0]!.startsWith("--") && argv[0] !== "--version" && argv[0] !== "--help");
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     if (argv[0] === "--version" || argv[0] === "version") {
@@ -80,7 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(usage());
       return 0;
     }
-    if (argv.length === 0 || argv[0] === "serve" || argv[0]!.startsWith("--")) {
+    if (isServe(argv)) {
       await serve(argv[0] === "serve" ? argv.slice(1) : argv);
       return -1; // keeps running
     }
@@ -97,6 +103,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  if (isServe(process.argv.slice(2))) keepFreedMemory(process.env);
   const code = await main(process.argv.slice(2));
   if (code >= 0) process.exit(code);
 }

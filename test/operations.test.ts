@@ -1,8 +1,8 @@
 // Operations on the real server: Admin → System (versions, disk, database, log lines with secrets masked, webhook
 // log), scheduled snapshots with retention, and a restore (snapshot copied into a fresh data dir, server started,
-// the data is there) exactly as docs/operations.md describes.
+// the data is there) exactly as docs/operations.md describes; the allocator setting serve restarts itself with.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { copyFileSync, readdirSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { removeDir, startServer, tempDataDir, type RunningServer } from "./helpers/server";
 import { WebSession } from "./helpers/session";
@@ -24,6 +24,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.stop();
   for (const d of dirs) removeDir(d);
+});
+
+const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+
+test("serve restarts itself in place so the allocator keeps freed memory; a value the admin set is kept", async () => {
+  // Same pid as the one spawned without the variable: it re-executed itself (server/ops/allocator.ts).
+  expect(environ(s.proc.pid)).toContain("MIMALLOC_PURGE_DELAY=-1");
+  const own = await startServer({ env: { MIMALLOC_PURGE_DELAY: "250" } });
+  dirs.push(own.dataDir);
+  try {
+    expect(environ(own.proc.pid)).toContain("MIMALLOC_PURGE_DELAY=250");
+    expect(environ(own.proc.pid)).not.toContain("MIMALLOC_PURGE_DELAY=-1");
+  } finally {
+    await own.stop();
+  }
 });
 
 test("Admin → System shows versions, replay disk use, database size, masked log lines and the webhook log", async () => {

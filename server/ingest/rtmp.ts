@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import Context from "node-media-server/src/core/context.js";
 import nmsLogger from "node-media-server/src/core/logger.js";
 import RtmpSession from "node-media-server/src/session/rtmp_session.js";
+import { batchReads, type ReadBatcher } from "./batching";
 import { TagFeed } from "./feed";
 
 /** A live publish as the media layer sees it. */
@@ -133,7 +134,8 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     opts.onUnpublish(entry.roomId);
   };
 
-  /** Ends a session's pre-publish limits once its stream key was accepted. */
+  let warnedUnbatched = false;
+  /** Ends a session's pre-publish limits once its stream key was accepted, and starts batching its reads. */
   const accepted = new WeakMap<RtmpSession, () => void>();
 
   function handle(socket: Socket): void {
@@ -160,7 +162,15 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     sockets.add(socket);
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     const session = new RtmpSession(socket);
-    accepted.set(session, release);
+    let batcher: ReadBatcher | null = null;
+    accepted.set(session, () => {
+      release();
+      batcher = batchReads(socket);
+      if (!batcher && !warnedUnbatched) {
+        warnedUnbatched = true;
+        opts.log("rtmp: publisher reads are not batched here (no SO_RCVLOWAT through libc): the ingest costs more CPU");
+      }
+    });
     const rtmp = session.rtmp;
     // NMS allocates a message's whole declared length once its first chunk header was read: refuse big ones
     // as soon as the header says so, until the stream key was accepted (the throw reaches the data handler
@@ -193,6 +203,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     rtmp.onPushCallback = session.onPush;
     rtmp.onOutputCallback = session.onOutput;
     socket.on("data", (data: Buffer) => {
+      batcher?.onRead(data.length);
       try {
         session.onData(data);
       } catch (err) {
@@ -203,6 +214,7 @@ export function createRtmpIngest(opts: IngestOptions): RtmpIngest {
     });
     socket.on("close", () => {
       release();
+      batcher?.stop();
       sockets.delete(socket);
       roomIds.delete(session.id);
       try {
