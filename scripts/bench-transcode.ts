@@ -4,7 +4,9 @@
 //   - realtime speed factor when the input comes faster than the ladder can go (bare: file on stdin; Livehouse:
 //     the file published over RTMP at 8× with -readrate, speed = pace of new segments),
 //   - CPU seconds per second of input at real-time pace (Livehouse: server process + its ffmpeg children), beside
-//     bare ffmpeg fed by a pipe and bare ffmpeg receiving the publisher's RTMP itself, all three at once per round,
+//     bare ffmpeg fed by a pipe and bare ffmpeg receiving the publisher's RTMP itself, all three at once per round:
+//     in the steady state (from 6 s after the publisher started to its end, Livehouse's poster a minute added at
+//     its measured cost) and over the whole publish (start-up and the go-live poster included),
 //   - rooms live at once: K real-time publishers; per room its output pace (media seconds per wall second of the
 //     360p rung over a steady window: from 4 s after its first segment to the publisher's end) and its ingest →
 //     playlist lag at the window's start and end. A room keeps pace only if pace ≥ 0.95 AND its lag grew < 1 s.
@@ -18,16 +20,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { MAX_PENDING_PER_IP } from "../server/ingest/rtmp";
-import { buildLadderArgs, DEFAULT_LADDER, planLadder } from "../server/media/ffmpeg-args";
+import { buildLadderArgs, buildPosterArgs, DEFAULT_LADDER, planLadder } from "../server/media/ffmpeg-args";
 import { parseFfmpegPlaylist } from "../server/media/playlists";
 import { freePort, removeDir } from "../test/helpers/server";
 import { waitFor } from "../test/live-helpers";
 import type { StreamHealth } from "../server/media/model";
-import { CpuMeter, deadline, fmt, liveServer, opt, pct } from "./bench-live-lib";
+import { CpuMeter, cpuOf, deadline, fmt, liveServer, opt, pct } from "./bench-live-lib";
 
 const MEDIA_S = opt("media-seconds", 60);
 const RT_S = opt("realtime-seconds", 20);
-const RT_ROUNDS = opt("realtime-rounds", 3);
+const RT_ROUNDS = opt("realtime-rounds", 5);
 const MAX_ROOMS = opt("max-rooms", 4);
 const OVERLOAD_ROOMS = opt("overload-rooms", MAX_ROOMS + 2);
 const OVERLOAD_S = opt("overload-seconds", 40);
@@ -49,18 +51,35 @@ function makeSource(): void {
 /** ffmpeg publishing the source at `readrate`× real time for `seconds`, as FLV to the URL that follows. */
 const publisherArgs = (readrate: number, seconds: number) => ["ffmpeg", "-v", "error", "-readrate", String(readrate), "-i", source, "-t", String(seconds), "-c", "copy", "-f", "flv"];
 
+/** Start of the steady window, seconds after the publisher started: past ffmpeg's start-up, the probe, go-live and its poster. */
+const WARM_S = 6;
+
+/**
+ * CPU per second over the steady window of a real-time publish that started at `t0` (performance.now()): from WARM_S
+ * to one second before the publisher's end. What each further second of a broadcast costs, without the one-time
+ * costs of its start.
+ */
+async function steadyCpu(sample: () => number, t0: number): Promise<number> {
+  const at = (s: number) => Bun.sleep(Math.max(0, t0 + s * 1000 - performance.now()));
+  await at(WARM_S);
+  const a = sample();
+  await at(RT_S - 1);
+  return (sample() - a) / (RT_S - 1 - WARM_S);
+}
+
 /**
  * Bare ffmpeg with the ladder arguments. Input: the file as fast as it goes ("file"), a real-time publisher's FLV
  * on a pipe ("pipe": transcoding alone), or ffmpeg itself listening for that publisher's RTMP ("rtmp": what one
  * runs by hand instead of a server, `ffmpeg -listen 1 -i rtmp://…`, so it receives the stream as Livehouse does).
  */
-async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cpu: number }> {
+async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cpu: number; steady: number }> {
   const dir = mkdtempSync(join(tmpdir(), "lh-bench-bare-"));
   for (const r of plan.rungs) mkdirSync(join(dir, r.name), { recursive: true });
   const started = performance.now();
   const ladder = buildLadderArgs(plan, { dir, run: 0 });
   let ff: Subprocess;
   let failed: string | null = null;
+  let steady: Promise<number> = Promise.resolve(NaN);
   if (input === "rtmp") {
     const url = `rtmp://127.0.0.1:${await freePort()}/live/bench`;
     const at = ladder.indexOf("pipe:0");
@@ -68,6 +87,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
     // ffmpeg listens once it has started; a probe connection would take its one accept, so the publisher just waits.
     await Bun.sleep(1000);
     const pub = Bun.spawn([...publisherArgs(1, RT_S), url], { stdout: "ignore", stderr: "pipe" });
+    steady = steadyCpu(() => cpuOf(ff.pid), performance.now());
     // A publisher that could not connect would leave the listener waiting until the deadline: stop and say why.
     void pub.exited.then(async (code) => {
       if (code === 0 || ff.exitCode !== null) return;
@@ -77,6 +97,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   } else {
     const stdin = input === "pipe" ? Bun.spawn([...publisherArgs(1, RT_S), "pipe:1"], { stdout: "pipe" }).stdout : Bun.file(source);
     ff = Bun.spawn(["ffmpeg", ...ladder], { stdin, stdout: "ignore", stderr: "ignore" });
+    if (input === "pipe") steady = steadyCpu(() => cpuOf(ff.pid), started);
   }
   await ff.exited;
   if (failed) throw new Error(failed);
@@ -84,7 +105,20 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   const cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
   const wall = (performance.now() - started) / 1000;
   rmSync(dir, { recursive: true, force: true });
-  return { wall, cpu };
+  return { wall, cpu, steady: await steady };
+}
+
+/** CPU seconds of one live poster (the server cuts one as a room goes live, then one a minute), median of three. */
+function posterCpu(): number {
+  const seg = join(work, "poster-src.ts");
+  const tmp = join(work, "poster.jpg");
+  Bun.spawnSync(["ffmpeg", "-v", "error", "-y", "-i", source, "-t", "2", "-vf", "scale=-2:360", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", seg]);
+  const runs = [0, 1, 2].map(() => {
+    const p = Bun.spawnSync(["ffmpeg", ...buildPosterArgs(seg, tmp)]);
+    if (p.exitCode !== 0) throw new Error(`poster: ${p.stderr.toString()}`);
+    return Number(p.resourceUsage.cpuTime.user + p.resourceUsage.cpuTime.system) / 1e6;
+  });
+  return pct(runs, 50);
 }
 
 const { server, rooms } = await liveServer([], Math.max(MAX_ROOMS, OVERLOAD_ROOMS));
@@ -103,7 +137,7 @@ interface RoomRun {
 }
 
 /** Publishes the source to K rooms at `readrate`× real time; per room: pace and lag of its 360p rung (timed by polls every `pollMs`). */
-async function publishRooms(k: number, readrate: number, seconds: number, pollMs = 100): Promise<{ rooms: RoomRun[]; cpu: number; serverCpu: number; media: number; health: StreamHealth[]; masterFailures: number }> {
+async function publishRooms(k: number, readrate: number, seconds: number, pollMs = 100): Promise<{ rooms: RoomRun[]; cpu: number; serverCpu: number; steady: number; steadyServer: number; media: number; health: StreamHealth[]; masterFailures: number }> {
   const subset = rooms.slice(0, k);
   const seen = subset.map(() => new Map<string, { at: number; d: number; lag: number }>());
   const meter = new CpuMeter(server.proc.pid, 50);
@@ -117,6 +151,8 @@ async function publishRooms(k: number, readrate: number, seconds: number, pollMs
     if (k > MAX_PENDING_PER_IP && pubs.length) await Bun.sleep(250);
     pubs.push(Bun.spawn([...publisherArgs(readrate, seconds), `${server.rtmpUrl}/${r.streamKey}`], { stdout: "ignore", stderr: "ignore" }));
   }
+  // Steady window at real time; the server's idle (other domains' timers) is not the pipeline's.
+  const steady = readrate === 1 ? Promise.all([steadyCpu(() => meter.total(), began), steadyCpu(() => meter.root(), began)]) : Promise.resolve([NaN, NaN]);
   let on = true;
   let masterFailures = 0;
   const live = subset.map(() => false);
@@ -171,7 +207,8 @@ async function publishRooms(k: number, readrate: number, seconds: number, pollMs
     const lagEnd = list[list.length - 1]!.lag / 1000;
     return { pace, lagStart, lagEnd, keepsPace: pace >= 0.95 && lagEnd - lagStart < 1 };
   });
-  return { rooms: out, cpu, serverCpu, media, health, masterFailures };
+  const [steadyAll, steadyRoot] = await steady;
+  return { rooms: out, cpu, serverCpu, steady: steadyAll! - idlePerS, steadyServer: steadyRoot! - idlePerS, media, health, masterFailures };
 }
 
 const roomLine = (r: RoomRun) => `pace ${fmt(r.pace)} (lag ${fmt(r.lagStart, 1)} → ${fmt(r.lagEnd, 1)} s, ${r.keepsPace ? "keeping pace" : "falling behind"})`;
@@ -197,18 +234,27 @@ try {
   // CPU at real time, the three side by side in each round: this VM's vCPUs lose half their memory bandwidth for
   // seconds at a time, which moves x264's CPU per second by more than the difference measured here; running at
   // once, a slow spell lands on all three (~1.2 of the 2 cores), and each round gives its own ratios.
-  const rt: { pipe: number; rtmp: number; lh: number; server: number }[] = [];
+  const rt: { pipe: number; rtmp: number; lh: number; server: number; sPipe: number; sRtmp: number; sLh: number; sServer: number }[] = [];
   for (let r = 0; r < RT_ROUNDS; r++) {
     // Polled once a second, like one viewer: the 100 ms polls that time segments cost the server ~0.01 cores.
     const [pipe, rtmp, run] = await Promise.all([bare("pipe"), bare("rtmp"), publishRooms(1, 1, RT_S, 1000)]);
-    rt.push({ pipe: pipe.cpu / RT_S, rtmp: rtmp.cpu / RT_S, lh: run.cpu / RT_S, server: run.serverCpu / RT_S });
+    rt.push({ pipe: pipe.cpu / RT_S, rtmp: rtmp.cpu / RT_S, lh: run.cpu / RT_S, server: run.serverCpu / RT_S, sPipe: pipe.steady, sRtmp: rtmp.steady, sLh: run.steady, sServer: run.steadyServer });
   }
+  // The steady window leaves out the poster cut at go-live; a broadcast cuts one a minute after it.
+  const poster = posterCpu();
+  const perMinute = poster / 60;
   const col = (f: (x: (typeof rt)[number]) => number, d = 3) => `${fmt(pct(rt.map(f), 50), d)} (${rt.map((x) => fmt(f(x), d)).join(", ")})`;
-  console.log(`real-time pace, ${RT_S} s × ${RT_ROUNDS} rounds, the three at once in each round (medians; every round printed):`);
-  console.log(`  bare ffmpeg fed by a pipe             : ${col((x) => x.pipe)} cores`);
-  console.log(`  bare ffmpeg receiving the RTMP itself : ${col((x) => x.rtmp)} cores`);
-  console.log(`  Livehouse                             : ${col((x) => x.lh)} cores; server process ${col((x) => x.server)} (RTMP ingest, feed, playlists, this bench's polls once a second) + ffmpeg ladder and posters ${fmt(pct(rt.map((x) => x.lh - x.server), 50), 3)}`);
-  console.log(`ratio Livehouse / bare, CPU at real time (median of the rounds' ratios): ${col((x) => x.lh / x.pipe, 2)}× against the pipe-fed ffmpeg, ${col((x) => x.lh / x.rtmp, 2)}× against ffmpeg receiving the RTMP itself; speed flat out ${fmt(oFast.rooms[0]!.pace / (MEDIA_S / bFast.wall))}× (load ${load()})`);
+  console.log(`real-time pace, ${RT_S} s × ${RT_ROUNDS} rounds, the three at once in each round (medians; every round printed), cores:`);
+  console.log(`  steady state, from ${WARM_S} s after the publisher started to 1 s before its end:`);
+  console.log(`    bare ffmpeg fed by a pipe             : ${col((x) => x.sPipe)}`);
+  console.log(`    bare ffmpeg receiving the RTMP itself : ${col((x) => x.sRtmp)}`);
+  console.log(`    Livehouse                             : ${col((x) => x.sLh)}; server process ${col((x) => x.sServer)}; + a poster a minute (${fmt(poster, 2)} CPU s each) ${fmt(perMinute, 4)}`);
+  console.log(`  ratio Livehouse (with its posters) / bare, steady state (median of the rounds' ratios): ${col((x) => (x.sLh + perMinute) / x.sPipe, 3)}× against the pipe-fed ffmpeg, ${col((x) => (x.sLh + perMinute) / x.sRtmp, 3)}× against ffmpeg receiving the RTMP itself`);
+  console.log(`  the whole ${RT_S} s publish, start-up and the go-live poster included:`);
+  console.log(`    bare ffmpeg fed by a pipe             : ${col((x) => x.pipe)}`);
+  console.log(`    bare ffmpeg receiving the RTMP itself : ${col((x) => x.rtmp)}`);
+  console.log(`    Livehouse                             : ${col((x) => x.lh)}; server process ${col((x) => x.server)} (RTMP ingest, feed, playlists, this bench's polls once a second) + ffmpeg ladder and posters ${fmt(pct(rt.map((x) => x.lh - x.server), 50), 3)}`);
+  console.log(`  ratio Livehouse / bare, whole publish: ${col((x) => x.lh / x.pipe, 3)}× against the pipe-fed ffmpeg, ${col((x) => x.lh / x.rtmp, 3)}× against ffmpeg receiving the RTMP itself; speed flat out ${fmt(oFast.rooms[0]!.pace / (MEDIA_S / bFast.wall))}× (load ${load()})`);
   let best = 0;
   for (let k = 1; k <= MAX_ROOMS; k++) {
     const run = await publishRooms(k, 1, RT_S);

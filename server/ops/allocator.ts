@@ -21,5 +21,7 @@ export function keepFreedMemory(env: NodeJS.ProcessEnv): void {
   }
   const next: Record<string, string> = { [PURGE_ENV]: "-1" };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) next[k] = v;
-  execve("/proc/self/exe", argv, next);
+  // Run what was run, as it was run (the process keeps its name in ps and top); /proc/self/exe when argv[0] is gone.
+  const self = argv[0]?.includes("/") ? argv[0] : argv[0] ? Bun.which(argv[0]) : null;
+  execve(self ?? "/proc/self/exe", argv, next);
 }
