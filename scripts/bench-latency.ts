@@ -146,6 +146,12 @@ async function glassToGlass(url: string, rtmpUrl: string, room: { slug: string; 
       if (v !== null) samples.push(v / 1000);
       await Bun.sleep(500);
     }
+    // hls.js adds a second to its target latency for each stall (up to a target duration), for the session.
+    const state = await page.evaluate(() => {
+      const hls = (document.getElementById("player") as unknown as { livehouseHls?: { targetLatency: number | null; latencyController?: { stallCount?: number } } }).livehouseHls;
+      return { target: hls?.targetLatency ?? null, stalls: hls?.latencyController?.stallCount ?? null };
+    });
+    console.log(`  player session: g2g ${fmt(samples[0] ?? NaN)} → ${fmt(samples[samples.length - 1] ?? NaN)} s, hls.js target latency ${fmt(state.target ?? NaN)} s, stalls ${state.stalls ?? "?"}`);
     return samples;
   } finally {
     await browser.close();
