@@ -44,17 +44,25 @@ test("a steady stream is read in batches of about BATCH_MS of it, and every byte
     send.write(Buffer.alloc(2048, 7));
     sent += 2048;
   }, 5);
-  await Bun.sleep(1300);
-  const lowat = lowWaterOf(socket)!;
-  // The threshold follows the measured rate (timers on a busy machine send less than asked, never more).
-  expect(lowat).toBeGreaterThan(2048);
-  expect(lowat).toBeLessThanOrEqual(Math.ceil((400 * 1024 * BATCH_MS) / 1000));
-  const before = received.reads;
-  await Bun.sleep(1000);
+  // The threshold follows the measured rate once a second (timers on a busy machine send less than asked, never
+  // more). An event-loop stall past the guard (this process also sends) drops it to 1 until the next second, so
+  // look for one second read in batches within a few: a read per write would be ~200 a second.
+  const cap = Math.ceil((400 * 1024 * BATCH_MS) / 1000);
+  const seen: number[] = [];
+  let batchedReads: number | null = null;
+  for (let tries = 0; tries < 6 && batchedReads === null; tries++) {
+    await Bun.sleep(1000);
+    const first = lowWaterOf(socket)!;
+    const before = received.reads;
+    await Bun.sleep(1000);
+    const last = lowWaterOf(socket)!;
+    seen.push(first, last);
+    const reads = received.reads - before;
+    if (first > 2048 && last > 2048 && reads < 100) batchedReads = reads;
+  }
   clearInterval(timer);
-  const reads = received.reads - before;
-  // A read per write would be ~200; batches of `lowat` bytes at the rate sent are far fewer.
-  expect(reads).toBeLessThan(100);
+  expect(batchedReads).not.toBeNull();
+  expect(Math.max(...seen)).toBeLessThanOrEqual(cap);
   // Whatever waits below the threshold now (a small tail if nothing does) is not held back: the guard lowers it.
   await Bun.sleep(30);
   if (sent === received.bytes) {
@@ -63,7 +71,7 @@ test("a steady stream is read in batches of about BATCH_MS of it, and every byte
   }
   await Bun.sleep(400);
   expect(received.bytes).toBe(sent);
-});
+}, 20_000);
 
 test("when the stream stops, the threshold falls back to one byte and a trickle arrives at once", async () => {
   const { received, socket, send } = await batchedPair();

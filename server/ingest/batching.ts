@@ -39,24 +39,30 @@ export interface ReadBatcher {
 
 /** Starts batching a publishing socket's reads, or returns null (reads stay as they were) where it cannot. */
 export function batchReads(socket: Socket): ReadBatcher | null {
-  const fd = socketFd(socket);
-  if (fd === null || !setReceiveLowWater(fd, 1)) return null;
+  const found = socketFd(socket);
+  if (found === null || !setReceiveLowWater(found, 1)) return null;
+  const fd = found;
   let lowat = 1;
   let stopped = false;
-  const set = (n: number): void => {
-    if (n === lowat || stopped) return;
+  let bytes = 0;
+  let since = performance.now();
+  function stop(): void {
+    stopped = true;
+    clearTimeout(guard);
+  }
+  function set(n: number): void {
+    if (stopped || n === lowat) return;
+    // A closed socket's fd number may already belong to another connection: never touch it then.
+    if (socket.destroyed || socketFd(socket) !== fd) return stop();
     if (setReceiveLowWater(fd, n)) lowat = n;
-    else stop();
-  };
+    else {
+      setReceiveLowWater(fd, 1);
+      stop();
+    }
+  }
   // Lowering the threshold wakes the reader at once when enough already waits (Linux's tcp_set_rcvlowat).
   const guard = setTimeout(() => set(1), GUARD_MS);
   guard.unref();
-  const stop = (): void => {
-    stopped = true;
-    clearTimeout(guard);
-  };
-  let bytes = 0;
-  let since = performance.now();
   return {
     onRead(n) {
       if (stopped) return;
