@@ -56,15 +56,15 @@ const WARM_S = 6;
 
 /**
  * CPU per second over the steady window of a real-time publish that started at `t0` (performance.now()): from WARM_S
- * to one second before the publisher's end. What each further second of a broadcast costs, without the one-time
- * costs of its start.
+ * to one second before the publisher's end, for each of the CPU counters `sample` reads. What each further second
+ * of a broadcast costs, without the one-time costs of its start.
  */
-async function steadyCpu(sample: () => number, t0: number): Promise<number> {
+async function steadyCpu(sample: () => number[], t0: number): Promise<number[]> {
   const at = (s: number) => Bun.sleep(Math.max(0, t0 + s * 1000 - performance.now()));
   await at(WARM_S);
   const a = sample();
   await at(RT_S - 1);
-  return (sample() - a) / (RT_S - 1 - WARM_S);
+  return sample().map((b, i) => (b - a[i]!) / (RT_S - 1 - WARM_S));
 }
 
 /**
@@ -79,7 +79,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   const ladder = buildLadderArgs(plan, { dir, run: 0 });
   let ff: Subprocess;
   let failed: string | null = null;
-  let steady: Promise<number> = Promise.resolve(NaN);
+  let steady: Promise<number[]> = Promise.resolve([NaN]);
   if (input === "rtmp") {
     const url = `rtmp://127.0.0.1:${await freePort()}/live/bench`;
     const at = ladder.indexOf("pipe:0");
@@ -87,7 +87,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
     // ffmpeg listens once it has started; a probe connection would take its one accept, so the publisher just waits.
     await Bun.sleep(1000);
     const pub = Bun.spawn([...publisherArgs(1, RT_S), url], { stdout: "ignore", stderr: "pipe" });
-    steady = steadyCpu(() => cpuOf(ff.pid), performance.now());
+    steady = steadyCpu(() => [cpuOf(ff.pid)], performance.now());
     // A publisher that could not connect would leave the listener waiting until the deadline: stop and say why.
     void pub.exited.then(async (code) => {
       if (code === 0 || ff.exitCode !== null) return;
@@ -97,7 +97,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   } else {
     const stdin = input === "pipe" ? Bun.spawn([...publisherArgs(1, RT_S), "pipe:1"], { stdout: "pipe" }).stdout : Bun.file(source);
     ff = Bun.spawn(["ffmpeg", ...ladder], { stdin, stdout: "ignore", stderr: "ignore" });
-    if (input === "pipe") steady = steadyCpu(() => cpuOf(ff.pid), started);
+    if (input === "pipe") steady = steadyCpu(() => [cpuOf(ff.pid)], started);
   }
   await ff.exited;
   if (failed) throw new Error(failed);
@@ -105,7 +105,7 @@ async function bare(input: "file" | "pipe" | "rtmp"): Promise<{ wall: number; cp
   const cpu = Number(ru.cpuTime.user + ru.cpuTime.system) / 1e6;
   const wall = (performance.now() - started) / 1000;
   rmSync(dir, { recursive: true, force: true });
-  return { wall, cpu, steady: await steady };
+  return { wall, cpu, steady: (await steady)[0]! };
 }
 
 /** CPU seconds of one live poster (the server cuts one as a room goes live, then one a minute), median of three. */
@@ -152,7 +152,7 @@ async function publishRooms(k: number, readrate: number, seconds: number, pollMs
     pubs.push(Bun.spawn([...publisherArgs(readrate, seconds), `${server.rtmpUrl}/${r.streamKey}`], { stdout: "ignore", stderr: "ignore" }));
   }
   // Steady window at real time; the server's idle (other domains' timers) is not the pipeline's.
-  const steady = readrate === 1 ? Promise.all([steadyCpu(() => meter.total(), began), steadyCpu(() => meter.root(), began)]) : Promise.resolve([NaN, NaN]);
+  const steady = readrate === 1 ? steadyCpu(() => [meter.total(), meter.root()], began) : Promise.resolve([NaN, NaN]);
   let on = true;
   let masterFailures = 0;
   const live = subset.map(() => false);
@@ -245,15 +245,16 @@ try {
   const perMinute = poster / 60;
   const col = (f: (x: (typeof rt)[number]) => number, d = 3) => `${fmt(pct(rt.map(f), 50), d)} (${rt.map((x) => fmt(f(x), d)).join(", ")})`;
   console.log(`real-time pace, ${RT_S} s × ${RT_ROUNDS} rounds, the three at once in each round (medians; every round printed), cores:`);
+  const setups = (pipe: (x: (typeof rt)[number]) => number, rtmp: typeof pipe, lh: typeof pipe, more: string) => {
+    console.log(`    bare ffmpeg fed by a pipe             : ${col(pipe)}`);
+    console.log(`    bare ffmpeg receiving the RTMP itself : ${col(rtmp)}`);
+    console.log(`    Livehouse                             : ${col(lh)}; ${more}`);
+  };
   console.log(`  steady state, from ${WARM_S} s after the publisher started to 1 s before its end:`);
-  console.log(`    bare ffmpeg fed by a pipe             : ${col((x) => x.sPipe)}`);
-  console.log(`    bare ffmpeg receiving the RTMP itself : ${col((x) => x.sRtmp)}`);
-  console.log(`    Livehouse                             : ${col((x) => x.sLh)}; server process ${col((x) => x.sServer)}; + a poster a minute (${fmt(poster, 2)} CPU s each) ${fmt(perMinute, 4)}`);
+  setups((x) => x.sPipe, (x) => x.sRtmp, (x) => x.sLh, `server process ${col((x) => x.sServer)}; + a poster a minute (${fmt(poster, 2)} CPU s each) ${fmt(perMinute, 4)}`);
   console.log(`  ratio Livehouse (with its posters) / bare, steady state (median of the rounds' ratios): ${col((x) => (x.sLh + perMinute) / x.sPipe, 3)}× against the pipe-fed ffmpeg, ${col((x) => (x.sLh + perMinute) / x.sRtmp, 3)}× against ffmpeg receiving the RTMP itself`);
   console.log(`  the whole ${RT_S} s publish, start-up and the go-live poster included:`);
-  console.log(`    bare ffmpeg fed by a pipe             : ${col((x) => x.pipe)}`);
-  console.log(`    bare ffmpeg receiving the RTMP itself : ${col((x) => x.rtmp)}`);
-  console.log(`    Livehouse                             : ${col((x) => x.lh)}; server process ${col((x) => x.server)} (RTMP ingest, feed, playlists, this bench's polls once a second) + ffmpeg ladder and posters ${fmt(pct(rt.map((x) => x.lh - x.server), 50), 3)}`);
+  setups((x) => x.pipe, (x) => x.rtmp, (x) => x.lh, `server process ${col((x) => x.server)} (RTMP ingest, feed, playlists, this bench's polls once a second) + ffmpeg ladder and posters ${fmt(pct(rt.map((x) => x.lh - x.server), 50), 3)}`);
   console.log(`  ratio Livehouse / bare, whole publish: ${col((x) => x.lh / x.pipe, 3)}× against the pipe-fed ffmpeg, ${col((x) => x.lh / x.rtmp, 3)}× against ffmpeg receiving the RTMP itself; speed flat out ${fmt(oFast.rooms[0]!.pace / (MEDIA_S / bFast.wall))}× (load ${load()})`);
   let best = 0;
   for (let k = 1; k <= MAX_ROOMS; k++) {

@@ -2,7 +2,7 @@
 // libc, another OS): every caller then does without (docs/operations.md, "CPU: the allocator and socket reads").
 import { dlopen, FFIType, ptr, type Pointer } from "bun:ffi";
 
-export interface Libc {
+interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Pointer, len: number): number;
   getsockopt(fd: number, level: number, name: number, value: Pointer, len: Pointer): number;
   execve(path: Pointer, argv: Pointer, envp: Pointer): number;
@@ -10,7 +10,7 @@ export interface Libc {
 
 let loaded: Libc | null | undefined;
 
-export function libc(): Libc | null {
+function libc(): Libc | null {
   if (loaded !== undefined) return loaded;
   try {
     loaded = dlopen("libc.so.6", {
