@@ -8,7 +8,7 @@
 import { cc } from "bun:ffi";
 import { join } from "node:path";
 
-const [url = "", countArg = "0"] = process.argv.slice(2);
+const [url = "", countArg = "0", paceArg = "0"] = process.argv.slice(2);
 const target = new URL(url);
 if (target.hostname !== "127.0.0.1" && target.hostname !== "localhost") throw new Error("bench-chat-client: 127.0.0.1 only");
 
@@ -16,7 +16,7 @@ const { symbols: c } = cc({
   source: join(import.meta.dir, "bench-chat-client.c"),
   symbols: {
     open_sockets: { args: ["int", "cstring", "int", "int"], returns: "int" },
-    pump: { args: ["int"], returns: "void" },
+    pump: { args: ["int", "int"], returns: "void" },
     take_count: { args: [], returns: "i64" },
     take_reads: { args: [], returns: "i64" },
     reset_counts: { args: [], returns: "void" },
@@ -26,6 +26,7 @@ const { symbols: c } = cc({
 });
 
 const n = Number(countArg);
+const pace = Number(paceArg);
 const key = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
 const upgrade = Buffer.from(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n\0`);
 const open = c.open_sockets(Number(target.port), upgrade, upgrade.length - 1, n);
@@ -49,7 +50,7 @@ void (async () => {
 })();
 // Read in 20 ms turns; between them the event loop takes the commands on stdin.
 while (running) {
-  c.pump(20);
+  c.pump(20, pace);
   await Bun.sleep(1);
 }
 c.close_all();

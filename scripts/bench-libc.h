@@ -17,6 +17,7 @@ int epoll_wait(int epfd, void *events, int max, int timeout);
 void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 void *memcpy(void *dst, const void *src, size_t n);
 int clock_gettime(int clock, void *ts);
+int nanosleep(const void *req, void *rem);
 int *__errno_location(void);
 
 struct sockaddr_in { u16 family; u16 port; u32 addr; char zero[8]; };
@@ -43,4 +44,10 @@ static long long now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.sec * 1000000LL + ts.nsec / 1000;
+}
+
+/** Sleeps for us microseconds (below one second). */
+static void pause_us(long us) {
+  struct timespec ts = { 0, us * 1000L };
+  nanosleep(&ts, 0);
 }

@@ -16,8 +16,11 @@
 // figures are medians with every run printed. This VM's vCPUs lose half their memory bandwidth for seconds at a time
 // (printed as "memory copy GB/s" between phases), and a process on such a vCPU serves pages at about half its rate:
 // the single process is measured pinned to each CPU in turn and each round keeps its better placement.
+// The load generator and the counting clients wake at most once per --client-pace microseconds and then read
+// everything that is ready (1000; 0: at every readiness, as before 2026-12-01): woken per response they preempted
+// a server on every wake-up, and on this VM a process switch is dear (docs/operations.md, "Measured").
 // Options: --clients N (2000), --senders S (8), --connections C (64), --seconds T per run (3), --window W (4),
-// --rounds R (5), --fan-rounds F (3).
+// --rounds R (5), --fan-rounds F (3), --client-pace µs (1000).
 // Bounded: fixed phases and a deadline; only 127.0.0.1; everything it starts it stops.
 import type { Subprocess } from "bun";
 import { readFileSync } from "node:fs";
@@ -35,6 +38,7 @@ const SECS = opt("seconds", 3);
 const WINDOW = opt("window", 4);
 const ROUNDS = opt("rounds", 5);
 const FAN_ROUNDS = opt("fan-rounds", 3);
+const PACE = opt("client-pace", 1000);
 const ARGS = ["--chat-rate-limit", "1000000"];
 
 const children: Subprocess[] = [];
@@ -89,7 +93,7 @@ interface Pages { rps: number; p99: number; errors: number; cpu: number[]; clien
 async function pages(urls: string[], pids: number[], secs: number): Promise<Pages> {
   const cpu0 = pids.map(cpuOf);
   const started = performance.now();
-  const proc = Bun.spawn([BUN, join(ROOT, "scripts/bench-http-client.ts"), urls[0]!, String(CONNS), String(secs * 1000), ...urls.slice(1, 2)], { stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([BUN, join(ROOT, "scripts/bench-http-client.ts"), urls[0]!, String(CONNS), String(secs * 1000), String(PACE), ...urls.slice(1, 2)], { stdout: "pipe", stderr: "inherit" });
   children.push(proc);
   const client0 = cpuOf(proc.pid);
   const out = await new Response(proc.stdout).text();
@@ -106,7 +110,7 @@ interface Clients { procs: { proc: Subprocess; next: () => Promise<string> }[]; 
 async function clients(urls: string[]): Promise<Clients> {
   const per = Math.ceil(N / urls.length);
   const procs = urls.map((url) => {
-    const proc = Bun.spawn(["nice", "-n", "10", BUN, join(ROOT, "scripts/bench-chat-client.ts"), url, String(per)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+    const proc = Bun.spawn(["nice", "-n", "10", BUN, join(ROOT, "scripts/bench-chat-client.ts"), url, String(per), String(PACE)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
     children.push(proc);
     return { proc, next: lineReader(proc) };
   });
@@ -300,7 +304,8 @@ try {
   // both rather than deciding the ratio.
   const setups = [await setup(false), await setup(true)];
   const urls = (s: Setup) => s.procs.map((p) => `${p.url}/r/${s.slug}`);
-  for (const s of setups) await pages(urls(s), [], 2);
+  // Warm-up: the pair served its first ~20 s of pages ~15 % slower than later (JIT tiers, heaps) in every run seen.
+  for (const s of setups) await pages(urls(s), [], 8);
   const pg = await interleaved(setups, ROUNDS, (s) => pages(urls(s), s.procs.map((p) => p.proc.pid), SECS));
   setups.forEach((s, i) => console.log(`  ${s.name}: page runs ${pg[i]!.map((round) => round.map((r) => `${fmt(r.rps, 0)} (cores ${r.cpu.map((c) => fmt(c)).join("+")}, client ${fmt(r.client)})`).join(" | ")).join(", ")}`));
   console.log(`  ${await cpuSpeeds()}`);
