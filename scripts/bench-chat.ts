@@ -189,7 +189,7 @@ async function openSenders(t: Target): Promise<Sender[]> {
 
 function send(t: Target, s: Sender, i: number, seq: number): void {
   s.inFlight++;
-  s.ws.send(t.frame(`bench ${(performance.timeOrigin + performance.now()).toFixed(1)} s${i}-${seq}`));
+  s.ws.send(t.frame(`¶bench ${(performance.timeOrigin + performance.now()).toFixed(1)} s${i}-${seq}`));
 }
 
 interface Result {

@@ -102,7 +102,7 @@ async function captureRun(mode: "on" | "off"): Promise<CaptureRun> {
     const me = { ws: sock, inFlight: 0, pump() {
       while (!stop && me.inFlight < WINDOW) {
         me.inFlight++;
-        sock.send(JSON.stringify({ type: "chat", text: `bench ${Date.now()} s${i}-${seq++}` }));
+        sock.send(JSON.stringify({ type: "chat", text: `¶bench ${Date.now()} s${i}-${seq++}` }));
       }
     } };
     sock.onmessage = (e) => {

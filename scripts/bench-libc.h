@@ -16,6 +16,8 @@ int epoll_ctl(int epfd, int op, int fd, void *event);
 int epoll_wait(int epfd, void *events, int max, int timeout);
 void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 void *memcpy(void *dst, const void *src, size_t n);
+void *memchr(const void *s, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
 int clock_gettime(int clock, void *ts);
 int nanosleep(const void *req, void *rem);
 int *__errno_location(void);

@@ -135,7 +135,7 @@ async function senders(urls: string[], token: string, tag: string): Promise<Send
   return Promise.all(Array.from({ length: S }, (_, i) => new Promise<Sender>((resolve, reject) => {
     const ws = new WebSocket(`${urls[i % urls.length]}?token=${token}`);
     const s: Sender = { ws, inFlight: 0, onEcho: null };
-    const mine = `"text":"bench ${tag}${i}-`;
+    const mine = `"text":"¶bench ${tag}${i}-`;
     ws.onmessage = (e) => {
       const d = String(e.data);
       if (d.includes(mine)) {
@@ -160,7 +160,7 @@ async function fanout(s: Setup, kind: "page" | "json"): Promise<Fanout> {
     const tx = await senders(s.procs.map(wsBase), s.token, "f");
     // How often one delivery matches the counters' needle (a chat event carries its text in text and parts).
     await c.ask("reset");
-    tx[0]!.ws.send(JSON.stringify({ type: "chat", text: `bench f0-calibrate` }));
+    tx[0]!.ws.send(JSON.stringify({ type: "chat", text: `¶bench f0-calibrate` }));
     await Bun.sleep(1500);
     const per = (await c.ask("report")).reduce((n, r) => n + r.count, 0) / N;
     const k = Math.max(1, Math.round(per));
@@ -169,7 +169,7 @@ async function fanout(s: Setup, kind: "page" | "json"): Promise<Fanout> {
     const pump = (snd: Sender, i: number) => {
       while (running && snd.inFlight < WINDOW) {
         snd.inFlight++;
-        snd.ws.send(JSON.stringify({ type: "chat", text: `bench f${i}-${seq++}` }));
+        snd.ws.send(JSON.stringify({ type: "chat", text: `¶bench f${i}-${seq++}` }));
       }
     };
     tx.forEach((snd, i) => {

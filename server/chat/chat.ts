@@ -114,7 +114,47 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     return m;
   }
 
-  function post(room: Room, sender: Sender, raw: string): PostResult {
+  // Group commit: the messages posted in one turn of the event loop are written in one transaction (one write
+  // lock, one commit; a busy room's rows share their pages), then announced and answered in order. Every message
+  // is committed before anyone hears of it. Posted one by one, two processes sharing the database met on its write
+  // lock thousands of times a second, and SQLite's busy handler sleeps whole milliseconds with the event loop
+  // (docs/operations.md, "Measured"). Should the batch fail, each message is tried alone, so that one bad message
+  // cannot fail the others.
+  interface Pending {
+    room: Room;
+    author: { userId: number; username: string; displayName: string };
+    text: string;
+    opts: { bot: boolean; links: boolean; visibility: "all" | "sender" };
+    done: (m: ChatMessage | Error) => void;
+  }
+  let pending: Pending[] = [];
+
+  function commitPending(): void {
+    const batch = pending;
+    pending = [];
+    let saved: (ChatMessage | Error)[];
+    try {
+      saved = db.transaction(() => batch.map((p) => save(p.room, p.author, p.text, p.opts))).immediate();
+    } catch {
+      saved = batch.map((p) => {
+        try {
+          return db.transaction(() => save(p.room, p.author, p.text, p.opts)).immediate();
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+    }
+    batch.forEach((p, i) => p.done(saved[i]!));
+  }
+
+  function saveSoon(p: Omit<Pending, "done">): Promise<ChatMessage> {
+    return new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(commitPending);
+      pending.push({ ...p, done: (m) => (m instanceof Error ? reject(m) : resolve(m)) });
+    });
+  }
+
+  async function post(room: Room, sender: Sender, raw: string): Promise<PostResult> {
     const { user } = sender;
     if (!user) return refuse("login", 401);
     if (!hooks.canWatch(room, user)) return refuse("access", 403);
@@ -147,7 +187,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
       lastPost.set(key, now());
     }
     const blocked = matchesTerm(text, store.termsFor(db, room.id));
-    const m = save(room, { userId: user.id, username: user.username, displayName: user.displayName }, text, { bot: false, links: mod, visibility: blocked ? "sender" : "all" });
+    const m = await saveSoon({ room, author: { userId: user.id, username: user.username, displayName: user.displayName }, text, opts: { bot: false, links: mod, visibility: blocked ? "sender" : "all" } });
     const badge = memberBadge(db, user.id, room.ownerId, now());
     const event = badge ? { ...toEvent(m), badge } : toEvent(m);
     if (blocked) {

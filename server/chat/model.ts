@@ -86,7 +86,7 @@ export type ModAction =
 export type RefusalCode =
   | "login" | "empty" | "tooLong" | "rate" | "slow" | "timeout" | "banned" | "followers" | "link" | "forbidden" | "badCommand" | "members" | "access";
 /** A notice to a chat sender: a refusal, or a malformed socket message. */
-export type NoticeCode = RefusalCode | "invalid";
+export type NoticeCode = RefusalCode | "invalid" | "failed";
 
 export interface Refusal {
   ok: false;

@@ -116,10 +116,10 @@ export function chatRoutes(deps: Deps & { chat: Chat; viewerCount: (roomId: numb
     )
     .post(
       "/api/v1/rooms/:slug/chat",
-      ({ ctx, params, body }) => {
+      async ({ ctx, params, body }) => {
         const room = apiRoom(ctx, params.slug);
         if (room instanceof Response) return room;
-        const r = chat.post(room, { user: ctx.user, ip: ctx.ip }, body.text);
+        const r = await chat.post(room, { user: ctx.user, ip: ctx.ip }, body.text);
         if (!r.ok) return refusal(ctx, r);
         return json(r.event ?? { ok: true }, 201);
       },

@@ -226,6 +226,7 @@ export const en = {
   "chat.notice.forbidden": "Only the creator and moderators can do that.",
   "chat.notice.badCommand": "That command did not work. Commands: /delete ID, /timeout USER MINUTES, /ban USER [ip], /unban USER, /slow SECONDS, /followers on|off, /mod USER, /unmod USER",
   "chat.notice.invalid": "That message could not be read.",
+  "chat.notice.failed": "Your message could not be saved. Try again.",
   "chat.sys.timeout": "{user} was timed out for {minutes} minutes.",
   "chat.sys.ban": "{user} was banned.",
   "chat.sys.slowOn": "Slow mode: one message every {seconds} seconds.",

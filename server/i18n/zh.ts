@@ -228,6 +228,7 @@ export const zh: Record<MessageKey, string> = {
   "chat.notice.forbidden": "只有主播和管理员可以这样做。",
   "chat.notice.badCommand": "命令无效。可用命令：/delete ID、/timeout 用户 分钟、/ban 用户 [ip]、/unban 用户、/slow 秒、/followers on|off、/mod 用户、/unmod 用户",
   "chat.notice.invalid": "无法读取这条消息。",
+  "chat.notice.failed": "消息未能保存，请重试。",
   "chat.sys.timeout": "{user} 被禁言 {minutes} 分钟。",
   "chat.sys.ban": "{user} 已被封禁。",
   "chat.sys.slowOn": "慢速模式：每 {seconds} 秒一条消息。",

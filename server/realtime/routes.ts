@@ -113,9 +113,16 @@ export function realtimeRoutes(deps: Deps & { hub: Hub; chat: Chat; viewers: Vie
     if (typeof msg.text !== "string" || (conn.member.kind === "json" && msg.type !== "chat")) return notice(conn, { code: "invalid", status: 400 });
     // Pages send the form's CSRF token; an Origin check already ran at the upgrade, this is belt and braces.
     if (conn.member.kind === "page" && msg._csrf !== conn.csrf) return notice(conn, { code: "invalid", status: 403 });
-    const r = chat.post(conn.room, { user, ip: conn.ip }, msg.text);
-    if (!r.ok) notice(conn, r);
-    else if (conn.member.kind === "page") hub.send(conn.member, { type: "notice", code: "ok", status: 201, message: "" });
+    void chat.post(conn.room, { user, ip: conn.ip }, msg.text).then(
+      (r) => {
+        if (!r.ok) notice(conn, r);
+        else if (conn.member.kind === "page") hub.send(conn.member, { type: "notice", code: "ok", status: 201, message: "" });
+      },
+      (err: unknown) => {
+        deps.log(`chat: a message could not be saved: ${err instanceof Error ? err.message : String(err)}`);
+        notice(conn, { code: "failed", status: 500 });
+      },
+    );
   }
 
   let anonViewers = 0;
