@@ -37,7 +37,7 @@ let room: Room;
 
 function newRoom(title: string): Room {
   const r = createRoom(db, users[0]!, { title, description: "", category: "other", tags: "" });
-  if (!r.ok) throw new Error(r.message);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.value;
 }
 
