@@ -2,7 +2,8 @@
 // messages they receive. Controlled over stdin: "reset" starts a measurement window, "report" prints
 // { count, reads, open }, "exit" quits.
 // The sockets speak WebSocket from a small C loop (bench-chat-client.c, compiled by bun:ffi's built-in TinyCC)
-// and only count "¶bench", which the senders begin each message with, in the byte stream (frames from the server are unmasked, so the text is there as sent).
+// and only count "¶bench", which the senders begin each message with, in the byte stream (frames from the server
+// are unmasked, so the text is there as sent).
 // A JavaScript socket cost ~20 µs of CPU per read here, as much as the server spends writing it; on a 2-core
 // machine such clients took the CPU a second server process needs, and the figures described the clients.
 import { cc } from "bun:ffi";

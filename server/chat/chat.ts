@@ -1,6 +1,7 @@
 // Chat rules: posting (limits, moderation, banned terms, auto-replies), moderation actions, likes, follows,
 // per-broadcast offsets and stats, retention. Plain functions over the database; events leave through the bus
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
+import { SQLiteError } from "bun:sqlite";
 import { mayChat, memberBadge } from "../memberships/access";
 import type { User } from "../accounts/model";
 import { getUserByUsername } from "../accounts/accounts";
@@ -132,15 +133,21 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
   function commitPending(): void {
     const batch = pending;
     pending = [];
+    const write = (p: Pending) => save(p.room, p.author, p.text, p.opts);
+    const failure = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
     let saved: (ChatMessage | Error)[];
     try {
-      saved = db.transaction(() => batch.map((p) => save(p.room, p.author, p.text, p.opts))).immediate();
-    } catch {
+      saved = db.transaction(() => batch.map(write)).immediate();
+    } catch (err) {
+      // A constraint names one message; anything else (a lock held past busy_timeout, a full disk) would fail each
+      // of them again, one busy_timeout after another.
+      const oneMessage = err instanceof SQLiteError && err.code?.startsWith("SQLITE_CONSTRAINT");
       saved = batch.map((p) => {
+        if (!oneMessage) return failure(err);
         try {
-          return db.transaction(() => save(p.room, p.author, p.text, p.opts)).immediate();
-        } catch (err) {
-          return err instanceof Error ? err : new Error(String(err));
+          return db.transaction(() => write(p)).immediate();
+        } catch (e) {
+          return failure(e);
         }
       });
     }
