@@ -20,6 +20,7 @@ void *memchr(const void *s, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 int clock_gettime(int clock, void *ts);
 int nanosleep(const void *req, void *rem);
+int snprintf(char *s, size_t n, const char *fmt, ...);
 int *__errno_location(void);
 
 struct sockaddr_in { u16 family; u16 port; u32 addr; char zero[8]; };

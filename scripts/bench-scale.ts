@@ -107,16 +107,22 @@ async function pages(urls: string[], pids: number[], secs: number): Promise<Page
 
 interface Clients { procs: { proc: Subprocess; next: () => Promise<string> }[]; ask(cmd: string): Promise<any[]> }
 
-async function clients(urls: string[]): Promise<Clients> {
-  const per = Math.ceil(N / urls.length);
-  const procs = urls.map((url) => {
-    const proc = Bun.spawn(["nice", "-n", "10", BUN, join(ROOT, "scripts/bench-chat-client.ts"), url, String(per), String(PACE)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
+/**
+ * Client processes (scripts/bench-chat-client.ts), one per URL, `total` sockets spread over them: counting sockets,
+ * niced and paced; or, with senders, S bots' JSON sockets numbered across the processes, neither niced nor paced,
+ * since they stand for the chatters whose messages the servers take in.
+ */
+async function clients(urls: string[], total: number, senders = false): Promise<Clients> {
+  const per = Math.ceil(total / urls.length);
+  const procs = urls.map((url, j) => {
+    const args = [BUN, join(ROOT, "scripts/bench-chat-client.ts"), url, String(per), ...(senders ? ["0", String(j * per)] : [String(PACE)])];
+    const proc = Bun.spawn(senders ? args : ["nice", "-n", "10", ...args], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
     children.push(proc);
     return { proc, next: lineReader(proc) };
   });
   const ready = await Promise.all(procs.map(async (c) => JSON.parse(await c.next())));
   const open = ready.reduce((n, r) => n + r.open, 0);
-  if (open < N * 0.98) throw new Error(`only ${open} of ${N} sockets opened`);
+  if (open < total * 0.98) throw new Error(`only ${open} of ${total} sockets opened`);
   return {
     procs,
     async ask(cmd) {
@@ -129,68 +135,44 @@ async function clients(urls: string[]): Promise<Clients> {
   };
 }
 
-interface Sender { ws: WebSocket; inFlight: number; onEcho: (() => void) | null }
-
-async function senders(urls: string[], token: string, tag: string): Promise<Sender[]> {
-  return Promise.all(Array.from({ length: S }, (_, i) => new Promise<Sender>((resolve, reject) => {
-    const ws = new WebSocket(`${urls[i % urls.length]}?token=${token}`);
-    const s: Sender = { ws, inFlight: 0, onEcho: null };
-    const mine = `"text":"¶bench ${tag}${i}-`;
-    ws.onmessage = (e) => {
-      const d = String(e.data);
-      if (d.includes(mine)) {
-        s.inFlight = Math.max(0, s.inFlight - 1);
-        s.onEcho?.();
-      }
-    };
-    ws.onopen = () => resolve(s);
-    ws.onerror = () => reject(new Error(`sender ${i} could not connect`));
-  })));
-}
-
-
 interface Fanout { deliveries: number; sent: number; k: number; cpu: number[] }
 
 async function fanout(s: Setup, kind: "page" | "json"): Promise<Fanout> {
   const wsBase = (p: RunningServer) => `${p.url.replace("http", "ws")}/api/v1/rooms/${s.slug}/events`;
   const listen = (p: RunningServer) => (kind === "page" ? `${p.url.replace("http", "ws")}/r/${s.slug}/ws` : wsBase(p));
-  const c = await clients(s.procs.flatMap((p) => [listen(p), listen(p)]));
+  const c = await clients(s.procs.flatMap((p) => [listen(p), listen(p)]), N);
+  // Senders are bots on the JSON socket, spread over the processes, in C (bench-chat-client.c): their own message
+  // coming back is the acknowledgement. Each bot's socket gets every event of the room; in JavaScript that took
+  // ~0.2 of the 2 cores, which the pair needs.
+  const tx = await clients(s.procs.map((p) => `${wsBase(p)}?token=${s.token}`), S, true);
   try {
-    // Senders are bots on the JSON socket: their own message coming back is the acknowledgement.
-    const tx = await senders(s.procs.map(wsBase), s.token, "f");
     // How often one delivery matches the counters' needle (a chat event carries its text in text and parts).
     await c.ask("reset");
-    tx[0]!.ws.send(JSON.stringify({ type: "chat", text: `¶bench f0-calibrate` }));
+    const probe = new WebSocket(`${wsBase(s.procs[0]!)}?token=${s.token}`);
+    await new Promise((r) => (probe.onopen = r));
+    probe.send(JSON.stringify({ type: "chat", text: "¶bench calibrate" }));
     await Bun.sleep(1500);
+    probe.close();
     const per = (await c.ask("report")).reduce((n, r) => n + r.count, 0) / N;
     const k = Math.max(1, Math.round(per));
-    let seq = 0;
-    let running = true;
-    const pump = (snd: Sender, i: number) => {
-      while (running && snd.inFlight < WINDOW) {
-        snd.inFlight++;
-        snd.ws.send(JSON.stringify({ type: "chat", text: `¶bench f${i}-${seq++}` }));
-      }
-    };
-    tx.forEach((snd, i) => {
-      snd.onEcho = () => pump(snd, i);
-      pump(snd, i);
-    });
+    await tx.ask(`start ${WINDOW}`);
     await Bun.sleep(1000);
     await c.ask("reset");
     const pids = s.procs.map((p) => p.proc.pid);
     const cpu0 = pids.map(cpuOf);
     const t0 = performance.now();
-    const seq0 = seq;
+    const sent0 = (await tx.ask("report")).reduce((n, r) => n + r.sent, 0);
     await Bun.sleep(SECS * 1000);
     const counts = await c.ask("report");
+    const sent1 = (await tx.ask("report")).reduce((n, r) => n + r.sent, 0);
     const wall = (performance.now() - t0) / 1000;
-    running = false;
-    for (const snd of tx) snd.ws.close();
-    return { deliveries: counts.reduce((n, r) => n + r.count, 0) / k / wall, sent: (seq - seq0) / wall, k, cpu: pids.map((p, i) => (cpuOf(p) - cpu0[i]!) / wall) };
+    await tx.ask("start 0");
+    return { deliveries: counts.reduce((n, r) => n + r.count, 0) / k / wall, sent: (sent1 - sent0) / wall, k, cpu: pids.map((p, i) => (cpuOf(p) - cpu0[i]!) / wall) };
   } finally {
-    await c.ask("exit").catch(() => {});
-    for (const p of c.procs) p.proc.kill();
+    for (const g of [c, tx]) {
+      await g.ask("exit").catch(() => {});
+      for (const p of g.procs) p.proc.kill();
+    }
   }
 }
 
