@@ -157,8 +157,9 @@
   }
 
   // Playback that begins late (a cold browser's decoders, a slow device) begins behind the point hls.js chose to
-  // start from, a second or more over its target, and catching up at 1.1× takes ten seconds per second. Once, as playback begins, go to the live sync point if it is already buffered: measured,
-  // a cold browser started 4.4–4.6 s behind the publisher instead of ~3 s (docs/live.md).
+  // start from, a second or more over its target, and catching up at 1.1× takes ten seconds per second. Once, as
+  // playback begins, go to the live sync point if it is already buffered: measured, a cold browser started 4.4–4.6 s
+  // behind the publisher instead of ~3 s (docs/live.md).
   function snapOnStart(h) {
     video.addEventListener("playing", function onPlaying() {
       video.removeEventListener("playing", onPlaying);

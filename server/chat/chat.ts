@@ -1,7 +1,7 @@
 // Chat rules: posting (limits, moderation, banned terms, auto-replies), moderation actions, likes, follows,
 // per-broadcast offsets and stats, retention. Plain functions over the database; events leave through the bus
 // ("room.event"), except what only one user may see, which goes through hooks.toUser.
-import { SQLiteError } from "bun:sqlite";
+import { createGroupCommit } from "../db/group-commit";
 import { mayChat, memberBadge } from "../memberships/access";
 import type { User } from "../accounts/model";
 import { getUserByUsername } from "../accounts/accounts";
@@ -115,51 +115,12 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
     return m;
   }
 
-  // Group commit: the messages posted in one turn of the event loop are written in one transaction (one write
-  // lock, one commit; a busy room's rows share their pages), then announced and answered in order. Every message
-  // is committed before anyone hears of it. Posted one by one, two processes sharing the database met on its write
-  // lock thousands of times a second, and SQLite's busy handler sleeps whole milliseconds with the event loop
-  // (docs/operations.md, "Measured"). Should the batch fail, each message is tried alone, so that one bad message
-  // cannot fail the others.
-  interface Pending {
-    room: Room;
-    author: { userId: number; username: string; displayName: string };
-    text: string;
-    opts: { bot: boolean; links: boolean; visibility: "all" | "sender" };
-    done: (m: ChatMessage | Error) => void;
-  }
-  let pending: Pending[] = [];
-
-  function commitPending(): void {
-    const batch = pending;
-    pending = [];
-    const write = (p: Pending) => save(p.room, p.author, p.text, p.opts);
-    const failure = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
-    let saved: (ChatMessage | Error)[];
-    try {
-      saved = db.transaction(() => batch.map(write)).immediate();
-    } catch (err) {
-      // A constraint names one message; anything else (a lock held past busy_timeout, a full disk) would fail each
-      // of them again, one busy_timeout after another.
-      const oneMessage = err instanceof SQLiteError && err.code?.startsWith("SQLITE_CONSTRAINT");
-      saved = batch.map((p) => {
-        if (!oneMessage) return failure(err);
-        try {
-          return db.transaction(() => write(p)).immediate();
-        } catch (e) {
-          return failure(e);
-        }
-      });
-    }
-    batch.forEach((p, i) => p.done(saved[i]!));
-  }
-
-  function saveSoon(p: Omit<Pending, "done">): Promise<ChatMessage> {
-    return new Promise((resolve, reject) => {
-      if (pending.length === 0) setImmediate(commitPending);
-      pending.push({ ...p, done: (m) => (m instanceof Error ? reject(m) : resolve(m)) });
-    });
-  }
+  // Group commit (server/db/group-commit.ts): the messages posted in one turn of the event loop are written in one
+  // transaction (one write lock, one commit; a busy room's rows share their pages), then announced and answered in
+  // order, each committed before anyone hears of it. Posted one by one, two processes sharing the database met on
+  // its write lock thousands of times a second, and SQLite's busy handler sleeps whole milliseconds with the event
+  // loop (docs/operations.md, "Measured"). Each message is its own savepoint: one that cannot be saved fails alone.
+  const commits = createGroupCommit(db, (m: Parameters<typeof save>) => db.transaction(() => save(...m))());
 
   async function post(room: Room, sender: Sender, raw: string): Promise<PostResult> {
     const { user } = sender;
@@ -194,7 +155,7 @@ export function createChat(deps: Deps, hooks: ChatHooks) {
       lastPost.set(key, now());
     }
     const blocked = matchesTerm(text, store.termsFor(db, room.id));
-    const m = await saveSoon({ room, author: { userId: user.id, username: user.username, displayName: user.displayName }, text, opts: { bot: false, links: mod, visibility: blocked ? "sender" : "all" } });
+    const m = await commits.submit([room, { userId: user.id, username: user.username, displayName: user.displayName }, text, { bot: false, links: mod, visibility: blocked ? "sender" : "all" }]);
     const badge = memberBadge(db, user.id, room.ownerId, now());
     const event = badge ? { ...toEvent(m), badge } : toEvent(m);
     if (blocked) {

@@ -41,14 +41,18 @@ export function receiveLowWater(fd: number): number | null {
   return c.getsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, ptr(value), ptr(Uint32Array.of(4))) === 0 ? value[0]! : null;
 }
 
-/** A NUL-terminated array of pointers to NUL-terminated strings; `keep` holds the buffers the pointers point into. */
+const encoder = new TextEncoder();
+
+/** A NUL-terminated string; `keep` holds the buffers the pointers point into until the call has returned. */
+function cString(s: string, keep: Uint8Array[]): Pointer {
+  const b = encoder.encode(`${s}\0`);
+  keep.push(b);
+  return ptr(b);
+}
+
+/** A NUL-terminated array of pointers to NUL-terminated strings. */
 function cStrings(items: readonly string[], keep: Uint8Array[]): Pointer {
-  const table = new BigUint64Array(items.length + 1);
-  items.forEach((s, i) => {
-    const b = new TextEncoder().encode(`${s}\0`);
-    keep.push(b);
-    table[i] = BigInt(ptr(b));
-  });
+  const table = BigUint64Array.from([...items.map((s) => BigInt(cString(s, keep))), 0n]);
   keep.push(new Uint8Array(table.buffer));
   return ptr(table);
 }
@@ -61,8 +65,6 @@ export function execve(path: string, argv: readonly string[], env: Record<string
   const c = libc();
   if (!c) return;
   const keep: Uint8Array[] = [];
-  const file = new TextEncoder().encode(`${path}\0`);
-  keep.push(file);
-  c.execve(ptr(file), cStrings(argv, keep), cStrings(Object.entries(env).map(([k, v]) => `${k}=${v}`), keep));
+  c.execve(cString(path, keep), cStrings(argv, keep), cStrings(Object.entries(env).map(([k, v]) => `${k}=${v}`), keep));
   keep.length = 0; // the buffers stay reachable until the call has returned
 }

@@ -4,16 +4,10 @@
 // answer before the shared COMMIT returned, so a 201 still means "on disk"; if the COMMIT fails, every order of
 // the batch fails and none was written. An unexpected error inside one order (not a refusal) rolls back that
 // order's savepoint and rejects only that order: one order can never fail another.
+import { createGroupCommit } from "../db/group-commit";
 import type { Service } from "../deps";
 import type { PlaceOrderInput } from "./model";
 import { announcePlaced, placeOrderTx, type Charge, type PlaceResult, type ShopEnv } from "./orders";
-
-interface Pending {
-  input: PlaceOrderInput;
-  charge: Charge | null;
-  resolve(r: PlaceResult): void;
-  reject(err: unknown): void;
-}
 
 export interface CheckoutQueue {
   submit(input: PlaceOrderInput, charge: Charge | null): Promise<PlaceResult>;
@@ -21,55 +15,16 @@ export interface CheckoutQueue {
 }
 
 export function createCheckoutQueue(env: ShopEnv, maxBatch = 500): CheckoutQueue {
-  let queue: Pending[] = [];
-  let scheduled = false;
+  // placeOrderTx is a db.transaction of its own: a savepoint inside the batch's transaction.
+  const commits = createGroupCommit(env.db, (o: { input: PlaceOrderInput; charge: Charge | null }) => placeOrderTx(env, o.input, o.charge), {
+    maxBatch,
+    committed: (result) => announcePlaced(env, result),
+  });
   let stopped = false;
-
-  function flush(): void {
-    scheduled = false;
-    const batch = queue.slice(0, maxBatch);
-    queue = queue.slice(batch.length);
-    if (queue.length) schedule();
-    type Outcome = { ok: true; result: PlaceResult } | { ok: false; err: unknown };
-    let outcomes: Outcome[];
-    try {
-      outcomes = env.db.transaction(() =>
-        batch.map((p): Outcome => {
-          try {
-            return { ok: true, result: placeOrderTx(env, p.input, p.charge) };
-          } catch (err) {
-            return { ok: false, err };
-          }
-        }),
-      ).immediate();
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
-    }
-    for (const [i, p] of batch.entries()) {
-      const o = outcomes[i]!;
-      if (!o.ok) {
-        p.reject(o.err);
-        continue;
-      }
-      announcePlaced(env, o.result);
-      p.resolve(o.result);
-    }
-  }
-
-  function schedule(): void {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(flush);
-  }
-
   return {
     submit(input, charge) {
       if (stopped) return Promise.reject(new Error("shop: checkout is shutting down"));
-      return new Promise<PlaceResult>((resolve, reject) => {
-        queue.push({ input, charge, resolve, reject });
-        schedule();
-      });
+      return commits.submit({ input, charge });
     },
     service: {
       name: "shop.checkout",
@@ -78,7 +33,7 @@ export function createCheckoutQueue(env: ShopEnv, maxBatch = 500): CheckoutQueue
       },
       stop() {
         stopped = true;
-        while (queue.length) flush();
+        commits.drain();
       },
     },
   };
