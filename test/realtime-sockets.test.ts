@@ -1,6 +1,8 @@
 // Chat and moderation through real WebSocket clients and real HTTP against the real server (one per file).
 // Each moderation action is observed by a second client, as a viewer would see it.
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { removeDir, startServer, type RunningServer } from "./helpers/server";
 import { WebSession } from "./helpers/session";
 import { WsClient } from "./realtime-client";
@@ -12,7 +14,7 @@ const tokens: Record<string, string> = {};
 const PASSWORD = "password123";
 const USERS: [string, string][] = [
   ["cara", "creator"], ["molly", "viewer"], ["bob", "viewer"], ["alice", "viewer"], ["dave", "viewer"],
-  ["erin", "viewer"], ["frank", "viewer"], ["gina", "viewer"], ["hank", "viewer"], ["ivy", "viewer"],
+  ["erin", "viewer"], ["frank", "viewer"], ["gina", "viewer"], ["hank", "viewer"], ["ivy", "viewer"], ["judy", "viewer"],
 ];
 
 function api(user: string, path: string, body: unknown): Promise<Response> {
@@ -313,4 +315,37 @@ describe("chat over sockets", () => {
     page.close();
     bot.close();
   });
+});
+
+describe("a message the database cannot take", () => {
+  test("write lock held past the busy timeout: the socket gets the `failed` notice, HTTP a 500, nobody sees the message, and chat goes on", async () => {
+    const room = (await s.cli(["room", "create", "--owner", "cara", "--title", "Cara locked"])).json.slug as string;
+    const url = (user?: string) => `${wsBase}/api/v1/rooms/${room}/events${user ? `?token=${tokens[user]}` : ""}`;
+    const [judy, viewer] = await Promise.all([WsClient.open(url("judy")), WsClient.open(url())]);
+    // Another process holding the write lock (a stuck writer) for longer than the server's busy timeout (5 s).
+    const lock = new Database(join(s.dataDir, "livehouse.db"));
+    lock.exec("BEGIN IMMEDIATE");
+    try {
+      judy.send({ type: "chat", text: "held back" });
+      const notice = JSON.parse(await judy.waitFrame((f) => f.includes('"type":"notice"'), "failed notice", 20_000));
+      expect(notice).toMatchObject({ type: "notice", code: "failed", status: 500 });
+      expect(notice.message.length).toBeGreaterThan(0);
+      const res = await api("judy", `/api/v1/rooms/${room}/chat`, { text: "held back too" });
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: "internal error" });
+    } finally {
+      lock.exec("ROLLBACK");
+      lock.close();
+    }
+    judy.send({ type: "chat", text: "after the lock" });
+    await viewer.waitEvent(isChat("after the lock"));
+    expect((await api("judy", `/api/v1/rooms/${room}/chat`, { text: "and over HTTP" })).status).toBe(201);
+    await viewer.waitEvent(isChat("and over HTTP"));
+    const seen = viewer.events().filter((e) => e.type === "chat").map((e) => e.text);
+    expect(seen).toEqual(["after the lock", "and over HTTP"]);
+    const history = await WsClient.open(url());
+    await history.waitEvent(isChat("and over HTTP"));
+    expect(history.events().filter((e) => e.type === "chat").map((e) => e.text)).toEqual(["after the lock", "and over HTTP"]);
+    for (const c of [judy, viewer, history]) c.close();
+  }, 60_000);
 });
