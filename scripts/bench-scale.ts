@@ -22,7 +22,7 @@
 // everything that is ready (1000; 0: at every readiness, as before 2026-12-01): woken per response they preempted
 // a server on every wake-up, and on this VM a process switch is dear (docs/operations.md, "Measured").
 // Options: --clients N (2000), --senders S (8), --connections C (64), --seconds T per run (3), --window W (4),
-// --rounds R (5), --fan-rounds F (3), --client-pace µs (1000).
+// --rounds R (5), --fan-rounds F (5), --client-pace µs (1000).
 // Bounded: fixed phases and a deadline; only 127.0.0.1; everything it starts it stops.
 import type { Subprocess } from "bun";
 import { readFileSync } from "node:fs";
@@ -39,7 +39,7 @@ const CONNS = opt("connections", 64);
 const SECS = opt("seconds", 3);
 const WINDOW = opt("window", 4);
 const ROUNDS = opt("rounds", 5);
-const FAN_ROUNDS = opt("fan-rounds", 3);
+const FAN_ROUNDS = opt("fan-rounds", 5);
 const PACE = opt("client-pace", 1000);
 const ARGS = ["--chat-rate-limit", "1000000"];
 
@@ -287,7 +287,7 @@ const placed = <T,>(rounds: T[][], figure: (t: T) => number, how: "best" | "mean
 
 const median = (v: number[]) => pct(v, 50);
 
-deadline(420_000, () => void cleanup().then(() => process.exit(2)));
+deadline(600_000, () => void cleanup().then(() => process.exit(2)));
 try {
   console.log(`bench-scale: ${CONNS} page connections, ${N} chat sockets, ${S} senders × ${WINDOW} in flight, ${SECS} s per run, ${ROUNDS} page rounds and ${FAN_ROUNDS} fan-out rounds interleaved; load ${load()}`);
   console.log(`  ${await cpuSpeeds()}`);
