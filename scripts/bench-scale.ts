@@ -15,9 +15,9 @@
 // Both setups run side by side and take turns, run by run (--rounds for pages, --fan-rounds for fan-out), and the
 // figures are medians with every run printed. The ratios compare the setups as a user starts them (no pinning).
 // This VM's vCPUs slow down for seconds at a time, one or the other (memory copy speed, printed between phases, shows
-// some of it), and a process on such a vCPU serves pages at about two thirds of its rate: beside the ratio, the
-// single process is measured pinned to each CPU in turn, and the pair is compared with its better placement of
-// each round (its best case) and with their mean.
+// some of it), and a process on such a vCPU serves pages at about two thirds of its rate: beside the ratios, the
+// single process is also measured pinned to each CPU in turn, and the pair is compared with the single process's
+// better placement of each round (its best case) and with the mean of its placements.
 // The load generator and the counting clients wake at most once per --client-pace microseconds and then read
 // everything that is ready (1000; 0: at every readiness, as before 2026-12-01): woken per response they preempted
 // a server on every wake-up, and on this VM a process switch is dear (docs/operations.md, "Measured").
